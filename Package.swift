@@ -1,0 +1,74 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "setlist",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "setlist", targets: ["setlist"]),
+        .library(name: "SetlistCore", targets: ["SetlistCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    ],
+    targets: [
+        .target(
+            name: "SetlistCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "SetlistEngine",
+            dependencies: [
+                "SetlistCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SetlistProviders",
+            dependencies: [
+                "SetlistCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .target(
+            name: "SetlistSimulator",
+            dependencies: [
+                "SetlistCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .executableTarget(
+            name: "setlist",
+            dependencies: [
+                "SetlistCore",
+                "SetlistEngine",
+                "SetlistProviders",
+                "SetlistSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "SetlistCoreTests", dependencies: ["SetlistCore"]),
+        .testTarget(name: "SetlistEngineTests", dependencies: ["SetlistEngine"]),
+        .testTarget(
+            name: "SetlistProvidersTests",
+            dependencies: ["SetlistProviders", "SetlistSimulator"]
+        ),
+        .testTarget(
+            name: "SetlistSimulatorTests",
+            dependencies: [
+                "SetlistSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(name: "SetlistCLITests", dependencies: ["setlist", "SetlistCore"]),
+    ]
+)

@@ -1,0 +1,175 @@
+import SetlistCore
+import Synchronization
+
+/// A paid request the driver is about to send, with the idempotency key it goes under.
+public enum Submission: Sendable, Hashable {
+    /// A song generation.
+    case song(SongRequest, idempotencyKey: String)
+    /// A persona derivation.
+    case persona(PersonaRequest, idempotencyKey: String)
+}
+
+/// What the driver tells the rest of the engine, in order, so that the ledger, the chaining and the output
+/// see every state change. A hook that throws (a ledger that cannot be written) ends the run before anything
+/// else is sent.
+public protocol RunHooks: Sendable {
+    /// Builds the request for `attempt` of `job` and makes the intent durable. Called before the paid POST.
+    func willSubmit(job: Int, attempt: Int) async throws -> Submission
+    /// Records the provider's answer to a submission; the task id must be durable when this returns.
+    func submitted(job: Int, attempt: Int, snapshot: TaskSnapshot) async throws
+    /// Records a failed submission.
+    func submitFailed(job: Int, attempt: Int, error: ProviderError) async throws
+    /// Records a status answer for `job`.
+    func polled(job: Int, snapshot: TaskSnapshot) async throws
+    /// Records a failed status request for `jobs`.
+    func pollFailed(jobs: [Int], error: ProviderError) async throws
+    /// Records a scheduling decision: retries, failures, blocked jobs, held jobs, stops.
+    func scheduled(_ action: SchedulerAction) async throws
+}
+
+/// Performs a ``RunScheduler``'s actions against a ``MusicProvider``: the async half of the scheduler.
+/// It sleeps on the injected clock, runs requests concurrently, and feeds every answer back into the
+/// state machine.
+public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
+    private enum Event: Sendable {
+        case submitted(job: Int, attempt: Int, result: Result<TaskSnapshot, ProviderError>)
+        case polled(jobs: [Int], result: Result<[TaskSnapshot], ProviderError>)
+        case hookFailed(any Error)
+        case tick
+        case interrupt
+    }
+
+    private let provider: any MusicProvider
+    private let hooks: any RunHooks
+    private let clock: C
+    private let scheduler: Mutex<RunScheduler<C>>
+    private let events: AsyncStream<Event>
+    private let continuation: AsyncStream<Event>.Continuation
+
+    /// Creates a driver for `scheduler`.
+    public init(scheduler: RunScheduler<C>, provider: any MusicProvider, hooks: any RunHooks, clock: C) {
+        self.scheduler = Mutex(scheduler)
+        self.provider = provider
+        self.hooks = hooks
+        self.clock = clock
+        (events, continuation) = AsyncStream.makeStream(of: Event.self)
+    }
+
+    /// Asks the run to stop submitting and end; safe to call from a signal handler's task.
+    public func interrupt() {
+        continuation.yield(.interrupt)
+    }
+
+    /// The scheduler's counters.
+    public var statistics: SchedulerStatistics { scheduler.withLock { $0.statistics } }
+
+    /// The state of job `index`.
+    public func state(of index: Int) -> JobRunState { scheduler.withLock { $0.state(of: index) } }
+
+    /// Runs until the scheduler reports an outcome. Throws what a hook threw.
+    public func run() async throws -> RunOutcome {
+        var timer: (deadline: C.Instant, task: Task<Void, Never>)?
+        defer { timer?.task.cancel() }
+        return try await withThrowingDiscardingTaskGroup { group in
+            var iterator = events.makeAsyncIterator()
+            while true {
+                let step = scheduler.withLock { $0.step(now: clock.now) }
+                for action in step.actions { try await perform(action, in: &group) }
+                if let outcome = step.outcome {
+                    group.cancelAll()
+                    return outcome
+                }
+                if let wake = step.wakeAt, timer?.deadline != wake {
+                    timer?.task.cancel()
+                    let clock = self.clock
+                    let continuation = self.continuation
+                    timer = (wake, Task {
+                        do {
+                            try await clock.sleep(until: wake, tolerance: nil)
+                            continuation.yield(.tick)
+                        } catch {}
+                    })
+                }
+                guard let event = await iterator.next() else { return .interrupted }
+                try handle(event)
+            }
+        }
+    }
+
+    private func handle(_ event: Event) throws {
+        let now = clock.now
+        switch event {
+        case .submitted(let job, let attempt, .success(let snapshot)):
+            scheduler.withLock { $0.submitSucceeded(job: job, attempt: attempt, snapshot: snapshot, now: now) }
+        case .submitted(let job, let attempt, .failure(let error)):
+            scheduler.withLock { $0.submitFailed(job: job, attempt: attempt, error: error, now: now) }
+        case .polled(let jobs, .success(let snapshots)):
+            scheduler.withLock { $0.pollSucceeded(jobs: jobs, snapshots: snapshots, now: now) }
+        case .polled(let jobs, .failure(let error)):
+            scheduler.withLock { $0.pollFailed(jobs: jobs, error: error, now: now) }
+        case .hookFailed(let error):
+            throw error
+        case .tick:
+            break
+        case .interrupt:
+            scheduler.withLock { $0.interrupt() }
+        }
+    }
+
+    private func perform(_ action: SchedulerAction, in group: inout ThrowingDiscardingTaskGroup<any Error>) async throws {
+        let provider = self.provider
+        let hooks = self.hooks
+        let continuation = self.continuation
+        switch action {
+        case .submit(let job, let attempt):
+            group.addTask {
+                do {
+                    let submission = try await hooks.willSubmit(job: job, attempt: attempt)
+                    let result: Result<TaskSnapshot, ProviderError>
+                    do throws(ProviderError) {
+                        switch submission {
+                        case .song(let request, let key):
+                            result = .success(try await provider.submitSong(request, idempotencyKey: key))
+                        case .persona(let request, let key):
+                            result = .success(try await provider.submitPersona(request, idempotencyKey: key))
+                        }
+                    } catch {
+                        result = .failure(error)
+                    }
+                    switch result {
+                    case .success(let snapshot): try await hooks.submitted(job: job, attempt: attempt, snapshot: snapshot)
+                    case .failure(let error): try await hooks.submitFailed(job: job, attempt: attempt, error: error)
+                    }
+                    continuation.yield(.submitted(job: job, attempt: attempt, result: result))
+                } catch {
+                    continuation.yield(.hookFailed(error))
+                }
+            }
+        case .poll(let jobs, let taskIDs):
+            group.addTask {
+                do {
+                    let result: Result<[TaskSnapshot], ProviderError>
+                    do throws(ProviderError) {
+                        result = .success(try await provider.fetchTasks(taskIDs))
+                    } catch {
+                        result = .failure(error)
+                    }
+                    switch result {
+                    case .success(let snapshots):
+                        let byID = Dictionary(snapshots.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                        for (job, taskID) in zip(jobs, taskIDs) {
+                            if let snapshot = byID[taskID] { try await hooks.polled(job: job, snapshot: snapshot) }
+                        }
+                    case .failure(let error):
+                        try await hooks.pollFailed(jobs: jobs, error: error)
+                    }
+                    continuation.yield(.polled(jobs: jobs, result: result))
+                } catch {
+                    continuation.yield(.hookFailed(error))
+                }
+            }
+        default:
+            try await hooks.scheduled(action)
+        }
+    }
+}

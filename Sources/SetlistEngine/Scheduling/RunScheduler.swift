@@ -1,0 +1,660 @@
+import SetlistCore
+
+/// The limits and policies one scheduler enforces.
+public struct SchedulerConfiguration: Sendable, Hashable {
+    /// Provider tasks in flight at once (submitting or running).
+    public var concurrency: Int
+    /// Every HTTP call to the provider per minute.
+    public var requestsPerMinute: Int
+    /// Paid submissions per minute.
+    public var submitsPerMinute: Int
+    /// Budget on reserved credits, counting what earlier runs reserved.
+    public var maxCredits: Double?
+    /// A task still unfinished this long after its submission is failed.
+    public var taskTimeout: Duration
+    /// Stop submitting this long after the run started.
+    public var deadline: Duration?
+    /// Tries per job in this run for retriable failures.
+    public var attempts: Int
+    /// Delay between tries.
+    public var backoff: Backoff
+    /// When to poll running tasks.
+    public var poll: PollSchedule
+    /// Task ids per status request.
+    public var maxBatchSize: Int
+    /// Whether the provider replays a paid POST with a known `Idempotency-Key`.
+    public var idempotentSubmissions: Bool
+
+    /// Creates a configuration.
+    public init(
+        concurrency: Int, requestsPerMinute: Int, submitsPerMinute: Int, maxCredits: Double? = nil,
+        taskTimeout: Duration = .seconds(900), deadline: Duration? = nil, attempts: Int = 3,
+        backoff: Backoff = Backoff(initial: .seconds(5), max: .seconds(120)), poll: PollSchedule = PollSchedule(),
+        maxBatchSize: Int = 1, idempotentSubmissions: Bool = true
+    ) {
+        self.concurrency = concurrency
+        self.requestsPerMinute = requestsPerMinute
+        self.submitsPerMinute = submitsPerMinute
+        self.maxCredits = maxCredits
+        self.taskTimeout = taskTimeout
+        self.deadline = deadline
+        self.attempts = attempts
+        self.backoff = backoff
+        self.poll = poll
+        self.maxBatchSize = maxBatchSize
+        self.idempotentSubmissions = idempotentSubmissions
+    }
+}
+
+/// Where a job starts in this run, decided from the ledger before the run.
+public enum JobStart: Sendable, Hashable {
+    /// Needs a submission once its dependencies complete; `attempt` is the first attempt number to use.
+    case submit(attempt: Int)
+    /// An earlier run recorded the intent to submit `attempt` but no task id: submit again under the same
+    /// idempotency key, so the provider replays instead of charging twice.
+    case resubmit(attempt: Int)
+    /// An earlier run submitted `attempt` and got `taskID`: poll it, never resubmit.
+    case poll(taskID: String, attempt: Int)
+    /// Completed and unchanged: nothing to do.
+    case done
+    /// Outcome unknown and the provider cannot replay: left alone until the user says to resubmit.
+    case held
+    /// Not selected for this run (`--only`).
+    case excluded
+}
+
+/// One job as the scheduler sees it.
+public struct SchedulerJob: Sendable, Hashable {
+    /// The job id.
+    public var id: String
+    /// Indices of the jobs that must complete first.
+    public var dependencies: [Int]
+    /// Expected seconds from this job's start to the end of the longest chain through it; higher runs first.
+    public var priority: Double
+    /// Credits a submission is expected to reserve.
+    public var estimatedCredits: Double
+    /// Where the job starts.
+    public var start: JobStart
+
+    /// Creates a job.
+    public init(id: String, dependencies: [Int], priority: Double, estimatedCredits: Double, start: JobStart) {
+        self.id = id
+        self.dependencies = dependencies
+        self.priority = priority
+        self.estimatedCredits = estimatedCredits
+        self.start = start
+    }
+}
+
+/// How a run ended, ordered by how it maps to exit codes.
+public enum RunOutcome: String, Sendable, Hashable, Codable {
+    /// Every selected job completed or was up to date (exit 0).
+    case completed
+    /// Some jobs failed, were blocked or are held as unknown (exit 1).
+    case jobsFailed = "jobs_failed"
+    /// The provider rejected the API key (exit 3).
+    case authenticationFailed = "authentication_failed"
+    /// Out of credits, or the manifest's budget was reached (exit 4).
+    case outOfCredits = "out_of_credits"
+    /// Stopped early by the deadline or a signal; the next run resumes (exit 75).
+    case interrupted
+}
+
+/// Why the scheduler stopped submitting.
+public enum StopReason: String, Sendable, Hashable {
+    /// SIGINT or SIGTERM.
+    case signal
+    /// The manifest's `deadline` passed.
+    case deadline
+    /// The provider answered 402.
+    case quota
+    /// The next submission would exceed `max_credits`.
+    case budget
+    /// The provider answered 401 or 403.
+    case authentication
+}
+
+/// Something the driver must do or record.
+public enum SchedulerAction: Sendable, Hashable {
+    /// Submit `job` as `attempt` (the attempt number names the idempotency key).
+    case submit(job: Int, attempt: Int)
+    /// Ask the provider about these jobs' tasks in one request.
+    case poll(jobs: [Int], taskIDs: [String])
+    /// A try failed and will be retried after `delay`.
+    case retryScheduled(job: Int, attempt: Int, delay: Duration, reason: String)
+    /// The job failed for good.
+    case failed(job: Int, reason: String)
+    /// The job will not run because `cause` failed or is held.
+    case blocked(job: Int, cause: Int)
+    /// The submission's outcome is unknown and the provider cannot replay it: hold the job.
+    case heldUnknown(job: Int, attempt: Int)
+    /// The scheduler stopped submitting.
+    case stopped(StopReason)
+}
+
+/// The result of one scheduling decision.
+public struct SchedulerStep<Instant: Sendable>: Sendable {
+    /// What to do now, in order.
+    public var actions: [SchedulerAction]
+    /// When to ask again if nothing else happens; nil when only a pending answer can change anything.
+    public var wakeAt: Instant?
+    /// Set when the run is over.
+    public var outcome: RunOutcome?
+}
+
+/// The run's scheduling state machine: pure, driven by events and an injected clock's instants, returning
+/// actions. It owns readiness (dependencies), priority (longest remaining path first, then manifest order),
+/// the concurrency cap, both rate limits, retries with backoff, polling, task timeouts, the budget and stops.
+public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
+    private enum Phase: Sendable, Hashable {
+        case waiting
+        case ready
+        case backingOff(until: C.Instant)
+        case submitting
+        case running(Running)
+        case completed
+        case failed
+        case blocked
+        case held
+        case excluded
+    }
+
+    private struct Running: Sendable, Hashable {
+        var taskID: String
+        var attempt: Int
+        var submittedAt: C.Instant
+        var estimate: Duration?
+        var polls: Int
+        var nextPollAt: C.Instant
+        var pollOutstanding: Bool
+    }
+
+    private struct Slot: Sendable, Hashable {
+        var phase: Phase
+        var nextAttempt: Int
+        var reuseAttempt: Int?
+        var triesThisRun: Int
+        var unmetDependencies: Int
+    }
+
+    /// The configuration in force.
+    public let configuration: SchedulerConfiguration
+    private let jobs: [SchedulerJob]
+    private let dependents: [[Int]]
+    private var slots: [Slot]
+    private var readyQueue: PriorityQueue<Int>
+    private var requests: RateWindow<C>
+    private var submits: RateWindow<C>
+    private var random: SeededRandom
+    private let startedAt: C.Instant
+    private var inFlight = 0
+    private var creditsReserved: Double
+    private var stopReason: StopReason?
+    private var pendingActions: [SchedulerAction] = []
+    private var runningJobs = Set<Int>()
+    private var backingOffJobs = Set<Int>()
+
+    /// Statistics for the run summary.
+    public private(set) var statistics = SchedulerStatistics()
+
+    /// Creates a scheduler for `jobs` (indices are positions in the array), starting at `now`.
+    /// `creditsAlreadyReserved` counts what earlier runs reserved, for the budget.
+    public init(
+        jobs: [SchedulerJob], configuration: SchedulerConfiguration, now: C.Instant, seed: UInt64,
+        creditsAlreadyReserved: Double = 0
+    ) {
+        self.jobs = jobs
+        self.configuration = configuration
+        startedAt = now
+        creditsReserved = creditsAlreadyReserved
+        random = SeededRandom(seed: seed)
+        requests = RateWindow(limit: max(1, configuration.requestsPerMinute))
+        submits = RateWindow(limit: max(1, configuration.submitsPerMinute))
+        var dependents = Array(repeating: [Int](), count: jobs.count)
+        for (index, job) in jobs.enumerated() {
+            for dependency in job.dependencies { dependents[dependency].append(index) }
+        }
+        self.dependents = dependents
+        let priorities = jobs.map(\.priority)
+        readyQueue = PriorityQueue { lhs, rhs in
+            priorities[lhs] != priorities[rhs] ? priorities[lhs] > priorities[rhs] : lhs < rhs
+        }
+        slots = jobs.map { job in
+            Slot(phase: .waiting, nextAttempt: 1, reuseAttempt: nil, triesThisRun: 0, unmetDependencies: 0)
+        }
+        for index in jobs.indices { setUp(index, now: now) }
+        for index in jobs.indices where slots[index].phase == .waiting || slots[index].phase == .ready {
+            let unmet = jobs[index].dependencies.filter { slots[$0].phase != .completed }.count
+            slots[index].unmetDependencies = unmet
+            if unmet == 0 { makeReady(index) }
+        }
+        for index in jobs.indices where slots[index].phase == .held { blockDependents(of: index) }
+    }
+
+    private mutating func setUp(_ index: Int, now: C.Instant) {
+        switch jobs[index].start {
+        case .submit(let attempt):
+            slots[index].nextAttempt = attempt
+        case .resubmit(let attempt):
+            slots[index].nextAttempt = attempt
+            slots[index].reuseAttempt = attempt
+        case .poll(let taskID, let attempt):
+            slots[index].nextAttempt = attempt + 1
+            setPhase(
+                index,
+                .running(
+                    Running(
+                        taskID: taskID, attempt: attempt, submittedAt: now, estimate: nil, polls: 0,
+                        nextPollAt: now, pollOutstanding: false
+                    )
+                )
+            )
+            inFlight += 1
+        case .done:
+            setPhase(index, .completed)
+        case .held:
+            setPhase(index, .held)
+        case .excluded:
+            setPhase(index, .excluded)
+        }
+    }
+
+    /// The state of job `index`, for summaries.
+    public func state(of index: Int) -> JobRunState {
+        switch slots[index].phase {
+        case .waiting, .ready, .backingOff: .pending
+        case .submitting, .running: .running
+        case .completed: .completed
+        case .failed: .failed
+        case .blocked: .blocked
+        case .held: .held
+        case .excluded: .excluded
+        }
+    }
+
+    /// The credits reserved so far, earlier runs included.
+    public var totalCreditsReserved: Double { creditsReserved }
+
+    /// Decides what to do at `now`.
+    public mutating func step(now: C.Instant) -> SchedulerStep<C.Instant> {
+        var actions = pendingActions
+        pendingActions = []
+        var wake: C.Instant?
+        func wakeNoLaterThan(_ instant: C.Instant) {
+            if wake.map({ instant < $0 }) ?? true { wake = instant }
+        }
+
+        if let deadline = configuration.deadline, stopReason == nil {
+            let end = startedAt.advanced(by: deadline)
+            if end <= now { stop(.deadline) } else { wakeNoLaterThan(end) }
+        }
+        expireTimeouts(now: now)
+        releaseBackoffs(now: now, wake: &wake)
+        actions += pendingActions
+        pendingActions = []
+
+        if stopReason == .signal || stopReason == .deadline || stopReason == .authentication {
+            return SchedulerStep(actions: actions, wakeAt: nil, outcome: outcome())
+        }
+
+        actions += schedulePolls(now: now, wake: &wake)
+        if stopReason == nil { actions += scheduleSubmits(now: now, wake: &wake) }
+        actions += pendingActions
+        pendingActions = []
+
+        for index in runningJobs {
+            if case .running(let running) = slots[index].phase, !running.pollOutstanding {
+                wakeNoLaterThan(min(running.nextPollAt, running.submittedAt.advanced(by: configuration.taskTimeout)))
+            }
+        }
+        let finished = inFlight == 0 && (stopReason != nil || !hasQueuedWork())
+        return SchedulerStep(actions: actions, wakeAt: finished ? nil : wake, outcome: finished ? outcome() : nil)
+    }
+
+    /// Stops submitting because of a signal; the next ``step(now:)`` reports the outcome.
+    public mutating func interrupt() {
+        stop(.signal)
+    }
+
+    /// Records the provider's answer to a submission.
+    public mutating func submitSucceeded(job index: Int, attempt: Int, snapshot: TaskSnapshot, now: C.Instant) {
+        guard case .submitting = slots[index].phase else { return }
+        creditsReserved += (snapshot.creditsReserved ?? jobs[index].estimatedCredits) - jobs[index].estimatedCredits
+        statistics.submissions += 1
+        let estimate = snapshot.estimatedSeconds.map { Duration.milliseconds(Int64(($0 * 1000).rounded())) }
+        let running = Running(
+            taskID: snapshot.id, attempt: attempt, submittedAt: now, estimate: estimate, polls: 0,
+            nextPollAt: now.advanced(by: configuration.poll.firstPoll(estimate: estimate)), pollOutstanding: false
+        )
+        setPhase(index, .running(running))
+        slots[index].reuseAttempt = nil
+        if snapshot.status.isTerminal { taskFinished(index, snapshot: snapshot, now: now) }
+    }
+
+    /// Records a failed submission.
+    public mutating func submitFailed(job index: Int, attempt: Int, error: ProviderError, now: C.Instant) {
+        guard case .submitting = slots[index].phase else { return }
+        inFlight -= 1
+        creditsReserved -= jobs[index].estimatedCredits
+        switch error.kind {
+        case .authentication:
+            setPhase(index, .ready)
+            readyQueue.insert(index)
+            stop(.authentication)
+        case .quota:
+            setPhase(index, .ready)
+            readyQueue.insert(index)
+            stop(.quota)
+        case .rateLimited:
+            statistics.rateLimited += 1
+            requests.rejected(at: now, retryAfter: error.retryAfter)
+            submits.rejected(at: now, retryAfter: error.retryAfter)
+            slots[index].reuseAttempt = attempt
+            slots[index].triesThisRun -= 1
+            setPhase(index, .ready)
+            readyQueue.insert(index)
+        case .transient where error.httpStatus == nil:
+            if configuration.idempotentSubmissions {
+                retryOrFail(index, attempt: attempt, reuse: true, reason: error.description, now: now)
+            } else {
+                setPhase(index, .held)
+                pendingActions.append(.heldUnknown(job: index, attempt: attempt))
+                blockDependents(of: index)
+            }
+        case .transient:
+            retryOrFail(index, attempt: attempt, reuse: configuration.idempotentSubmissions, reason: error.description,
+                        now: now)
+        case .rejected, .notFound:
+            fail(index, reason: error.description)
+        }
+    }
+
+    /// Records the answer to a status request for `jobs`. Jobs whose task is missing from `snapshots` are
+    /// treated as unknown to the provider.
+    public mutating func pollSucceeded(jobs polled: [Int], snapshots: [TaskSnapshot], now: C.Instant) {
+        statistics.polls += 1
+        var byID: [String: TaskSnapshot] = [:]
+        for snapshot in snapshots { byID[snapshot.id] = snapshot }
+        for index in polled {
+            guard case .running(var running) = slots[index].phase else { continue }
+            running.pollOutstanding = false
+            running.polls += 1
+            guard let snapshot = byID[running.taskID] else {
+                setPhase(index, .running(running))
+                attemptFailed(index, reason: "the provider no longer knows task \(running.taskID)", retriable: true,
+                              now: now)
+                continue
+            }
+            if running.estimate == nil, let seconds = snapshot.estimatedSeconds {
+                running.estimate = .milliseconds(Int64((seconds * 1000).rounded()))
+            }
+            running.nextPollAt = now.advanced(by: configuration.poll.nextPoll(after: running.polls, estimate: running.estimate))
+            setPhase(index, .running(running))
+            if snapshot.status.isTerminal { taskFinished(index, snapshot: snapshot, now: now) }
+        }
+    }
+
+    /// Records a failed status request for `jobs`.
+    public mutating func pollFailed(jobs polled: [Int], error: ProviderError, now: C.Instant) {
+        statistics.polls += 1
+        switch error.kind {
+        case .authentication:
+            stop(.authentication)
+        case .rateLimited:
+            statistics.rateLimited += 1
+            requests.rejected(at: now, retryAfter: error.retryAfter)
+        default:
+            break
+        }
+        for index in polled {
+            guard case .running(var running) = slots[index].phase else { continue }
+            running.pollOutstanding = false
+            if error.kind == .notFound {
+                setPhase(index, .running(running))
+                attemptFailed(index, reason: error.description, retriable: true, now: now)
+                continue
+            }
+            let delay = configuration.backoff.delay(forRetry: running.polls + 1, using: &random)
+            running.nextPollAt = now.advanced(by: min(delay, configuration.poll.maximumInterval))
+            setPhase(index, .running(running))
+        }
+    }
+
+    private mutating func taskFinished(_ index: Int, snapshot: TaskSnapshot, now: C.Instant) {
+        switch snapshot.status {
+        case .completed:
+            inFlight -= 1
+            setPhase(index, .completed)
+            statistics.completed += 1
+            for dependent in dependents[index] {
+                slots[dependent].unmetDependencies -= 1
+                if slots[dependent].unmetDependencies == 0, slots[dependent].phase == .waiting { makeReady(dependent) }
+            }
+        case .failed, .cancelled:
+            let failure = snapshot.failure ?? TaskFailure(code: "unknown_error", message: "The task failed without a reason.")
+            attemptFailed(index, reason: "\(failure.code): \(failure.message)", retriable: failure.isRetriable, now: now)
+        case .pending, .processing:
+            break
+        }
+    }
+
+    private mutating func attemptFailed(_ index: Int, reason: String, retriable: Bool, now: C.Instant) {
+        guard case .running(let running) = slots[index].phase else { return }
+        inFlight -= 1
+        if retriable {
+            retryOrFail(index, attempt: running.attempt, reuse: false, reason: reason, now: now)
+        } else {
+            fail(index, reason: reason)
+        }
+    }
+
+    private mutating func retryOrFail(_ index: Int, attempt: Int, reuse: Bool, reason: String, now: C.Instant) {
+        guard slots[index].triesThisRun < configuration.attempts else {
+            fail(index, reason: "\(reason) (gave up after \(slots[index].triesThisRun) tries)")
+            return
+        }
+        statistics.retries += 1
+        let delay = configuration.backoff.delay(forRetry: slots[index].triesThisRun, using: &random)
+        slots[index].reuseAttempt = reuse ? attempt : nil
+        setPhase(index, .backingOff(until: now.advanced(by: delay)))
+        let next = reuse ? attempt : slots[index].nextAttempt
+        pendingActions.append(.retryScheduled(job: index, attempt: next, delay: delay, reason: reason))
+    }
+
+    private mutating func fail(_ index: Int, reason: String) {
+        setPhase(index, .failed)
+        statistics.failed += 1
+        pendingActions.append(.failed(job: index, reason: reason))
+        blockDependents(of: index)
+    }
+
+    private mutating func blockDependents(of index: Int) {
+        var stack = dependents[index]
+        while let dependent = stack.popLast() {
+            switch slots[dependent].phase {
+            case .waiting, .ready, .backingOff:
+                setPhase(dependent, .blocked)
+                statistics.blocked += 1
+                pendingActions.append(.blocked(job: dependent, cause: index))
+                stack += dependents[dependent]
+            default:
+                continue
+            }
+        }
+    }
+
+    private mutating func setPhase(_ index: Int, _ phase: Phase) {
+        switch slots[index].phase {
+        case .running: runningJobs.remove(index)
+        case .backingOff: backingOffJobs.remove(index)
+        default: break
+        }
+        slots[index].phase = phase
+        switch phase {
+        case .running: runningJobs.insert(index)
+        case .backingOff: backingOffJobs.insert(index)
+        default: break
+        }
+    }
+
+    private mutating func makeReady(_ index: Int) {
+        setPhase(index, .ready)
+        readyQueue.insert(index)
+    }
+
+    private mutating func stop(_ reason: StopReason) {
+        guard stopReason == nil || reason == .authentication || reason == .signal else { return }
+        if stopReason == reason { return }
+        stopReason = reason
+        pendingActions.append(.stopped(reason))
+    }
+
+    private mutating func hasQueuedWork() -> Bool {
+        while let first = readyQueue.first, slots[first].phase != .ready { _ = readyQueue.popFirst() }
+        return !readyQueue.isEmpty || !backingOffJobs.isEmpty
+    }
+
+    private mutating func expireTimeouts(now: C.Instant) {
+        for index in runningJobs.sorted() {
+            guard case .running(let running) = slots[index].phase, !running.pollOutstanding,
+                running.submittedAt.advanced(by: configuration.taskTimeout) <= now
+            else { continue }
+            attemptFailed(
+                index, reason: "task \(running.taskID) was still unfinished after the task timeout",
+                retriable: true, now: now)
+        }
+    }
+
+    private mutating func releaseBackoffs(now: C.Instant, wake: inout C.Instant?) {
+        for index in backingOffJobs.sorted() {
+            guard case .backingOff(let until) = slots[index].phase else { continue }
+            if until <= now {
+                makeReady(index)
+            } else if wake.map({ until < $0 }) ?? true {
+                wake = until
+            }
+        }
+    }
+
+    private mutating func schedulePolls(now: C.Instant, wake: inout C.Instant?) -> [SchedulerAction] {
+        var due: [(index: Int, at: C.Instant)] = []
+        for index in runningJobs {
+            if case .running(let running) = slots[index].phase, !running.pollOutstanding, running.nextPollAt <= now {
+                due.append((index, running.nextPollAt))
+            }
+        }
+        guard !due.isEmpty else { return [] }
+        due.sort { $0.at != $1.at ? $0.at < $1.at : $0.index < $1.index }
+        var actions: [SchedulerAction] = []
+        var position = 0
+        while position < due.count {
+            let allowed = requests.nextAllowed(at: now)
+            guard allowed <= now else {
+                if wake.map({ allowed < $0 }) ?? true { wake = allowed }
+                break
+            }
+            requests.record(at: now)
+            let batch = due[position..<min(position + max(1, configuration.maxBatchSize), due.count)].map(\.index)
+            position += batch.count
+            var taskIDs: [String] = []
+            for index in batch {
+                guard case .running(var running) = slots[index].phase else { continue }
+                running.pollOutstanding = true
+                taskIDs.append(running.taskID)
+                setPhase(index, .running(running))
+            }
+            actions.append(.poll(jobs: batch, taskIDs: taskIDs))
+        }
+        return actions
+    }
+
+    private mutating func scheduleSubmits(now: C.Instant, wake: inout C.Instant?) -> [SchedulerAction] {
+        var actions: [SchedulerAction] = []
+        while inFlight < configuration.concurrency, let index = readyQueue.first {
+            guard slots[index].phase == .ready else {
+                _ = readyQueue.popFirst()
+                continue
+            }
+            if let budget = configuration.maxCredits, creditsReserved + jobs[index].estimatedCredits > budget {
+                stop(.budget)
+                break
+            }
+            let allowed = max(requests.nextAllowed(at: now), submits.nextAllowed(at: now))
+            guard allowed <= now else {
+                if wake.map({ allowed < $0 }) ?? true { wake = allowed }
+                break
+            }
+            _ = readyQueue.popFirst()
+            requests.record(at: now)
+            submits.record(at: now)
+            let attempt: Int
+            if let reuse = slots[index].reuseAttempt {
+                attempt = reuse
+            } else {
+                attempt = slots[index].nextAttempt
+                slots[index].nextAttempt += 1
+            }
+            slots[index].triesThisRun += 1
+            creditsReserved += jobs[index].estimatedCredits
+            setPhase(index, .submitting)
+            inFlight += 1
+            actions.append(.submit(job: index, attempt: attempt))
+        }
+        return actions
+    }
+
+    private func outcome() -> RunOutcome {
+        switch stopReason {
+        case .authentication: return .authenticationFailed
+        case .signal, .deadline: return .interrupted
+        case .quota, .budget: return .outOfCredits
+        case nil: break
+        }
+        let unfinished = slots.contains { slot in
+            switch slot.phase {
+            case .completed, .excluded: false
+            default: true
+            }
+        }
+        return unfinished ? .jobsFailed : .completed
+    }
+}
+
+/// A job's state for summaries and the ledger.
+public enum JobRunState: String, Sendable, Hashable, Codable {
+    /// Not finished; waiting for dependencies, a slot, a rate limit or a retry.
+    case pending
+    /// Submitted or being submitted.
+    case running
+    /// Done.
+    case completed
+    /// Failed for good.
+    case failed
+    /// Not run because a dependency failed or is held.
+    case blocked
+    /// Outcome of a submission unknown; waiting for `--resubmit-unknown`.
+    case held
+    /// Not selected for this run.
+    case excluded
+}
+
+/// Counters the scheduler keeps for the run summary.
+public struct SchedulerStatistics: Sendable, Hashable, Codable {
+    /// Accepted submissions.
+    public var submissions = 0
+    /// Status requests, answered or not.
+    public var polls = 0
+    /// Tries scheduled again after a failure.
+    public var retries = 0
+    /// Rate-limit rejections seen.
+    public var rateLimited = 0
+    /// Jobs completed in this run.
+    public var completed = 0
+    /// Jobs failed for good.
+    public var failed = 0
+    /// Jobs blocked by a failed dependency.
+    public var blocked = 0
+
+    /// Creates zeroed counters.
+    public init() {}
+}

@@ -1,0 +1,257 @@
+import SetlistCore
+import SetlistEngine
+import Testing
+
+@Suite("RunScheduler")
+struct RunSchedulerTests {
+    @Test func submitsOnlyJobsWhoseDependenciesCompleted() {
+        var scheduler = Scheduler(
+            jobs: [job("a"), job("b", after: [0]), job("c", after: [1])], configuration: configuration(),
+            now: .at(0), seed: 1)
+        #expect(submittedJobs(scheduler.step(now: .at(0))) == [0])
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t-a"), now: .at(0))
+        scheduler.pollSucceeded(jobs: [0], snapshots: [finished("t-a")], now: .at(130))
+        #expect(submittedJobs(scheduler.step(now: .at(130))) == [1])
+    }
+
+    @Test func neverExceedsTheConcurrencyCap() {
+        var scheduler = Scheduler(
+            jobs: (0..<10).map { job("j\($0)") }, configuration: configuration(concurrency: 3), now: .at(0), seed: 1)
+        let first = submittedJobs(scheduler.step(now: .at(0)))
+        #expect(first == [0, 1, 2])
+        for index in first {
+            scheduler.submitSucceeded(job: index, attempt: 1, snapshot: running("t\(index)"), now: .at(0))
+        }
+        #expect(submittedJobs(scheduler.step(now: .at(1))).isEmpty)
+        scheduler.pollSucceeded(jobs: [1], snapshots: [finished("t1")], now: .at(126))
+        #expect(submittedJobs(scheduler.step(now: .at(126))) == [3])
+    }
+
+    @Test func prefersTheLongestRemainingPathThenManifestOrder() {
+        var scheduler = Scheduler(
+            jobs: [job("short", priority: 120), job("long", priority: 255), job("tie", priority: 120)],
+            configuration: configuration(concurrency: 1), now: .at(0), seed: 1)
+        #expect(submittedJobs(scheduler.step(now: .at(0))) == [1])
+    }
+
+    @Test func respectsTheRequestRateAndWakesWhenTheWindowFrees() {
+        var scheduler = Scheduler(
+            jobs: (0..<5).map { job("j\($0)") }, configuration: configuration(concurrency: 10, requestsPerMinute: 2),
+            now: .at(0), seed: 1)
+        let step = scheduler.step(now: .at(0))
+        #expect(submittedJobs(step) == [0, 1])
+        #expect(step.wakeAt == .at(60.25))
+    }
+
+    @Test func pollsFirstJustAfterTheProviderEstimate() {
+        var scheduler = Scheduler(jobs: [job("a")], configuration: configuration(), now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t-a", estimate: 100), now: .at(0))
+        let waiting = scheduler.step(now: .at(1))
+        #expect(waiting.actions.isEmpty)
+        #expect(waiting.wakeAt == .at(105))
+        #expect(scheduler.step(now: .at(105)).actions == [.poll(jobs: [0], taskIDs: ["t-a"])])
+    }
+
+    @Test func retriesServerSideTaskFailuresWithANewAttempt() {
+        var scheduler = Scheduler(jobs: [job("a")], configuration: configuration(), now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t1"), now: .at(0))
+        let failure = TaskFailure(code: "service_error", message: "Upstream hiccup.")
+        scheduler.pollSucceeded(jobs: [0], snapshots: [finished("t1", .failed, failure: failure)], now: .at(130))
+        let step = scheduler.step(now: .at(130))
+        guard case .retryScheduled(0, 2, let delay, _) = step.actions.first else {
+            Issue.record("expected a retry, got \(step.actions)")
+            return
+        }
+        #expect(delay >= .milliseconds(2500) && delay <= .seconds(5))
+        #expect(submittedJobs(scheduler.step(now: .at(136))) == [0])
+    }
+
+    @Test func contentPolicyFailureFailsTheJobAndBlocksItsDependents() {
+        var scheduler = Scheduler(
+            jobs: [job("a"), job("b", after: [0]), job("c", after: [1]), job("d")], configuration: configuration(),
+            now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t1"), now: .at(0))
+        scheduler.submitSucceeded(job: 3, attempt: 1, snapshot: running("t4"), now: .at(0))
+        let failure = TaskFailure(code: "content_policy_violation", message: "Blocked by safety filters.")
+        scheduler.pollSucceeded(
+            jobs: [0, 3], snapshots: [finished("t1", .failed, failure: failure), finished("t4")], now: .at(130))
+        let step = scheduler.step(now: .at(130))
+        #expect(step.actions.contains(.blocked(job: 1, cause: 0)))
+        #expect(step.actions.contains(.blocked(job: 2, cause: 0)))
+        #expect(step.outcome == .jobsFailed)
+        #expect(scheduler.state(of: 3) == .completed)
+    }
+
+    @Test func givesUpAfterTheConfiguredAttempts() {
+        var scheduler = Scheduler(jobs: [job("a")], configuration: configuration(attempts: 2), now: .at(0), seed: 1)
+        let error = ProviderError(kind: .transient, httpStatus: 500, message: "Internal server error.")
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitFailed(job: 0, attempt: 1, error: error, now: .at(0))
+        _ = scheduler.step(now: .at(0))
+        #expect(submittedJobs(scheduler.step(now: .at(10))) == [0])
+        scheduler.submitFailed(job: 0, attempt: 1, error: error, now: .at(10))
+        let last = scheduler.step(now: .at(10))
+        #expect(last.outcome == .jobsFailed)
+        #expect(scheduler.state(of: 0) == .failed)
+    }
+
+    @Test func reusesTheIdempotencyKeyWhenTheAnswerWasLost() {
+        var scheduler = Scheduler(jobs: [job("a")], configuration: configuration(), now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitFailed(
+            job: 0, attempt: 1, error: ProviderError(kind: .transient, message: "Connection reset."), now: .at(0))
+        _ = scheduler.step(now: .at(0))
+        #expect(scheduler.step(now: .at(10)).actions == [.submit(job: 0, attempt: 1)])
+    }
+
+    @Test func holdsAnUnknownSubmissionWhenTheProviderCannotReplay() {
+        var scheduler = Scheduler(
+            jobs: [job("a"), job("b", after: [0])], configuration: configuration(idempotent: false), now: .at(0),
+            seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitFailed(
+            job: 0, attempt: 1, error: ProviderError(kind: .transient, message: "Connection reset."), now: .at(0))
+        let step = scheduler.step(now: .at(0))
+        #expect(step.actions.contains(.heldUnknown(job: 0, attempt: 1)))
+        #expect(step.actions.contains(.blocked(job: 1, cause: 0)))
+        #expect(step.outcome == .jobsFailed)
+    }
+
+    @Test func rateLimitDoesNotSpendAnAttemptAndHonoursRetryAfter() {
+        var scheduler = Scheduler(jobs: [job("a")], configuration: configuration(attempts: 1), now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitFailed(
+            job: 0, attempt: 1, error: ProviderError(kind: .rateLimited, httpStatus: 429, message: "Slow down.",
+                                                     retryAfter: .seconds(90)), now: .at(0))
+        let waiting = scheduler.step(now: .at(1))
+        #expect(submittedJobs(waiting).isEmpty)
+        #expect(waiting.wakeAt == .at(90))
+        #expect(scheduler.step(now: .at(90)).actions == [.submit(job: 0, attempt: 1)])
+    }
+
+    @Test func authenticationFailureEndsTheRunAtOnce() {
+        var scheduler = Scheduler(jobs: [job("a"), job("b")], configuration: configuration(), now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitFailed(
+            job: 0, attempt: 1, error: ProviderError(kind: .authentication, httpStatus: 401, message: "Bad key."),
+            now: .at(0))
+        let step = scheduler.step(now: .at(0))
+        #expect(step.actions.contains(.stopped(.authentication)))
+        #expect(step.outcome == .authenticationFailed)
+    }
+
+    @Test func quotaStopsSubmittingButLetsInFlightTasksFinish() {
+        var scheduler = Scheduler(
+            jobs: [job("a"), job("b"), job("c")], configuration: configuration(concurrency: 2), now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t1"), now: .at(0))
+        scheduler.submitFailed(
+            job: 1, attempt: 1, error: ProviderError(kind: .quota, httpStatus: 402, message: "Top up."), now: .at(0))
+        let stopped = scheduler.step(now: .at(0))
+        #expect(stopped.actions.contains(.stopped(.quota)))
+        #expect(stopped.outcome == nil)
+        #expect(submittedJobs(stopped).isEmpty)
+        let polled = scheduler.step(now: .at(126))
+        #expect(polled.actions == [.poll(jobs: [0], taskIDs: ["t1"])])
+        scheduler.pollSucceeded(jobs: [0], snapshots: [finished("t1")], now: .at(126))
+        #expect(scheduler.step(now: .at(126)).outcome == .outOfCredits)
+    }
+
+    @Test func budgetStopsBeforeTheSubmissionThatWouldExceedIt() {
+        var scheduler = Scheduler(
+            jobs: [job("a"), job("b"), job("c")], configuration: configuration(maxCredits: 20), now: .at(0), seed: 1,
+            creditsAlreadyReserved: 8)
+        let step = scheduler.step(now: .at(0))
+        #expect(submittedJobs(step) == [0])
+        #expect(step.actions.contains(.stopped(.budget)))
+    }
+
+    @Test func deadlineInterruptsTheRun() {
+        var scheduler = Scheduler(
+            jobs: [job("a"), job("b", after: [0])], configuration: configuration(deadline: .seconds(60)), now: .at(0),
+            seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t1"), now: .at(0))
+        #expect(scheduler.step(now: .at(10)).wakeAt == .at(60))
+        let step = scheduler.step(now: .at(60))
+        #expect(step.actions.contains(.stopped(.deadline)))
+        #expect(step.outcome == .interrupted)
+    }
+
+    @Test func timesOutTasksThatNeverFinish() {
+        var config = configuration(attempts: 1)
+        config.taskTimeout = .seconds(300)
+        var scheduler = Scheduler(jobs: [job("a")], configuration: config, now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t1"), now: .at(0))
+        let step = scheduler.step(now: .at(300))
+        #expect(step.outcome == .jobsFailed)
+        #expect(step.actions.contains { if case .failed(0, _) = $0 { true } else { false } })
+    }
+
+    @Test func resumesByPollingKnownTasksAndSkippingCompletedJobs() {
+        var scheduler = Scheduler(
+            jobs: [job("a", start: .done), job("b", after: [0], start: .poll(taskID: "t-b", attempt: 1)),
+                   job("c", after: [0]), job("d", start: .resubmit(attempt: 2))],
+            configuration: configuration(), now: .at(0), seed: 1)
+        let step = scheduler.step(now: .at(0))
+        #expect(step.actions.contains(.poll(jobs: [1], taskIDs: ["t-b"])))
+        #expect(step.actions.contains(.submit(job: 2, attempt: 1)))
+        #expect(step.actions.contains(.submit(job: 3, attempt: 2)))
+        #expect(!step.actions.contains { if case .submit(0, _) = $0 { true } else { false } })
+    }
+
+    @Test func batchesDuePollsUpToTheProviderBatchSize() {
+        var scheduler = Scheduler(
+            jobs: (0..<5).map { job("j\($0)") }, configuration: configuration(concurrency: 5, batch: 3),
+            now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        for index in 0..<5 {
+            scheduler.submitSucceeded(job: index, attempt: 1, snapshot: running("t\(index)"), now: .at(0))
+        }
+        let polls = scheduler.step(now: .at(200)).actions
+        #expect(polls == [.poll(jobs: [0, 1, 2], taskIDs: ["t0", "t1", "t2"]), .poll(jobs: [3, 4], taskIDs: ["t3", "t4"])])
+    }
+
+    @Test func finishesWithSuccessWhenEverySelectedJobCompleted() {
+        var scheduler = Scheduler(
+            jobs: [job("a"), job("b", start: .excluded)], configuration: configuration(), now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: finished("t1"), now: .at(0))
+        #expect(scheduler.step(now: .at(0)).outcome == .completed)
+    }
+}
+
+@Suite("RateWindow")
+struct RateWindowTests {
+    @Test func noWindowEverHoldsMoreThanTheLimit() {
+        var window = RateWindow<ManualClock>(limit: 7, margin: .zero)
+        var random = SeededRandom(seed: 42)
+        var now = ManualClock.Instant.at(0)
+        var sent: [ManualClock.Instant] = []
+        for _ in 0..<500 {
+            now = now.advanced(by: .milliseconds(Int64.random(in: 0...9000, using: &random)))
+            let allowed = window.nextAllowed(at: now)
+            now = max(now, allowed)
+            window.record(at: now)
+            sent.append(now)
+        }
+        for (index, start) in sent.enumerated() {
+            let inWindow = sent[index...].prefix { $0 < start.advanced(by: .seconds(60)) }.count
+            #expect(inWindow <= 7)
+        }
+    }
+
+    @Test func fallsToWhatTheProviderAcceptedAndGrowsBackWhenQuiet() {
+        var window = RateWindow<ManualClock>(limit: 60, margin: .zero)
+        for second in 0..<21 { window.record(at: .at(Double(second))) }
+        window.rejected(at: .at(21), retryAfter: .seconds(2))
+        #expect(window.currentLimit == 20)
+        #expect(window.nextAllowed(at: .at(21)) == .at(61))
+        _ = window.nextAllowed(at: .at(200))
+        #expect(window.currentLimit == 26)
+    }
+}

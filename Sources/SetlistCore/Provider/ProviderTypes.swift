@@ -159,8 +159,12 @@ public struct TaskFailure: Sendable, Hashable, Codable, Error {
     public static let retriableCodes: Set<String> = [
         "service_error", "resource_exhausted", "service_unavailable", "generation_timeout", "quota_exceeded",
         "unknown_error", "generation_failed_no_content", "model_unavailable", "upstream_error", "request_cancelled",
-        "task_timeout",
+        "task_timeout", "resource_not_found",
     ]
+
+    /// Stands in when a provider reports a failed task without an error object.
+    public static let unexplained = TaskFailure(
+        code: "unknown_error", message: "The provider reported that the task failed without giving a reason.")
 
     /// Whether a new attempt may succeed.
     public var isRetriable: Bool { Self.retriableCodes.contains(code) }

@@ -16,11 +16,12 @@ public protocol RunHooks: Sendable {
     /// Builds the request for `attempt` of `job` and makes the intent durable. Called before the paid POST.
     func willSubmit(job: Int, attempt: Int) async throws -> Submission
     /// Records the provider's answer to a submission; the task id must be durable when this returns.
-    func submitted(job: Int, attempt: Int, snapshot: TaskSnapshot) async throws
-    /// Records a failed submission.
-    func submitFailed(job: Int, attempt: Int, error: ProviderError) async throws
-    /// Records a status answer for `job`.
-    func polled(job: Int, snapshot: TaskSnapshot) async throws
+    /// `willRetry` matters only when the answer is already a failed task.
+    func submitted(job: Int, attempt: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws
+    /// Records a failed submission; `willRetry` is false when the failure ends the job.
+    func submitFailed(job: Int, attempt: Int, error: ProviderError, willRetry: Bool) async throws
+    /// Records a status answer for `job`; `willRetry` matters only when the task failed.
+    func polled(job: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws
     /// Records a failed status request for `jobs`.
     func pollFailed(jobs: [Int], error: ProviderError) async throws
     /// Records a scheduling decision: retries, failures, blocked jobs, held jobs, stops.
@@ -116,6 +117,20 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
         }
     }
 
+    private static func lost(_ taskID: String) -> TaskSnapshot {
+        TaskSnapshot(
+            id: taskID, status: .failed,
+            failure: TaskFailure(
+                code: "resource_not_found",
+                message: "The provider no longer knows task \(taskID); it is submitted again as a new attempt."))
+    }
+
+    private func retries(job: Int, snapshot: TaskSnapshot) -> Bool {
+        guard snapshot.status == .failed || snapshot.status == .cancelled else { return false }
+        let failure = snapshot.failure ?? .unexplained
+        return scheduler.withLock { $0.retries(afterTaskFailure: failure, job: job) }
+    }
+
     private func perform(_ action: SchedulerAction, in group: inout ThrowingDiscardingTaskGroup<any Error>) async throws {
         let provider = self.provider
         let hooks = self.hooks
@@ -137,8 +152,12 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
                         result = .failure(error)
                     }
                     switch result {
-                    case .success(let snapshot): try await hooks.submitted(job: job, attempt: attempt, snapshot: snapshot)
-                    case .failure(let error): try await hooks.submitFailed(job: job, attempt: attempt, error: error)
+                    case .success(let snapshot):
+                        let retry = self.retries(job: job, snapshot: snapshot)
+                        try await hooks.submitted(job: job, attempt: attempt, snapshot: snapshot, willRetry: retry)
+                    case .failure(let error):
+                        let keep = self.scheduler.withLock { $0.keepsJob(afterSubmissionError: error, job: job) }
+                        try await hooks.submitFailed(job: job, attempt: attempt, error: error, willRetry: keep)
                     }
                     continuation.yield(.submitted(job: job, attempt: attempt, result: result))
                 } catch {
@@ -148,18 +167,22 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
         case .poll(let jobs, let taskIDs):
             group.addTask {
                 do {
-                    let result: Result<[TaskSnapshot], ProviderError>
+                    var result: Result<[TaskSnapshot], ProviderError>
                     do throws(ProviderError) {
                         result = .success(try await provider.fetchTasks(taskIDs))
                     } catch {
                         result = .failure(error)
                     }
                     switch result {
-                    case .success(let snapshots):
+                    case .success(var snapshots):
                         let byID = Dictionary(snapshots.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
                         for (job, taskID) in zip(jobs, taskIDs) {
-                            if let snapshot = byID[taskID] { try await hooks.polled(job: job, snapshot: snapshot) }
+                            let snapshot = byID[taskID] ?? Self.lost(taskID)
+                            if byID[taskID] == nil { snapshots.append(snapshot) }
+                            let retry = self.retries(job: job, snapshot: snapshot)
+                            try await hooks.polled(job: job, snapshot: snapshot, willRetry: retry)
                         }
+                        result = .success(snapshots)
                     case .failure(let error):
                         try await hooks.pollFailed(jobs: jobs, error: error)
                     }

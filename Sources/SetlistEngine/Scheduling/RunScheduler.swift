@@ -128,6 +128,9 @@ public enum SchedulerAction: Sendable, Hashable {
     case blocked(job: Int, cause: Int)
     /// The submission's outcome is unknown and the provider cannot replay it: hold the job.
     case heldUnknown(job: Int, attempt: Int)
+    /// The task of `attempt` was still unfinished after the task timeout; `willRetry` says whether a new
+    /// attempt follows.
+    case timedOut(job: Int, attempt: Int, taskID: String, willRetry: Bool)
     /// The scheduler stopped submitting.
     case stopped(StopReason)
 }
@@ -316,6 +319,22 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         stop(.signal)
     }
 
+    /// Whether the job stays alive (retried, paused or held) after its submission failed with `error`; false
+    /// when the failure ends the job.
+    public func keepsJob(afterSubmissionError error: ProviderError, job index: Int) -> Bool {
+        switch error.kind {
+        case .rateLimited, .authentication, .quota: true
+        case .transient where error.httpStatus == nil && !configuration.idempotentSubmissions: true
+        case .transient: slots[index].triesThisRun < configuration.attempts
+        case .rejected, .notFound: false
+        }
+    }
+
+    /// Whether a task that ended with `failure` is tried again.
+    public func retries(afterTaskFailure failure: TaskFailure, job index: Int) -> Bool {
+        failure.isRetriable && slots[index].triesThisRun < configuration.attempts
+    }
+
     /// Records the provider's answer to a submission.
     public mutating func submitSucceeded(job index: Int, attempt: Int, snapshot: TaskSnapshot, now: C.Instant) {
         guard case .submitting = slots[index].phase else { return }
@@ -431,7 +450,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
                 if slots[dependent].unmetDependencies == 0, slots[dependent].phase == .waiting { makeReady(dependent) }
             }
         case .failed, .cancelled:
-            let failure = snapshot.failure ?? TaskFailure(code: "unknown_error", message: "The task failed without a reason.")
+            let failure = snapshot.failure ?? .unexplained
             attemptFailed(index, reason: "\(failure.code): \(failure.message)", retriable: failure.isRetriable, now: now)
         case .pending, .processing:
             break
@@ -519,6 +538,10 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             guard case .running(let running) = slots[index].phase, !running.pollOutstanding,
                 running.submittedAt.advanced(by: configuration.taskTimeout) <= now
             else { continue }
+            pendingActions.append(
+                .timedOut(
+                    job: index, attempt: running.attempt, taskID: running.taskID,
+                    willRetry: slots[index].triesThisRun < configuration.attempts))
             attemptFailed(
                 index, reason: "task \(running.taskID) was still unfinished after the task timeout",
                 retriable: true, now: now)

@@ -129,7 +129,7 @@ struct RunSchedulerTests {
         let waiting = scheduler.step(now: .at(1))
         #expect(submittedJobs(waiting).isEmpty)
         #expect(waiting.wakeAt == .at(90))
-        #expect(scheduler.step(now: .at(90)).actions == [.submit(job: 0, attempt: 1)])
+        #expect(scheduler.step(now: .at(90)).actions == [.submit(job: 0, attempt: 2)])
     }
 
     @Test func authenticationFailureEndsTheRunAtOnce() {

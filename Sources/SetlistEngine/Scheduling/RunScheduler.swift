@@ -368,7 +368,6 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             statistics.rateLimited += 1
             requests.rejected(at: now, retryAfter: error.retryAfter)
             submits.rejected(at: now, retryAfter: error.retryAfter)
-            slots[index].reuseAttempt = attempt
             slots[index].triesThisRun -= 1
             setPhase(index, .ready)
             readyQueue.insert(index)

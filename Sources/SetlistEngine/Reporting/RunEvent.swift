@@ -1,0 +1,212 @@
+import SetlistCore
+
+/// Something a person or a log collector may want to know about a run, in the order it happened.
+public enum RunEvent: Sendable, Hashable {
+    /// The run begins: what it will do.
+    case started(album: String, jobs: Int, submit: Int, poll: Int, skip: Int, simulated: Bool)
+    /// Something worth a look that does not stop the run.
+    case warning(String)
+    /// A paid submission is about to go out.
+    case submitting(job: String, attempt: Int)
+    /// The provider accepted a submission.
+    case accepted(job: String, attempt: Int, taskID: String, credits: Double?)
+    /// A status answer for a running task.
+    case progress(job: String, status: TaskStatus, percent: Int?)
+    /// A job finished; `detail` says what it produced.
+    case completed(job: String, detail: String)
+    /// A try failed and another follows after `delay`.
+    case retrying(job: String, attempt: Int, delay: Duration, reason: String)
+    /// A job failed for good.
+    case failed(job: String, reason: String)
+    /// A job will not run because `cause` failed or is held.
+    case blocked(job: String, cause: String)
+    /// A submission's outcome is unknown and is left for `--resubmit-unknown`.
+    case held(job: String, reason: String)
+    /// The run stopped submitting.
+    case stopped(reason: String)
+    /// A result file was saved.
+    case downloaded(job: String, path: String, bytes: Int64)
+    /// A result file could not be saved; the next run tries again.
+    case downloadFailed(job: String, reason: String)
+
+    /// The job the event is about, if any.
+    public var job: String? {
+        switch self {
+        case .started, .warning, .stopped: nil
+        case .submitting(let job, _), .accepted(let job, _, _, _), .progress(let job, _, _), .completed(let job, _),
+            .retrying(let job, _, _, _), .failed(let job, _), .blocked(let job, _), .held(let job, _),
+            .downloaded(let job, _, _), .downloadFailed(let job, _):
+            job
+        }
+    }
+
+    /// Whether the event reports a problem, which `--quiet` still prints.
+    public var isProblem: Bool {
+        switch self {
+        case .warning, .failed, .blocked, .held, .stopped, .downloadFailed: true
+        default: false
+        }
+    }
+
+    /// The event's name in JSON logs.
+    public var name: String {
+        switch self {
+        case .started: "run_started"
+        case .warning: "warning"
+        case .submitting: "submitting"
+        case .accepted: "accepted"
+        case .progress: "progress"
+        case .completed: "completed"
+        case .retrying: "retrying"
+        case .failed: "failed"
+        case .blocked: "blocked"
+        case .held: "held"
+        case .stopped: "stopped"
+        case .downloaded: "downloaded"
+        case .downloadFailed: "download_failed"
+        }
+    }
+
+    /// One human sentence for plain logs.
+    public var message: String {
+        switch self {
+        case .started(let album, let jobs, let submit, let poll, let skip, let simulated):
+            let target = simulated ? " on the simulator" : ""
+            return "run of '\(album)'\(target): \(jobs) jobs; \(submit) to submit, \(poll) to poll, \(skip) up to date"
+        case .warning(let text):
+            return "warning: \(text)"
+        case .submitting(let job, let attempt):
+            return "\(job): submitting (attempt \(attempt))"
+        case .accepted(let job, _, let taskID, let credits):
+            let cost = credits.map { ", \(Self.format(credits: $0)) credits reserved" } ?? ""
+            return "\(job): accepted as \(taskID)\(cost)"
+        case .progress(let job, let status, let percent):
+            return "\(job): \(status.rawValue)\(percent.map { " \($0)%" } ?? "")"
+        case .completed(let job, let detail):
+            return "\(job): completed, \(detail)"
+        case .retrying(let job, let attempt, let delay, let reason):
+            return "\(job): \(reason); attempt \(attempt) in \(Self.format(duration: delay))"
+        case .failed(let job, let reason):
+            return "\(job): failed: \(reason)"
+        case .blocked(let job, let cause):
+            return "\(job): blocked, because '\(cause)' did not complete"
+        case .held(let job, let reason):
+            return "\(job): held: \(reason)"
+        case .stopped(let reason):
+            return "stopped submitting: \(reason)"
+        case .downloaded(let job, let path, let bytes):
+            return "\(job): saved \(path) (\(bytes) bytes)"
+        case .downloadFailed(let job, let reason):
+            return "\(job): download failed: \(reason); the next run tries again"
+        }
+    }
+
+    /// The event's fields for JSON logs (besides its name and time).
+    public var fields: [String: String] {
+        var fields: [String: String] = [:]
+        if let job { fields["job"] = job }
+        switch self {
+        case .started(let album, let jobs, let submit, let poll, let skip, let simulated):
+            fields["album"] = album
+            fields["jobs"] = String(jobs)
+            fields["submit"] = String(submit)
+            fields["poll"] = String(poll)
+            fields["skip"] = String(skip)
+            fields["simulated"] = String(simulated)
+        case .accepted(_, let attempt, let taskID, let credits):
+            fields["attempt"] = String(attempt)
+            fields["task_id"] = taskID
+            if let credits { fields["credits"] = Self.format(credits: credits) }
+        case .submitting(_, let attempt):
+            fields["attempt"] = String(attempt)
+        case .progress(_, let status, let percent):
+            fields["status"] = status.rawValue
+            if let percent { fields["progress"] = String(percent) }
+        case .retrying(_, let attempt, let delay, let reason):
+            fields["attempt"] = String(attempt)
+            fields["delay_seconds"] = Self.format(credits: Double(delay.components.seconds))
+            fields["reason"] = reason
+        case .failed(_, let reason), .held(_, let reason), .downloadFailed(_, let reason):
+            fields["reason"] = reason
+        case .blocked(_, let cause):
+            fields["cause"] = cause
+        case .completed(_, let detail):
+            fields["detail"] = detail
+        case .downloaded(_, let path, let bytes):
+            fields["path"] = path
+            fields["bytes"] = String(bytes)
+        case .warning(let text), .stopped(let text):
+            fields["message"] = text
+        }
+        return fields
+    }
+
+    /// Credits without a needless `.0`.
+    public static func format(credits: Double) -> String {
+        credits == credits.rounded() ? String(Int64(credits)) : String(credits)
+    }
+
+    /// A duration as `1h02m`, `3m05s`, `12s` or `0.4s`.
+    public static func format(duration: Duration) -> String {
+        let total = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        if total < 10 { return total == total.rounded() ? "\(Int(total))s" : String(format1(total)) + "s" }
+        let seconds = Int(total.rounded())
+        if seconds < 60 { return "\(seconds)s" }
+        if seconds < 3600 { return "\(seconds / 60)m\(pad(seconds % 60))s" }
+        return "\(seconds / 3600)h\(pad(seconds / 60 % 60))m"
+    }
+
+    private static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    private static func format1(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}
+
+/// Counts for the live progress line, folded from events.
+public struct RunProgress: Sendable, Hashable {
+    /// Jobs in the run (selected ones).
+    public var total: Int
+    /// Jobs done: completed now or up to date before.
+    public var done = 0
+    /// Tasks submitted and not finished.
+    public var inFlight = 0
+    /// Jobs failed, blocked or held.
+    public var failed = 0
+
+    /// Creates progress for `total` jobs of which `upToDate` need nothing.
+    public init(total: Int, upToDate: Int) {
+        self.total = total
+        done = upToDate
+    }
+
+    /// Folds one event in.
+    public mutating func apply(_ event: RunEvent) {
+        switch event {
+        case .accepted: inFlight += 1
+        case .completed:
+            done += 1
+            inFlight = max(0, inFlight - 1)
+        case .retrying: inFlight = max(0, inFlight - 1)
+        case .failed, .held:
+            failed += 1
+            inFlight = max(0, inFlight - 1)
+        case .blocked: failed += 1
+        default: break
+        }
+    }
+
+    /// The progress line, e.g. `[12/40] 3 in flight, 1 failed, ETA 4m10s`. `elapsed` is the run's time so far;
+    /// the ETA extrapolates from the jobs finished in this run.
+    public func line(elapsed: Duration, finishedAtStart: Int) -> String {
+        var parts = ["[\(done)/\(total)]", "\(inFlight) in flight"]
+        if failed > 0 { parts.append("\(failed) failed") }
+        let finishedNow = done + failed - finishedAtStart
+        let remaining = total - done - failed
+        if finishedNow > 0, remaining > 0 {
+            parts.append("ETA " + RunEvent.format(duration: elapsed * (Double(remaining) / Double(finishedNow))))
+        }
+        return parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import SetlistEngine
+import Synchronization
+
+/// How `run` writes its progress.
+enum LogFormat: String, CaseIterable, Sendable {
+    /// Human lines: a live progress line on a terminal, timestamped lines otherwise.
+    case text
+    /// One JSON object per line, for log collectors.
+    case json
+}
+
+/// Prints run events for people (a live line on a terminal, timestamped lines for cron) or as JSON lines.
+final class ConsoleReporter: Sendable {
+    private struct State {
+        var progress: RunProgress
+        var finishedAtStart: Int
+        var progressShown = false
+    }
+
+    private let format: LogFormat
+    private let quiet: Bool
+    private let isTerminal: Bool
+    private let started = ContinuousClock.now
+    private let state: Mutex<State>
+
+    init(format: LogFormat, quiet: Bool, total: Int, upToDate: Int) {
+        self.format = format
+        self.quiet = quiet
+        isTerminal = isatty(STDOUT_FILENO) == 1 && format == .text
+        state = Mutex(State(progress: RunProgress(total: total, upToDate: upToDate), finishedAtStart: upToDate))
+    }
+
+    /// Prints one event as the chosen format says.
+    func report(_ event: RunEvent) {
+        state.withLock { state in
+            state.progress.apply(event)
+            guard !quiet || event.isProblem else { return }
+            switch format {
+            case .json:
+                write(jsonLine(event))
+            case .text where isTerminal:
+                var output = state.progressShown ? "\r\u{1B}[2K" : ""
+                if Self.isNoteworthy(event) { output += "\(clockTime()) \(event.message)\n" }
+                let elapsed = ContinuousClock.now - started
+                output += state.progress.line(elapsed: elapsed, finishedAtStart: state.finishedAtStart)
+                state.progressShown = true
+                write(output)
+            case .text:
+                if case .progress = event { return }
+                write("\(timestamp()) \(event.message)\n")
+            }
+        }
+    }
+
+    /// Prints text after the events, ending a live progress line first.
+    func printBlock(_ text: String) {
+        state.withLock { state in
+            if state.progressShown {
+                write("\n")
+                state.progressShown = false
+            }
+            write(text.hasSuffix("\n") ? text : text + "\n")
+        }
+    }
+
+    private static func isNoteworthy(_ event: RunEvent) -> Bool {
+        switch event {
+        case .progress, .submitting, .accepted, .downloaded: false
+        default: true
+        }
+    }
+
+    private func jsonLine(_ event: RunEvent) -> String {
+        var object: [String: String] = event.fields
+        object["event"] = event.name
+        object["time"] = timestamp()
+        object["message"] = event.message
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    private func timestamp() -> String {
+        Date().formatted(.iso8601)
+    }
+
+    private func clockTime() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter.string(from: Date())
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}

@@ -160,6 +160,32 @@ import Testing
         }
     }
 
+    @Test func aNewAttemptWaitsForTheLatestOne() throws {
+        var ledger = try planned()
+        try ledger.apply(.submitIntent(job: "song", attempt: 1, idempotencyKey: "k1", inputs: nil, at: 1))
+        #expect(throws: LedgerError.self) {
+            try ledger.apply(.submitIntent(job: "song", attempt: 2, idempotencyKey: "k2", inputs: nil, at: 2))
+        }
+        try ledger.apply(.submitAccepted(job: "song", attempt: 1, taskID: "t1", creditsReserved: nil, at: 3))
+        #expect {
+            try ledger.apply(.submitIntent(job: "song", attempt: 2, idempotencyKey: "k2", inputs: nil, at: 4))
+        } throws: { error in
+            "\(error)".contains("still has the task 't1' in flight")
+        }
+    }
+
+    @Test func aNewFingerprintSupersedesAnAttemptInFlight() throws {
+        var ledger = try planned()
+        try ledger.apply(.submitIntent(job: "song", attempt: 1, idempotencyKey: "k1", inputs: nil, at: 1))
+        try ledger.apply(.submitAccepted(job: "song", attempt: 1, taskID: "t1", creditsReserved: nil, at: 2))
+        try ledger.apply(.jobPlanned(job: "song", kind: .song, fingerprint: "fp-edited"))
+        let job = try #require(ledger[job: "song"])
+        #expect(job.lastAttempt?.outcome == .superseded)
+        #expect(job.taskIDToPoll == nil && job.unconfirmedAttempt == nil)
+        try ledger.apply(.submitIntent(job: "song", attempt: 2, idempotencyKey: "k2", inputs: nil, at: 3))
+        #expect(ledger[job: "song"]?.attemptCount(fingerprint: "fp-edited") == 1)
+    }
+
     @Test func downloadsReplaceTheFileOfTheSameKind() throws {
         var ledger = try planned()
         try ledger.apply(.submitIntent(job: "song", attempt: 1, idempotencyKey: "k", inputs: nil, at: 1))

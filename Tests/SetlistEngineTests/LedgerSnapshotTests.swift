@@ -51,7 +51,12 @@ enum PythonJSONSchema {
             .runStarted(run: "run-2", at: LedgerFixture.t0 + 86_400_000, album: "Summer Roadtrip",
                         manifest: "summer.yaml", provider: LedgerFixture.provider)
         )
-        try store.append(.jobMarkedUnknown(job: "homecoming", at: LedgerFixture.t0 + 86_400_001))
+        try store.append(.jobPlanned(job: "encore", kind: .song, fingerprint: LedgerFixture.sha("9")))
+        try store.append(
+            .submitIntent(job: "encore", attempt: 1, idempotencyKey: "setlist-encore-1", inputs: nil,
+                          at: LedgerFixture.t0 + 86_400_001)
+        )
+        try store.append(.jobMarkedUnknown(job: "encore", at: LedgerFixture.t0 + 86_400_002))
         try store.compact()
 
         let ledger = store.ledger

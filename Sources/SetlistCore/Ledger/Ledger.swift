@@ -67,10 +67,13 @@ public struct Ledger: Sendable, Hashable {
             _ = try record(job, for: event)
         case .submitIntent(let job, let attempt, let key, _, _):
             let record = try record(job, for: event)
-            if let last = record.attempts.last, attempt <= last.number {
+            guard let last = record.attempts.last else { break }
+            if attempt <= last.number {
                 let reusable = last.number == attempt && last.idempotencyKey == key && last.taskID == nil
                     && (last.outcome == .submitting || last.outcome == .unknown)
                 if !reusable { throw .attemptNotResubmittable(job: job, attempt: attempt, last: last.number) }
+            } else if last.outcome == .submitting || last.outcome == .running {
+                throw .attemptInFlight(job: job, attempt: last.number, taskID: last.taskID)
             }
         case .submitAccepted(let job, let attempt, _, _, _), .submitFailed(let job, let attempt, _, _, _),
             .taskProgress(let job, let attempt, _, _, _), .taskCompleted(let job, let attempt, _, _, _),
@@ -179,7 +182,11 @@ public struct Ledger: Sendable, Hashable {
             return
         }
         guard existing.fingerprint != fingerprint else { return }
-        jobs[job] = JobRecord(kind: kind, fingerprint: fingerprint, attempts: existing.attempts)
+        var attempts = existing.attempts
+        if let last = attempts.indices.last, [.submitting, .running, .unknown].contains(attempts[last].outcome) {
+            attempts[last].outcome = .superseded
+        }
+        jobs[job] = JobRecord(kind: kind, fingerprint: fingerprint, attempts: attempts)
     }
 
     private mutating func recordIntent(_ job: String, attempt: Int, key: String, inputs: ChainedInputs?, at: Int64) {
@@ -234,6 +241,9 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case notLatestAttempt(job: String, attempt: Int, latest: Int?)
     /// A submit intent reuses an attempt number that cannot be resubmitted.
     case attemptNotResubmittable(job: String, attempt: Int, last: Int)
+    /// A new attempt was intended while the latest one may still have a task: it must be polled (or marked
+    /// unknown) first, never paid for twice.
+    case attemptInFlight(job: String, attempt: Int, taskID: String?)
     /// A job was marked unknown but its latest attempt is not an unconfirmed intent.
     case nothingUnconfirmed(job: String)
     /// A download names a result the job does not have.
@@ -259,6 +269,10 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             "A submit intent for attempt \(attempt) of the job '\(job)' arrived, but attempt \(last) exists; "
                 + "a new attempt needs a higher number, and only an unconfirmed attempt may be resubmitted with "
                 + "its own idempotency key."
+        case .attemptInFlight(let job, let attempt, let taskID):
+            "A new attempt of the job '\(job)' was intended while attempt \(attempt) "
+                + (taskID.map { "still has the task '\($0)' in flight; poll it until it finishes." }
+                    ?? "has an unconfirmed submission; mark it unknown, or resubmit it with its own idempotency key.")
         case .nothingUnconfirmed(let job):
             "The job '\(job)' was marked unknown, but its latest attempt is not a submission without a task id."
         case .unknownResult(let job, let resultID):

@@ -38,6 +38,8 @@ public enum AttemptOutcome: String, Sendable, Hashable, Codable, CaseIterable {
     case rejected
     /// A later run found the intent without a task id and could not tell whether the provider created a task.
     case unknown
+    /// The job's fingerprint changed while this attempt was unconfirmed or in flight; it is no longer followed.
+    case superseded
 }
 
 /// How a run ended.

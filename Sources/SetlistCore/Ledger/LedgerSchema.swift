@@ -160,8 +160,8 @@ public enum LedgerSchema {
           "description": "When the task finished or the submission was refused (Unix ms, UTC)."
         },
         "outcome": {
-          "description": "submitting: intent recorded, POST may or may not have reached the provider; running: task id known, not finished; completed; failed: the task failed; rejected: the provider refused the submission, no task exists; unknown: found unconfirmed on resume.",
-          "enum": ["submitting", "running", "completed", "failed", "rejected", "unknown"]
+          "description": "submitting: intent recorded, POST may or may not have reached the provider; running: task id known, not finished; completed; failed: the task failed; rejected: the provider refused the submission, no task exists; unknown: found unconfirmed on resume; superseded: the job's fingerprint changed while this attempt was unconfirmed or in flight, so it is no longer followed.",
+          "enum": ["submitting", "running", "completed", "failed", "rejected", "unknown", "superseded"]
         },
         "provider_status": {
           "description": "The task's last status reported by the provider.",

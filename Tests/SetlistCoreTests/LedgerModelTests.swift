@@ -308,6 +308,10 @@ import Testing
         #expect(text.range(of: "\"a-song\"")!.lowerBound < text.range(of: "\"b-song\"")!.lowerBound)
         #expect(text.contains("https://api.evolink.ai"), "slashes are not escaped")
         #expect(text.hasSuffix("}\n"))
+        #expect(text.contains("\"attempts\" : [],\n"), "empty arrays are written []")
+        let empty = String(decoding: try coder.snapshot(Ledger()), as: UTF8.self)
+        #expect(empty.contains("\"jobs\" : {},\n") && empty.contains("\"runs\" : []\n"))
+        #expect(try coder.ledger(fromSnapshot: Array(empty.utf8)) == Ledger())
     }
 
     @Test func aNewerFormatIsRefusedWithAClearMessage() {

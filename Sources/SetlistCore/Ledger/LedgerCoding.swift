@@ -19,11 +19,37 @@ public struct LedgerCoder {
         decoder = JSONDecoder()
     }
 
-    /// The snapshot bytes of `ledger`.
+    /// The snapshot bytes of `ledger`. Empty arrays and objects are written `[]` and `{}`.
     public func snapshot(_ ledger: Ledger) throws -> [UInt8] {
-        var bytes = [UInt8](try snapshotEncoder.encode(ledger))
+        var bytes = Self.collapsingEmptyContainers(in: [UInt8](try snapshotEncoder.encode(ledger)))
         bytes.append(UInt8(ascii: "\n"))
         return bytes
+    }
+
+    /// Rewrites the pretty printer's empty containers (`[`, newlines and spaces, `]`) as `[]` and `{}`. A run of
+    /// whitespace with a newline can only be formatting: JSON strings hold newlines escaped.
+    static func collapsingEmptyContainers(in bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            output.append(byte)
+            index += 1
+            guard byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") else { continue }
+            let closing = byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")
+            var end = index
+            var sawNewline = false
+            while end < bytes.count, bytes[end] == UInt8(ascii: " ") || bytes[end] == UInt8(ascii: "\n") {
+                sawNewline = sawNewline || bytes[end] == UInt8(ascii: "\n")
+                end += 1
+            }
+            if sawNewline, end < bytes.count, bytes[end] == closing {
+                output.append(closing)
+                index = end + 1
+            }
+        }
+        return output
     }
 
     /// The ledger a snapshot holds.

@@ -346,6 +346,28 @@ import Testing
         #expect(large.appended == small.appended.map { $0 + sequenceDigits })
     }
 
+    @Test func appendsFromConcurrentTasksAreSerialized() async throws {
+        let scratch = try ScratchDirectory()
+        let store = try LedgerStore(path: scratch.ledgerPath)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for index in 0..<25 {
+                        let job = "w\(worker)-\(index)"
+                        try store.append(.jobPlanned(job: job, kind: .song, fingerprint: "f"), durability: .buffered)
+                        try store.append(.submitIntent(job: job, attempt: 1, idempotencyKey: job, inputs: nil, at: 1))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        store.close()
+        let loaded = try LedgerStore.load(path: scratch.ledgerPath)
+        #expect(loaded.ledger == store.ledger)
+        #expect(loaded.ledger.unconfirmedJobIDs.count == 200)
+        #expect(loaded.ledger.sequence == 400)
+    }
+
     @Test func compactionIsAdvisedOnceTheJournalOutgrowsTheSnapshot() throws {
         let scratch = try ScratchDirectory()
         let store = try LedgerStore(path: scratch.ledgerPath)

@@ -58,7 +58,7 @@ public struct PosixLedgerFileSystem: LedgerFileSystem {
         } else if errno == EEXIST {
             fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
         }
-        if fd < 0 { throw .io(operation: "open for appending", path: path, code: errno) }
+        if fd < 0 { throw .io(operation: "open", path: path, code: errno) }
         let end = lseek(fd, 0, SEEK_END)
         if end < 0 {
             let code = errno
@@ -163,7 +163,7 @@ func posixReadFile(_ path: String) throws(PosixFailure) -> [UInt8]? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 {
         if errno == ENOENT { return nil }
-        throw PosixFailure(operation: "open for reading", code: errno)
+        throw PosixFailure(operation: "read", code: errno)
     }
     defer { _ = close(fd) }
     var content: [UInt8] = []

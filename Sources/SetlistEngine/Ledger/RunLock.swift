@@ -1,0 +1,258 @@
+import Foundation
+import SetlistCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Who holds a run lock: the content of the lock file, as one line of JSON.
+public struct RunLockHolder: Sendable, Hashable, Codable {
+    /// The holder's process id.
+    public var pid: Int32
+    /// The host the holder runs on.
+    public var host: String
+    /// When the holder took the lock, Unix milliseconds (UTC).
+    public var startedAtMs: Int64
+
+    /// Creates a holder description.
+    public init(pid: Int32, host: String, startedAtMs: Int64) {
+        self.pid = pid
+        self.host = host
+        self.startedAtMs = startedAtMs
+    }
+
+    /// "process 4242 on host 'studio', started 2026-11-21T11:09:06.000Z".
+    public var summary: String {
+        "process \(pid) on host '\(host)', started \(LedgerTime.iso8601(unixMilliseconds: startedAtMs))"
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case pid
+        case host
+        case startedAtMs = "started_at_ms"
+    }
+}
+
+/// Whether a process on this host exists.
+public enum ProcessLiveness: Sendable, Hashable {
+    /// The process exists (or exists under another user).
+    case running
+    /// No process has that id.
+    case gone
+}
+
+/// The facts about this process a run lock needs, injectable for tests.
+public struct RunLockEnvironment: Sendable {
+    /// This process's id.
+    public var pid: Int32
+    /// This host's name.
+    public var hostName: String
+    /// The current time, Unix milliseconds (UTC).
+    public var now: @Sendable () -> Int64
+    /// Whether a process id on this host is alive.
+    public var liveness: @Sendable (Int32) -> ProcessLiveness
+
+    /// Creates an environment from explicit facts.
+    public init(
+        pid: Int32, hostName: String, now: @escaping @Sendable () -> Int64,
+        liveness: @escaping @Sendable (Int32) -> ProcessLiveness
+    ) {
+        self.pid = pid
+        self.hostName = hostName
+        self.now = now
+        self.liveness = liveness
+    }
+
+    /// This process: `getpid()`, `gethostname()`, and `kill(pid, 0)` for liveness (`ESRCH` means gone). The
+    /// caller supplies the clock.
+    public static func current(now: @escaping @Sendable () -> Int64) -> RunLockEnvironment {
+        RunLockEnvironment(pid: getpid(), hostName: currentHostName(), now: now, liveness: { systemLiveness($0) })
+    }
+
+    private static func currentHostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown-host" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    private static func systemLiveness(_ pid: Int32) -> ProcessLiveness {
+        if kill(pid, 0) == 0 { return .running }
+        return errno == ESRCH ? .gone : .running
+    }
+}
+
+/// Why a run lock could not be taken or released. ``description`` is the sentence to print; a run that cannot
+/// take the lock exits 75 (try later).
+public enum RunLockError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A live process on this host holds the lock.
+    case heldByRunningProcess(lockPath: String, holder: RunLockHolder)
+    /// A process on another host holds the lock; whether it still runs cannot be checked from here.
+    case heldOnAnotherHost(lockPath: String, holder: RunLockHolder)
+    /// The lock file exists but does not say who holds it.
+    case unreadable(lockPath: String)
+    /// A system call failed.
+    case io(operation: String, path: String, code: Int32)
+    /// At release, the lock file no longer names this process.
+    case lost(lockPath: String, holder: RunLockHolder?)
+
+    /// A full sentence saying what happened, who holds the lock, and what to do.
+    public var description: String {
+        switch self {
+        case .heldByRunningProcess(let lockPath, let holder):
+            "Another setlist run is using this ledger: \(holder.summary), holds the lock '\(lockPath)'. "
+                + "Wait for that run to finish or stop it, then run again."
+        case .heldOnAnotherHost(let lockPath, let holder):
+            "The lock '\(lockPath)' is held by \(holder.summary), and setlist cannot check a process on another "
+                + "host. If no run is using this ledger, delete '\(lockPath)' and run again."
+        case .unreadable(let lockPath):
+            "The lock file '\(lockPath)' exists but does not say which process holds it (it is empty or damaged). "
+                + "If no other setlist run is using this ledger, delete '\(lockPath)' and run again."
+        case .io(let operation, let path, let code):
+            "Could not \(operation) '\(path)': \(LedgerStoreError.systemMessage(code)) (errno \(code)). "
+                + "Check the permissions and free space of that directory, then run again."
+        case .lost(let lockPath, let holder):
+            if let holder {
+                "The lock '\(lockPath)' was taken over by \(holder.summary) while this run held it, so two runs "
+                    + "may have written the ledger; check it with `setlist status` before the next run."
+            } else {
+                "The lock '\(lockPath)' was deleted while this run held it, so another run may have written the "
+                    + "ledger; check it with `setlist status` before the next run."
+            }
+        }
+    }
+}
+
+/// The lock file `<ledger>.lock` that keeps a second run off a ledger (DESIGN §3). It holds the holder's pid,
+/// host and start time. A lock whose process is gone (same host, `kill(pid, 0)` fails with `ESRCH`) is taken
+/// over with a warning. A process must not take the same lock twice: a lock that names this process's own pid
+/// is treated as left by an earlier process that had the same id.
+public struct RunLock: Sendable {
+    /// The lock file's path.
+    public let path: String
+    /// What this lock wrote into the file.
+    public let holder: RunLockHolder
+    /// Set when a stale lock was taken over: a full sentence naming the old holder, to print as a warning.
+    public let takeoverWarning: String?
+
+    /// The lock file's path for the ledger at `ledgerPath`.
+    public static func lockPath(forLedger ledgerPath: String) -> String {
+        ledgerPath + ".lock"
+    }
+
+    /// Takes the lock of the ledger at `ledgerPath`: creates the lock file with `O_CREAT | O_EXCL`, or takes over
+    /// a lock left by a process that is gone.
+    public static func acquire(
+        ledgerPath: String, environment: RunLockEnvironment
+    ) throws(RunLockError) -> RunLock {
+        let path = lockPath(forLedger: ledgerPath)
+        let holder = RunLockHolder(pid: environment.pid, host: environment.hostName, startedAtMs: environment.now())
+        let content = encode(holder)
+        var takenOver: RunLockHolder?
+        for _ in 0..<3 {
+            if try create(path, content: content) {
+                return RunLock(path: path, holder: holder, takeoverWarning: takenOver.map { warning(path, $0) })
+            }
+            guard let existing = try read(path) else { continue }
+            guard let stale = try staleHolder(existing, path: path, environment: environment) else { continue }
+            if try remove(staleContent: existing, path: path, ownPID: environment.pid) { takenOver = stale }
+        }
+        guard let existing = try read(path) else { throw .unreadable(lockPath: path) }
+        throw .heldByRunningProcess(lockPath: path, holder: try decode(existing, path: path))
+    }
+
+    /// Removes the lock file, after checking that it still names this lock's holder.
+    public func release() throws(RunLockError) {
+        guard let content = try Self.read(path) else { throw .lost(lockPath: path, holder: nil) }
+        let current = try? JSONDecoder().decode(RunLockHolder.self, from: Data(content))
+        guard current == holder else { throw .lost(lockPath: path, holder: current) }
+        if unlink(path) != 0, errno != ENOENT { throw .io(operation: "remove the lock file", path: path, code: errno) }
+    }
+
+    private static func warning(_ path: String, _ old: RunLockHolder) -> String {
+        "Took over the lock '\(path)' left by \(old.summary), which is no longer running; that run stopped "
+            + "without finishing, and this run resumes from its ledger."
+    }
+
+    /// The holder of `content` if its lock may be taken over; nil if the file vanished meanwhile. Throws when a
+    /// live or unverifiable holder has it.
+    private static func staleHolder(
+        _ content: [UInt8], path: String, environment: RunLockEnvironment
+    ) throws(RunLockError) -> RunLockHolder? {
+        let holder = try decode(content, path: path)
+        guard holder.host == environment.hostName else { throw .heldOnAnotherHost(lockPath: path, holder: holder) }
+        if holder.pid != environment.pid, environment.liveness(holder.pid) == .running {
+            throw .heldByRunningProcess(lockPath: path, holder: holder)
+        }
+        return holder
+    }
+
+    /// Moves the stale lock aside and deletes it, unless another process replaced it in the meantime (then it is
+    /// put back). Returns whether the stale lock was removed.
+    private static func remove(staleContent: [UInt8], path: String, ownPID: Int32) throws(RunLockError) -> Bool {
+        let aside = "\(path).stale.\(ownPID)"
+        if rename(path, aside) != 0 {
+            if errno == ENOENT { return false }
+            throw .io(operation: "move aside the stale lock file", path: path, code: errno)
+        }
+        let moved = try read(aside)
+        if moved != staleContent {
+            _ = link(aside, path)
+            _ = unlink(aside)
+            return false
+        }
+        if unlink(aside) != 0 { throw .io(operation: "remove the stale lock file", path: aside, code: errno) }
+        return true
+    }
+
+    /// Creates the lock file exclusively; false if it exists.
+    private static func create(_ path: String, content: [UInt8]) throws(RunLockError) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd < 0 {
+            if errno == EEXIST { return false }
+            throw .io(operation: "create the lock file", path: path, code: errno)
+        }
+        do throws(PosixFailure) {
+            try posixWriteAll(content, to: fd)
+            if fsync(fd) != 0 { throw PosixFailure(operation: "sync", code: errno) }
+        } catch {
+            _ = close(fd)
+            _ = unlink(path)
+            throw .io(operation: "\(error.operation) the lock file", path: path, code: error.code)
+        }
+        _ = close(fd)
+        return true
+    }
+
+    /// The lock file's bytes, or nil when it does not exist.
+    private static func read(_ path: String) throws(RunLockError) -> [UInt8]? {
+        do {
+            return try posixReadFile(path)
+        } catch {
+            throw .io(operation: "\(error.operation) the lock file", path: path, code: error.code)
+        }
+    }
+
+    /// The holder as one line of JSON with sorted keys.
+    private static func encode(_ holder: RunLockHolder) -> [UInt8] {
+        var host = "\""
+        for scalar in holder.host.unicodeScalars {
+            switch scalar {
+            case "\"": host += "\\\""
+            case "\\": host += "\\\\"
+            case _ where scalar.value < 0x20: host += String(format: "\\u%04x", scalar.value)
+            default: host.unicodeScalars.append(scalar)
+            }
+        }
+        host += "\""
+        return Array("{\"host\":\(host),\"pid\":\(holder.pid),\"started_at_ms\":\(holder.startedAtMs)}\n".utf8)
+    }
+
+    private static func decode(_ content: [UInt8], path: String) throws(RunLockError) -> RunLockHolder {
+        guard let holder = try? JSONDecoder().decode(RunLockHolder.self, from: Data(content)) else {
+            throw .unreadable(lockPath: path)
+        }
+        return holder
+    }
+}

@@ -140,7 +140,7 @@ struct RunSchedulerTests {
             now: .at(0))
         let step = scheduler.step(now: .at(0))
         #expect(step.actions.contains(.stopped(.authentication)))
-        #expect(step.outcome == .authenticationFailed)
+        #expect(step.outcome == .authenticationRejected)
     }
 
     @Test func quotaStopsSubmittingButLetsInFlightTasksFinish() {
@@ -178,7 +178,7 @@ struct RunSchedulerTests {
         #expect(scheduler.step(now: .at(10)).wakeAt == .at(60))
         let step = scheduler.step(now: .at(60))
         #expect(step.actions.contains(.stopped(.deadline)))
-        #expect(step.outcome == .interrupted)
+        #expect(step.outcome == .deadlineReached)
     }
 
     @Test func timesOutTasksThatNeverFinish() {

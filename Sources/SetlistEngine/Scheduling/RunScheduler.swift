@@ -86,20 +86,6 @@ public struct SchedulerJob: Sendable, Hashable {
     }
 }
 
-/// How a run ended, ordered by how it maps to exit codes.
-public enum RunOutcome: String, Sendable, Hashable, Codable {
-    /// Every selected job completed or was up to date (exit 0).
-    case completed
-    /// Some jobs failed, were blocked or are held as unknown (exit 1).
-    case jobsFailed = "jobs_failed"
-    /// The provider rejected the API key (exit 3).
-    case authenticationFailed = "authentication_failed"
-    /// Out of credits, or the manifest's budget was reached (exit 4).
-    case outOfCredits = "out_of_credits"
-    /// Stopped early by the deadline or a signal; the next run resumes (exit 75).
-    case interrupted
-}
-
 /// Why the scheduler stopped submitting.
 public enum StopReason: String, Sendable, Hashable {
     /// SIGINT or SIGTERM.
@@ -627,9 +613,11 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
 
     private func outcome() -> RunOutcome {
         switch stopReason {
-        case .authentication: return .authenticationFailed
-        case .signal, .deadline: return .interrupted
-        case .quota, .budget: return .outOfCredits
+        case .authentication: return .authenticationRejected
+        case .signal: return .interrupted
+        case .deadline: return .deadlineReached
+        case .quota: return .outOfCredits
+        case .budget: return .budgetReached
         case nil: break
         }
         let unfinished = slots.contains { slot in

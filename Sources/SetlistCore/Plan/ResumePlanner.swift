@@ -1,0 +1,110 @@
+/// Which jobs a run is asked to consider, from the command line.
+public struct RunSelection: Sendable, Hashable {
+    /// `--only`: run these jobs and whatever they need; nil runs everything.
+    public var only: Set<String>?
+    /// `--force`: run these jobs and everything downstream again, even if completed.
+    public var force: Set<String>
+    /// `--resubmit-unknown`: submit jobs whose earlier submission has an unknown outcome on a provider that
+    /// cannot replay, accepting that the provider may charge twice.
+    public var resubmitUnknown: Bool
+
+    /// Creates a selection.
+    public init(only: Set<String>? = nil, force: Set<String> = [], resubmitUnknown: Bool = false) {
+        self.only = only
+        self.force = force
+        self.resubmitUnknown = resubmitUnknown
+    }
+}
+
+/// What the next run does with one job, decided from the manifest, the ledger and the selection.
+public enum ResumeDecision: Sendable, Hashable {
+    /// Submit a new attempt. `requeue` is set when an earlier run ended the job (failed, blocked, or completed
+    /// and forced), so the ledger first records that the job runs again.
+    case submit(attempt: Int, requeue: Bool, reason: String)
+    /// An earlier run recorded the intent for `attempt` but no task id: send it again with the same key, so
+    /// the provider replays the original task instead of charging twice.
+    case resubmit(attempt: Int, idempotencyKey: String)
+    /// A task is running at the provider: poll it, never resubmit.
+    case poll(taskID: String, attempt: Int)
+    /// Completed with this fingerprint: nothing to do.
+    case skip
+    /// The outcome of `attempt` is unknown and the provider cannot replay: leave it until
+    /// `--resubmit-unknown`.
+    case hold(attempt: Int)
+    /// Not selected by `--only`.
+    case excluded
+
+    /// Whether the job's last attempt has an intent and no task id, which the ledger marks `unknown` first.
+    public var marksUnknown: Bool {
+        switch self {
+        case .resubmit, .hold: true
+        default: false
+        }
+    }
+
+    /// The decision as the plan shows it.
+    public var action: JobAction {
+        switch self {
+        case .submit(_, _, let reason): JobAction(.submit, reason: reason)
+        case .resubmit(let attempt, _): JobAction(.submit, reason: "attempt \(attempt) unconfirmed; replayed with its key")
+        case .poll(let taskID, _): JobAction(.poll, reason: "task \(taskID) in flight")
+        case .skip: JobAction(.skip, reason: "completed, unchanged")
+        case .hold(let attempt): JobAction(.hold, reason: "attempt \(attempt) outcome unknown; see --resubmit-unknown")
+        case .excluded: JobAction(.exclude, reason: "not selected by --only")
+        }
+    }
+}
+
+/// Decides, for every job, what the next run does: the "make" of the tool. Pure: the same manifest, ledger
+/// and selection always give the same decisions, which `plan` shows and `run` carries out.
+public enum ResumePlanner {
+    /// The decisions for `graph`'s jobs, in job order. `fingerprints` are the jobs' current fingerprints;
+    /// `replays` says whether the provider honours idempotency keys.
+    public static func decide(
+        graph: JobGraph, fingerprints: [String], ledger: Ledger, selection: RunSelection, replays: Bool
+    ) -> [ResumeDecision] {
+        let forced = closure(of: selection.force, in: graph, following: graph.dependents(of:))
+        let selected = selection.only.map { closure(of: $0, in: graph, following: graph.dependencies(of:)) }
+        return graph.jobs.indices.map { index in
+            if let selected, !selected.contains(index) { return .excluded }
+            let id = graph.jobs[index].id
+            guard let record = ledger[job: id] else {
+                return .submit(attempt: 1, requeue: false, reason: "not run yet")
+            }
+            guard record.fingerprint == fingerprints[index] else {
+                return .submit(attempt: record.nextAttemptNumber, requeue: false, reason: "changed since the last run")
+            }
+            switch record.resumePoint {
+            case .inFlight(let taskID, let attempt):
+                return .poll(taskID: taskID, attempt: attempt.number)
+            case .unconfirmed(let attempt):
+                if replays { return .resubmit(attempt: attempt.number, idempotencyKey: attempt.idempotencyKey) }
+                if selection.resubmitUnknown {
+                    return .submit(
+                        attempt: record.nextAttemptNumber, requeue: false,
+                        reason: "attempt \(attempt.number) outcome unknown; resubmitted as asked")
+                }
+                return .hold(attempt: attempt.number)
+            case .completed:
+                guard forced.contains(index) else { return .skip }
+                return .submit(attempt: record.nextAttemptNumber, requeue: true, reason: "forced")
+            case .failed:
+                return .submit(attempt: record.nextAttemptNumber, requeue: true, reason: "failed last run; retried")
+            case .blocked:
+                return .submit(attempt: record.nextAttemptNumber, requeue: true, reason: "blocked last run; retried")
+            case .ready:
+                return .submit(attempt: record.nextAttemptNumber, requeue: false, reason: "not finished yet")
+            }
+        }
+    }
+
+    private static func closure(of ids: Set<String>, in graph: JobGraph, following next: (Int) -> [Int]) -> Set<Int> {
+        var seen = Set<Int>()
+        var stack = ids.compactMap(graph.index(of:))
+        while let index = stack.popLast() {
+            guard seen.insert(index).inserted else { continue }
+            stack += next(index)
+        }
+        return seen
+    }
+}

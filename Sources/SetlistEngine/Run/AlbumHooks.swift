@@ -1,0 +1,169 @@
+import SetlistCore
+import Synchronization
+
+/// The run's memory and voice: every driver callback becomes a durable ledger event first and a report
+/// second. Chained values (a persona's id, a song's task and result ids) are read from the ledger, so what a
+/// job sends is exactly what its upstream jobs recorded.
+final class AlbumHooks: RunHooks {
+    private let graph: JobGraph
+    private let store: LedgerStore
+    private let replays: Bool
+    private let now: @Sendable () -> Int64
+    private let keys: Mutex<SeededRandom>
+    private let report: @Sendable (RunEvent) -> Void
+    private let builder = RequestBuilder()
+
+    init(
+        graph: JobGraph, store: LedgerStore, replays: Bool, keySeed: UInt64, now: @escaping @Sendable () -> Int64,
+        report: @escaping @Sendable (RunEvent) -> Void
+    ) {
+        self.graph = graph
+        self.store = store
+        self.replays = replays
+        self.now = now
+        keys = Mutex(SeededRandom(seed: keySeed))
+        self.report = report
+    }
+
+    func willSubmit(job: Int, attempt: Int) async throws -> Submission {
+        let spec = graph.jobs[job]
+        let key = existingKey(for: spec.id, attempt: attempt) ?? newKey(for: spec.id, attempt: attempt)
+        let chained = try chainedInputs(for: spec)
+        let submission: Submission
+        switch spec {
+        case .song(let song): submission = .song(try builder.songRequest(for: song, chained: chained), idempotencyKey: key)
+        case .persona(let persona):
+            submission = .persona(try builder.personaRequest(for: persona, chained: chained), idempotencyKey: key)
+        }
+        try append(.submitIntent(job: spec.id, attempt: attempt, idempotencyKey: key, inputs: chained, at: now()))
+        report(.submitting(job: spec.id, attempt: attempt))
+        return submission
+    }
+
+    func submitted(job: Int, attempt: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws {
+        let id = graph.jobs[job].id
+        try append(
+            .submitAccepted(
+                job: id, attempt: attempt, taskID: snapshot.id, creditsReserved: snapshot.creditsReserved, at: now()))
+        report(.accepted(job: id, attempt: attempt, taskID: snapshot.id, credits: snapshot.creditsReserved))
+        if snapshot.status.isTerminal { try finished(job: id, attempt: attempt, snapshot: snapshot, willRetry: willRetry) }
+    }
+
+    func submitFailed(job: Int, attempt: Int, error: ProviderError, willRetry: Bool) async throws {
+        let id = graph.jobs[job].id
+        let mayHaveCreatedTask = error.kind == .transient && (error.httpStatus == nil || replays)
+        guard mayHaveCreatedTask else {
+            try append(
+                .submitFailed(job: id, attempt: attempt, error: RecordedError(error), willRetry: willRetry, at: now()))
+            return
+        }
+        if !replays || !willRetry { try append(.jobMarkedUnknown(job: id, at: now())) }
+    }
+
+    func polled(job: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws {
+        let id = graph.jobs[job].id
+        guard let attempt = store.job(id)?.attempts.last?.number else { return }
+        if snapshot.status.isTerminal {
+            try finished(job: id, attempt: attempt, snapshot: snapshot, willRetry: willRetry)
+        } else {
+            try append(
+                .taskProgress(job: id, attempt: attempt, status: snapshot.status, progress: snapshot.progress, at: now()),
+                durability: .buffered)
+            report(.progress(job: id, status: snapshot.status, percent: snapshot.progress))
+        }
+    }
+
+    func pollFailed(jobs: [Int], error: ProviderError) async throws {
+        guard error.kind != .transient, error.kind != .rateLimited else { return }
+        report(.warning("a status request for \(jobs.map { graph.jobs[$0].id }.joined(separator: ", ")) failed: \(error)"))
+    }
+
+    func scheduled(_ action: SchedulerAction) async throws {
+        switch action {
+        case .retryScheduled(let job, let attempt, let delay, let reason):
+            report(.retrying(job: graph.jobs[job].id, attempt: attempt, delay: delay, reason: reason))
+        case .failed(let job, let reason):
+            report(.failed(job: graph.jobs[job].id, reason: reason))
+        case .blocked(let job, let cause):
+            let id = graph.jobs[job].id
+            let causeID = graph.jobs[cause].id
+            try append(.jobBlocked(job: id, by: causeID, at: now()))
+            report(.blocked(job: id, cause: causeID))
+        case .heldUnknown(let job, let attempt):
+            report(
+                .held(
+                    job: graph.jobs[job].id,
+                    reason: "the answer to attempt \(attempt) was lost and the provider cannot replay it; "
+                        + "check the provider's dashboard, then rerun with --resubmit-unknown to submit it again"))
+        case .timedOut(let job, let attempt, let taskID, let willRetry):
+            let error = RecordedError(
+                code: "task_timeout", message: "Task \(taskID) was still unfinished after the task timeout.")
+            try append(
+                .taskFailed(job: graph.jobs[job].id, attempt: attempt, error: error, willRetry: willRetry, at: now()))
+        case .stopped(let reason):
+            report(.stopped(reason: Self.describe(reason)))
+        case .submit, .poll:
+            break
+        }
+    }
+
+    private func finished(job id: String, attempt: Int, snapshot: TaskSnapshot, willRetry: Bool) throws {
+        switch snapshot.status {
+        case .completed:
+            try append(
+                .taskCompleted(
+                    job: id, attempt: attempt, results: snapshot.results.map(ResultRecord.init),
+                    personaID: snapshot.personaID, at: now()))
+            let detail = snapshot.personaID.map { "persona_id \($0)" } ?? "\(snapshot.results.count) results"
+            report(.completed(job: id, detail: detail))
+        case .failed, .cancelled:
+            let failure = snapshot.failure ?? .unexplained
+            try append(
+                .taskFailed(job: id, attempt: attempt, error: RecordedError(failure), willRetry: willRetry, at: now()))
+        case .pending, .processing:
+            break
+        }
+    }
+
+    private func append(_ event: LedgerEvent, durability: LedgerDurability = .synced) throws {
+        try store.append(event, durability: durability)
+        if store.compactionAdvised { try store.compact() }
+    }
+
+    private func existingKey(for id: String, attempt: Int) -> String? {
+        guard let last = store.job(id)?.attempts.last, last.number == attempt, last.taskID == nil,
+            last.outcome == .submitting || last.outcome == .unknown
+        else { return nil }
+        return last.idempotencyKey
+    }
+
+    private func newKey(for id: String, attempt: Int) -> String {
+        let random = keys.withLock { $0.next() }
+        let hex = String(random, radix: 16)
+        return "sl-\(id)-\(attempt)-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    private func chainedInputs(for spec: JobSpec) throws -> ChainedInputs {
+        switch spec {
+        case .song(let song):
+            guard case .job(let personaJob) = song.persona else { return ChainedInputs() }
+            let persona = store.job(personaJob)
+            return ChainedInputs(personaID: persona?.personaID, artistClipID: persona?.chainedInputs?.resultID)
+        case .persona(let persona):
+            guard case .song(let source, let take) = persona.source else { return ChainedInputs() }
+            let record = store.job(source)
+            let result = record.flatMap { take <= $0.results.count ? $0.results[take - 1].resultID : nil }
+            return ChainedInputs(sourceTaskID: record?.completedAttempt?.taskID, resultID: result)
+        }
+    }
+
+    private static func describe(_ reason: StopReason) -> String {
+        switch reason {
+        case .signal: "interrupted; tasks in flight are recorded and the next run polls them"
+        case .deadline: "the manifest's deadline passed; the next run resumes"
+        case .quota: "the provider reports the account is out of credits; in-flight tasks finish"
+        case .budget: "the next submission would exceed limits.max_credits; in-flight tasks finish"
+        case .authentication: "the provider rejected the API key"
+        }
+    }
+}

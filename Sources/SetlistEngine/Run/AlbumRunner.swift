@@ -1,0 +1,173 @@
+import SetlistCore
+import Synchronization
+
+/// Options of one album run.
+public struct AlbumRunOptions: Sendable {
+    /// Which jobs to consider.
+    public var selection: RunSelection
+    /// Whether the run talks to the simulator (only shown in reports).
+    public var simulated: Bool
+    /// Seeds the idempotency keys' random part and the backoff jitter.
+    public var seed: UInt64
+    /// When to poll; tests and the simulator shorten it.
+    public var poll: PollSchedule
+    /// Expected task times, for priorities.
+    public var expectedTimes: ExpectedTaskTimes
+
+    /// Creates options.
+    public init(
+        selection: RunSelection = RunSelection(), simulated: Bool = false, seed: UInt64,
+        poll: PollSchedule = PollSchedule(), expectedTimes: ExpectedTaskTimes = .documented
+    ) {
+        self.selection = selection
+        self.simulated = simulated
+        self.seed = seed
+        self.poll = poll
+        self.expectedTimes = expectedTimes
+    }
+}
+
+/// What a finished run reports.
+public struct AlbumRunSummary: Sendable {
+    /// How the run ended.
+    public var outcome: RunOutcome
+    /// The scheduler's counters.
+    public var statistics: SchedulerStatistics
+    /// Jobs that needed nothing.
+    public var skipped: Int
+    /// The ledger after the run.
+    public var ledger: Ledger
+}
+
+/// Runs one album: decides from the ledger what each job needs, records the run, drives the scheduler against
+/// the provider, and closes the run in the ledger. The caller owns the lock, the store and the provider.
+public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
+    private let manifest: ResolvedManifest
+    private let manifestName: String
+    private let graph: JobGraph
+    private let store: LedgerStore
+    private let provider: any MusicProvider
+    private let clock: C
+    private let now: @Sendable () -> Int64
+    private let options: AlbumRunOptions
+    private let report: @Sendable (RunEvent) -> Void
+    private let driverBox = Mutex<RunDriver<C>?>(nil)
+    private let interrupted = Mutex(false)
+
+    /// Creates a runner. `now` gives wall-clock Unix milliseconds for the ledger; `clock` paces the run.
+    public init(
+        manifest: ResolvedManifest, manifestName: String, graph: JobGraph, store: LedgerStore,
+        provider: any MusicProvider, clock: C, now: @escaping @Sendable () -> Int64, options: AlbumRunOptions,
+        report: @escaping @Sendable (RunEvent) -> Void
+    ) {
+        self.manifest = manifest
+        self.manifestName = manifestName
+        self.graph = graph
+        self.store = store
+        self.provider = provider
+        self.clock = clock
+        self.now = now
+        self.options = options
+        self.report = report
+    }
+
+    /// The decisions the run makes, as `plan` shows them.
+    public static func decisions(
+        manifest: ResolvedManifest, graph: JobGraph, ledger: Ledger, selection: RunSelection
+    ) -> [ResumeDecision] {
+        let fingerprints = JobFingerprint.fingerprints(of: graph, api: manifest.provider.api)
+        return ResumePlanner.decide(
+            graph: graph, fingerprints: fingerprints, ledger: ledger, selection: selection,
+            replays: manifest.provider.idempotencyKeys)
+    }
+
+    /// Stops submitting; in-flight task ids are already in the ledger, and the next run polls them.
+    public func interrupt() {
+        interrupted.withLock { $0 = true }
+        driverBox.withLock { $0 }?.interrupt()
+    }
+
+    /// Runs the album to an outcome. Throws when the ledger cannot be written.
+    public func run() async throws -> AlbumRunSummary {
+        let fingerprints = JobFingerprint.fingerprints(of: graph, api: manifest.provider.api)
+        let decisions = ResumePlanner.decide(
+            graph: graph, fingerprints: fingerprints, ledger: store.ledger, selection: options.selection,
+            replays: manifest.provider.idempotencyKeys)
+        let runID = "run-\(now())"
+        try record(start: runID, fingerprints: fingerprints, decisions: decisions)
+        let skipped = decisions.filter { $0 == .skip }.count
+        let counts = Dictionary(grouping: decisions, by: { $0.action.kind }).mapValues(\.count)
+        report(
+            .started(
+                album: manifest.album, jobs: graph.count, submit: counts[.submit] ?? 0, poll: counts[.poll] ?? 0,
+                skip: skipped, simulated: options.simulated))
+
+        let scheduler = RunScheduler<C>(
+            jobs: schedulerJobs(decisions: decisions), configuration: configuration(), now: clock.now,
+            seed: options.seed, creditsAlreadyReserved: store.ledger.totalCreditsReserved)
+        let hooks = AlbumHooks(
+            graph: graph, store: store, replays: manifest.provider.idempotencyKeys, keySeed: options.seed &+ 1,
+            now: now, report: report)
+        let driver = RunDriver(scheduler: scheduler, provider: provider, hooks: hooks, clock: clock)
+        driverBox.withLock { $0 = driver }
+        if interrupted.withLock({ $0 }) { driver.interrupt() }
+        let outcome = try await driver.run()
+        let statistics = driver.statistics
+        try store.append(
+            .runFinished(
+                run: runID, at: now(), outcome: outcome, exitCode: outcome.exitCode, skipped: skipped,
+                polls: statistics.polls, requests: statistics.polls + statistics.submissions))
+        try store.compact()
+        return AlbumRunSummary(outcome: outcome, statistics: statistics, skipped: skipped, ledger: store.ledger)
+    }
+
+    private func record(start runID: String, fingerprints: [String], decisions: [ResumeDecision]) throws {
+        let provider = LedgerProvider(api: manifest.provider.api, baseURL: manifest.provider.baseURL)
+        try store.append(
+            .runStarted(run: runID, at: now(), album: manifest.album, manifest: manifestName, provider: provider),
+            durability: .buffered)
+        for (index, spec) in graph.jobs.enumerated() {
+            try store.append(
+                .jobPlanned(job: spec.id, kind: spec.kind, fingerprint: fingerprints[index]), durability: .buffered)
+            switch decisions[index] {
+            case .submit(_, true, _):
+                try store.append(.jobRequeued(job: spec.id), durability: .buffered)
+            case .resubmit, .hold:
+                try store.append(.jobMarkedUnknown(job: spec.id, at: now()), durability: .buffered)
+            default:
+                break
+            }
+        }
+        try store.sync()
+    }
+
+    private func schedulerJobs(decisions: [ResumeDecision]) -> [SchedulerJob] {
+        let priorities = graph.longestPaths(options.expectedTimes).remainingSeconds
+        let prices = CreditPrices.publicEstimate
+        return graph.jobs.indices.map { index in
+            let start: JobStart =
+                switch decisions[index] {
+                case .submit(let attempt, _, _): .submit(attempt: attempt)
+                case .resubmit(let attempt, _): .resubmit(attempt: attempt)
+                case .poll(let taskID, let attempt): .poll(taskID: taskID, attempt: attempt)
+                case .skip: .done
+                case .hold: .held
+                case .excluded: .excluded
+                }
+            return SchedulerJob(
+                id: graph.jobs[index].id, dependencies: graph.dependencies(of: index), priority: priorities[index],
+                estimatedCredits: prices.credits(for: graph.jobs[index]), start: start)
+        }
+    }
+
+    private func configuration() -> SchedulerConfiguration {
+        let limits = manifest.limits
+        return SchedulerConfiguration(
+            concurrency: limits.concurrency, requestsPerMinute: limits.requestsPerMinute,
+            submitsPerMinute: limits.submitsPerMinute, maxCredits: limits.maxCredits, taskTimeout: limits.taskTimeout,
+            deadline: limits.deadline, attempts: manifest.retry.attempts,
+            backoff: Backoff(initial: manifest.retry.initialBackoff, max: manifest.retry.maxBackoff),
+            poll: options.poll, maxBatchSize: provider.maxBatchSize,
+            idempotentSubmissions: manifest.provider.idempotencyKeys && provider.honoursIdempotencyKeys)
+    }
+}

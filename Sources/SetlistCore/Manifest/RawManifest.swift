@@ -1,0 +1,101 @@
+/// A value read from the manifest together with where it was written.
+struct Located<Value: Sendable & Hashable>: Sendable, Hashable {
+    var value: Value
+    var location: SourceLocation
+}
+
+/// The song fields as written, in a song entry or in `defaults:`. Every field is optional; a field whose
+/// value had the wrong type is nil, but its key stays in `keys` so that later rules do not report it missing.
+struct RawSongFields: Sendable, Hashable {
+    var id: Located<String>?
+    var title: Located<String>?
+    var style: Located<String>?
+    var prompt: Located<String>?
+    var lyrics: Located<String>?
+    var lyricsFile: Located<String>?
+    var instrumental: Located<Bool>?
+    var model: Located<String>?
+    var negativeTags: Located<String>?
+    var vocalGender: Located<VocalGender>?
+    var styleWeight: Located<Double>?
+    var weirdness: Located<Double>?
+    var audioWeight: Located<Double>?
+    var duration: Located<Int>?
+    var persona: Located<String>?
+    var personaID: Located<String>?
+    var personaModel: Located<PersonaModel>?
+    var after: [Located<String>]?
+    var callbackURL: Located<String>?
+    /// The keys written, with the location of each key.
+    var keys: [String: SourceLocation] = [:]
+    /// Where the entry starts.
+    var location: SourceLocation
+}
+
+/// Where a persona comes from, as written.
+enum RawPersonaSource: Sendable, Hashable {
+    case song(Located<String>)
+    case external(taskID: Located<String>?, resultID: Located<String>?, location: SourceLocation)
+}
+
+/// A persona entry as written.
+struct RawPersona: Sendable, Hashable {
+    var id: Located<String>?
+    var from: RawPersonaSource?
+    var take: Located<Int>?
+    var name: Located<String>?
+    var description: Located<String>?
+    var style: Located<String>?
+    var vocalWindow: Located<[Located<Double>]>?
+    var after: [Located<String>]?
+    var keys: [String: SourceLocation] = [:]
+    var location: SourceLocation
+}
+
+/// `provider:` as written.
+struct RawProvider: Sendable, Hashable {
+    var api: Located<ProviderAPI>?
+    var baseURL: Located<String>?
+    var apiKeyEnv: Located<String>?
+    var idempotencyKeys: Located<Bool>?
+}
+
+/// `limits:` as written.
+struct RawLimits: Sendable, Hashable {
+    var concurrency: Located<Int>?
+    var requestsPerMinute: Located<Int>?
+    var submitsPerMinute: Located<Int>?
+    var maxCredits: Located<Double>?
+    var taskTimeout: Located<Duration>?
+    var deadline: Located<Duration>?
+}
+
+/// `retry:` as written.
+struct RawRetry: Sendable, Hashable {
+    var attempts: Located<Int>?
+    var initialBackoff: Located<Duration>?
+    var maxBackoff: Located<Duration>?
+}
+
+/// `output:` as written.
+struct RawOutput: Sendable, Hashable {
+    var dir: Located<String>?
+    var download: [Located<MediaKind>]?
+    var ledger: Located<String>?
+}
+
+/// A manifest as written: the YAML tree read into typed, located, all-optional fields. Type errors and unknown
+/// keys are reported while reading; every other rule is checked when resolving.
+struct RawManifest: Sendable, Hashable {
+    var setlist: Located<Int>?
+    var album: Located<String>?
+    var provider = RawProvider()
+    var limits = RawLimits()
+    var retry = RawRetry()
+    var defaults: RawSongFields?
+    var output = RawOutput()
+    var songs: [RawSongFields] = []
+    var personas: [RawPersona] = []
+    var keys: [String: SourceLocation] = [:]
+    var location: SourceLocation
+}

@@ -1,0 +1,371 @@
+import Yams
+
+/// Reads a composed YAML tree into a `RawManifest`, reporting unknown keys and values of the wrong type.
+struct RawManifestReader {
+    private(set) var diagnostics: [Diagnostic] = []
+
+    /// The manifest as written, or nil when the document is not a mapping at all.
+    mutating func read(root: Node) -> RawManifest? {
+        var manifest = RawManifest(location: Self.location(of: root))
+        guard case .mapping(let mapping) = YAMLValue(root) else {
+            error(root, "the manifest must be a mapping of keys such as setlist, album and songs, "
+                + "but it is \(YAMLValue(root).kindDescription).")
+            return nil
+        }
+        for entry in entries(of: mapping, owner: nil, known: ManifestKeys.top) {
+            manifest.keys[entry.key] = entry.keyLocation
+            let value = entry.value
+            switch entry.key {
+            case "setlist": manifest.setlist = int(value, owner: nil, field: "setlist")
+            case "album": manifest.album = string(value, owner: nil, field: "album")
+            case "provider": manifest.provider = readProvider(value)
+            case "limits": manifest.limits = readLimits(value)
+            case "retry": manifest.retry = readRetry(value)
+            case "defaults": manifest.defaults = readSongFields(value, owner: "defaults", known: ManifestKeys.defaults)
+            case "output": manifest.output = readOutput(value)
+            case "songs":
+                let items = list(value, owner: nil, field: "songs")
+                if items.isEmpty, case .sequence = YAMLValue(value) {
+                    error(value, "songs is empty; add at least one song.")
+                }
+                manifest.songs = items.enumerated().compactMap { index, node in
+                    readSongFields(node, owner: Self.owner("song", node, index: index), known: ManifestKeys.song)
+                }
+            default:
+                manifest.personas = list(value, owner: nil, field: "personas").enumerated().compactMap {
+                    readPersona($1, owner: Self.owner("persona", $1, index: $0))
+                }
+            }
+        }
+        return manifest
+    }
+
+    // MARK: Sections
+
+    private mutating func readProvider(_ node: Node) -> RawProvider {
+        var provider = RawProvider()
+        guard let mapping = mapping(node, what: "provider") else { return provider }
+        for entry in entries(of: mapping, owner: "provider", known: ManifestKeys.provider) {
+            switch entry.key {
+            case "api": provider.api = choice(entry.value, owner: "provider", field: "api")
+            case "base_url": provider.baseURL = string(entry.value, owner: "provider", field: "base_url")
+            case "api_key_env": provider.apiKeyEnv = string(entry.value, owner: "provider", field: "api_key_env")
+            default: provider.idempotencyKeys = bool(entry.value, owner: "provider", field: "idempotency_keys")
+            }
+        }
+        return provider
+    }
+
+    private mutating func readLimits(_ node: Node) -> RawLimits {
+        var limits = RawLimits()
+        guard let mapping = mapping(node, what: "limits") else { return limits }
+        for entry in entries(of: mapping, owner: "limits", known: ManifestKeys.limits) {
+            let value = entry.value
+            switch entry.key {
+            case "concurrency": limits.concurrency = positiveInt(value, owner: "limits", field: entry.key)
+            case "requests_per_minute": limits.requestsPerMinute = positiveInt(value, owner: "limits", field: entry.key)
+            case "submits_per_minute": limits.submitsPerMinute = positiveInt(value, owner: "limits", field: entry.key)
+            case "max_credits":
+                guard let credits = number(value, owner: "limits", field: entry.key) else { continue }
+                if credits.value > 0, credits.value.isFinite {
+                    limits.maxCredits = credits
+                } else {
+                    error(value, "limits: max_credits must be a number above 0; remove it to set no budget.")
+                }
+            case "task_timeout": limits.taskTimeout = duration(value, owner: "limits", field: entry.key)
+            default: limits.deadline = duration(value, owner: "limits", field: entry.key)
+            }
+        }
+        return limits
+    }
+
+    private mutating func readRetry(_ node: Node) -> RawRetry {
+        var retry = RawRetry()
+        guard let mapping = mapping(node, what: "retry") else { return retry }
+        for entry in entries(of: mapping, owner: "retry", known: ManifestKeys.retry) {
+            if entry.key == "attempts" {
+                retry.attempts = positiveInt(entry.value, owner: "retry", field: "attempts")
+                continue
+            }
+            guard let backoff = self.mapping(entry.value, what: "retry: backoff") else { continue }
+            for item in entries(of: backoff, owner: "retry.backoff", known: ManifestKeys.backoff) {
+                let value = duration(item.value, owner: "retry.backoff", field: item.key)
+                if item.key == "initial" { retry.initialBackoff = value } else { retry.maxBackoff = value }
+            }
+        }
+        return retry
+    }
+
+    private mutating func readOutput(_ node: Node) -> RawOutput {
+        var output = RawOutput()
+        guard let mapping = mapping(node, what: "output") else { return output }
+        for entry in entries(of: mapping, owner: "output", known: ManifestKeys.output) {
+            switch entry.key {
+            case "dir": output.dir = string(entry.value, owner: "output", field: "dir")
+            case "ledger": output.ledger = string(entry.value, owner: "output", field: "ledger")
+            default:
+                let kinds: [Located<MediaKind>] = list(entry.value, owner: "output", field: "download").compactMap {
+                    choice($0, owner: "output", field: "download")
+                }
+                var seen = Set<MediaKind>()
+                for kind in kinds where !seen.insert(kind.value).inserted {
+                    error(at: kind.location, "output: download lists \(kind.value.rawValue) twice; list it once.")
+                }
+                output.download = kinds
+            }
+        }
+        return output
+    }
+
+    private mutating func readSongFields(_ node: Node, owner: String, known: [String]) -> RawSongFields? {
+        guard let mapping = mapping(node, what: owner) else { return nil }
+        var song = RawSongFields(location: Self.location(of: node))
+        for entry in entries(of: mapping, owner: owner, known: known) {
+            song.keys[entry.key] = entry.keyLocation
+            let value = entry.value
+            let key = entry.key
+            switch key {
+            case "id": song.id = string(value, owner: owner, field: key)
+            case "title": song.title = string(value, owner: owner, field: key)
+            case "style": song.style = string(value, owner: owner, field: key)
+            case "prompt": song.prompt = string(value, owner: owner, field: key)
+            case "lyrics": song.lyrics = string(value, owner: owner, field: key)
+            case "lyrics_file": song.lyricsFile = string(value, owner: owner, field: key)
+            case "instrumental": song.instrumental = bool(value, owner: owner, field: key)
+            case "model": song.model = string(value, owner: owner, field: key)
+            case "negative_tags": song.negativeTags = string(value, owner: owner, field: key)
+            case "vocal_gender": song.vocalGender = choice(value, owner: owner, field: key, cases: [VocalGender.m, .f])
+            case "style_weight": song.styleWeight = number(value, owner: owner, field: key)
+            case "weirdness": song.weirdness = number(value, owner: owner, field: key)
+            case "audio_weight": song.audioWeight = number(value, owner: owner, field: key)
+            case "duration": song.duration = int(value, owner: owner, field: key)
+            case "persona": song.persona = string(value, owner: owner, field: key)
+            case "persona_id": song.personaID = string(value, owner: owner, field: key)
+            case "persona_model": song.personaModel = choice(value, owner: owner, field: key)
+            case "after": song.after = stringList(value, owner: owner, field: key)
+            default: song.callbackURL = string(value, owner: owner, field: key)
+            }
+        }
+        return song
+    }
+
+    private mutating func readPersona(_ node: Node, owner: String) -> RawPersona? {
+        guard let mapping = mapping(node, what: owner) else { return nil }
+        var persona = RawPersona(location: Self.location(of: node))
+        for entry in entries(of: mapping, owner: owner, known: ManifestKeys.persona) {
+            persona.keys[entry.key] = entry.keyLocation
+            let value = entry.value
+            let key = entry.key
+            switch key {
+            case "id": persona.id = string(value, owner: owner, field: key)
+            case "from": persona.from = personaSource(value, owner: owner)
+            case "take": persona.take = int(value, owner: owner, field: key)
+            case "name": persona.name = string(value, owner: owner, field: key)
+            case "description": persona.description = string(value, owner: owner, field: key)
+            case "style": persona.style = string(value, owner: owner, field: key)
+            case "after": persona.after = stringList(value, owner: owner, field: key)
+            default:
+                let bounds = list(value, owner: owner, field: key).compactMap { number($0, owner: owner, field: key) }
+                persona.vocalWindow = Located(value: bounds, location: Self.location(of: value))
+            }
+        }
+        return persona
+    }
+
+    private mutating func personaSource(_ node: Node, owner: String) -> RawPersonaSource? {
+        if case .mapping(let mapping) = YAMLValue(node) {
+            var taskID: Located<String>?
+            var resultID: Located<String>?
+            for entry in entries(of: mapping, owner: "\(owner): from", known: ManifestKeys.personaSource) {
+                let value = string(entry.value, owner: owner, field: "from.\(entry.key)")
+                if entry.key == "task_id" { taskID = value } else { resultID = value }
+            }
+            return .external(taskID: taskID, resultID: resultID, location: Self.location(of: node))
+        }
+        guard case .string(let text) = YAMLValue(node) else {
+            error(node, "\(owner): from must be a song id or a mapping {task_id, result_id}, "
+                + "not \(YAMLValue(node).kindDescription).")
+            return nil
+        }
+        return .song(Located(value: text, location: Self.location(of: node)))
+    }
+
+    // MARK: Keys
+
+    private struct Entry {
+        var key: String
+        var keyLocation: SourceLocation
+        var value: Node
+    }
+
+    /// The entries with known keys; unknown and non-text keys are reported.
+    private mutating func entries(of mapping: Node.Mapping, owner: String?, known: [String]) -> [Entry] {
+        var result: [Entry] = []
+        result.reserveCapacity(mapping.count)
+        for (keyNode, value) in mapping {
+            guard case .string(let key) = YAMLValue(keyNode) else {
+                error(keyNode, "\(Self.prefix(owner))keys must be text, not \(YAMLValue(keyNode).kindDescription).")
+                continue
+            }
+            guard known.contains(key) else {
+                reportUnknownKey(key, at: keyNode, owner: owner, known: known)
+                continue
+            }
+            result.append(Entry(key: key, keyLocation: Self.location(of: keyNode), value: value))
+        }
+        return result
+    }
+
+    private mutating func reportUnknownKey(_ key: String, at node: Node, owner: String?, known: [String]) {
+        let place = owner.map { "in \($0)" } ?? "at the top level"
+        if owner == "defaults", key == "id" || key == "after" {
+            error(node, "defaults: \(key) cannot have a default; set it on each song.")
+        } else if let hint = ManifestKeys.hints[key] {
+            error(node, "unknown key '\(key)' \(place); \(hint).")
+        } else {
+            error(node, "unknown key '\(key)' \(place)" + Suggestion.clause(for: key, in: known))
+        }
+    }
+
+    // MARK: Typed values
+
+    private mutating func mapping(_ node: Node, what: String) -> Node.Mapping? {
+        let value = YAMLValue(node)
+        if case .mapping(let mapping) = value { return mapping }
+        error(node, "\(what) must be a mapping of keys, not \(value.kindDescription).")
+        return nil
+    }
+
+    private mutating func list(_ node: Node, owner: String?, field: String) -> [Node] {
+        let value = YAMLValue(node)
+        if case .sequence(let items) = value { return items }
+        let example = field == "songs" || field == "personas" ? "a list of entries starting with '- id:'"
+            : field == "vocal_window" ? "a list of two numbers, [start, end]" : "a list"
+        error(node, "\(Self.prefix(owner))\(field) must be \(example), not \(value.kindDescription).")
+        return []
+    }
+
+    private mutating func string(_ node: Node, owner: String?, field: String) -> Located<String>? {
+        let value = YAMLValue(node)
+        if case .string(let text) = value { return Located(value: text, location: Self.location(of: node)) }
+        let quoteHint = node.scalar.map { " (\($0.string)); put it in quotes" } ?? ""
+        error(node, "\(Self.prefix(owner))\(field) must be text, not \(value.kindDescription)\(quoteHint).")
+        return nil
+    }
+
+    private mutating func stringList(_ node: Node, owner: String, field: String) -> [Located<String>]? {
+        if case .string(let text) = YAMLValue(node) {
+            return [Located(value: text, location: Self.location(of: node))]
+        }
+        return list(node, owner: owner, field: field).compactMap { string($0, owner: owner, field: field) }
+    }
+
+    private mutating func bool(_ node: Node, owner: String?, field: String) -> Located<Bool>? {
+        let value = YAMLValue(node)
+        if case .bool(let flag) = value { return Located(value: flag, location: Self.location(of: node)) }
+        error(node, "\(Self.prefix(owner))\(field) must be true or false, not \(Self.shown(node, value)).")
+        return nil
+    }
+
+    private mutating func int(_ node: Node, owner: String?, field: String) -> Located<Int>? {
+        let value = YAMLValue(node)
+        if case .int(let number) = value { return Located(value: number, location: Self.location(of: node)) }
+        error(node, "\(Self.prefix(owner))\(field) must be a whole number, not \(Self.shown(node, value)).")
+        return nil
+    }
+
+    private mutating func positiveInt(_ node: Node, owner: String, field: String) -> Located<Int>? {
+        guard let number = int(node, owner: owner, field: field) else { return nil }
+        guard number.value > 0 else {
+            error(node, "\(owner): \(field) must be at least 1, not \(number.value).")
+            return nil
+        }
+        return number
+    }
+
+    private mutating func number(_ node: Node, owner: String?, field: String) -> Located<Double>? {
+        let value = YAMLValue(node)
+        switch value {
+        case .int(let number): return Located(value: Double(number), location: Self.location(of: node))
+        case .float(let number) where number.isFinite: return Located(value: number, location: Self.location(of: node))
+        default:
+            error(node, "\(Self.prefix(owner))\(field) must be a number, not \(Self.shown(node, value)).")
+            return nil
+        }
+    }
+
+    private mutating func duration(_ node: Node, owner: String, field: String) -> Located<Duration>? {
+        let value = YAMLValue(node)
+        guard case .string(let text) = value, let duration = DurationText.parse(text) else {
+            error(node, "\(owner): \(field) must be a duration such as 90s, 15m, 2h or 1h30m, "
+                + "not \(Self.shown(node, value)).")
+            return nil
+        }
+        guard duration > .zero else {
+            error(node, "\(owner): \(field) must be longer than zero.")
+            return nil
+        }
+        return Located(value: duration, location: Self.location(of: node))
+    }
+
+    private mutating func choice<Value: RawRepresentable & CaseIterable & Sendable & Hashable>(
+        _ node: Node, owner: String?, field: String
+    ) -> Located<Value>? where Value.RawValue == String {
+        choice(node, owner: owner, field: field, cases: Array(Value.allCases))
+    }
+
+    private mutating func choice<Value: RawRepresentable & Sendable & Hashable>(
+        _ node: Node, owner: String?, field: String, cases: [Value]
+    ) -> Located<Value>? where Value.RawValue == String {
+        let value = YAMLValue(node)
+        let names = cases.map(\.rawValue)
+        if case .string(let text) = value, let choice = Value(rawValue: text) {
+            return Located(value: choice, location: Self.location(of: node))
+        }
+        let shown = Self.shown(node, value)
+        let ending: String
+        if case .string(let text) = value, let close = Suggestion.closest(to: text, in: names) {
+            ending = "; did you mean '\(close)'?"
+        } else {
+            ending = "."
+        }
+        error(node, "\(Self.prefix(owner))\(field) must be one of \(names.joined(separator: ", ")), not \(shown)"
+            + ending)
+        return nil
+    }
+
+    // MARK: Helpers
+
+    private mutating func error(_ node: Node, _ message: String) {
+        diagnostics.append(.error(at: Self.location(of: node), message))
+    }
+
+    private mutating func error(at location: SourceLocation, _ message: String) {
+        diagnostics.append(.error(at: location, message))
+    }
+
+    static func location(of node: Node) -> SourceLocation {
+        guard let mark = node.mark else { return SourceLocation(line: 1, column: 1) }
+        return SourceLocation(line: mark.line, column: mark.column)
+    }
+
+    private static func prefix(_ owner: String?) -> String { owner.map { "\($0): " } ?? "" }
+
+    /// A value as it appears in messages: scalars quoted as written, others by kind.
+    private static func shown(_ node: Node, _ value: YAMLValue) -> String {
+        switch value {
+        case .sequence, .mapping, .null: value.kindDescription
+        default: "'\(node.scalar?.string ?? "")'"
+        }
+    }
+
+    /// How messages name an entry of songs or personas: by its id when it has a usable one, else by position.
+    private static func owner(_ kind: String, _ node: Node, index: Int) -> String {
+        if case .mapping(let mapping) = YAMLValue(node), let idNode = mapping["id"],
+            case .string(let id) = YAMLValue(idNode), !id.isEmpty
+        {
+            return "\(kind) '\(id)'"
+        }
+        return "\(kind) #\(index + 1)"
+    }
+}

@@ -79,7 +79,7 @@ struct ProviderFailureClassifier: Sendable {
             return error(.rejected, "\(call.provider) refused \(call.label) with HTTP 409 because idempotency key"
                 + "\(key) was already used for a different request.\(said) The job's request changed after an "
                 + "earlier attempt with this key was sent, and that attempt may have been charged: check the "
-                + "\(call.provider) dashboard for it before running the job again with --force.")
+                + "\(call.provider) dashboard for it before submitting the job again.")
         case 408, 425:
             return error(.transient, "\(head), a timeout on the server side.\(said) The run retries with backoff."
                 + call.retryNote, retryAfter: retryAfter)

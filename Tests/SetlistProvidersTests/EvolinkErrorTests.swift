@@ -74,6 +74,14 @@ struct EvolinkErrorTests {
         #expect(error.message.contains("may have been charged"))
     }
 
+    @Test func paidOutcomeUnknownIsTransientWhateverTheStatus() async throws {
+        let error = try await submitError(status: 409, body: Fixture.error(
+            code: "paid_outcome_unknown", message: "An earlier request with this key is still being processed",
+            type: "invalid_request_error"))
+        #expect(error.kind == .transient)
+        #expect(error.message.contains("reuses idempotency key \(testIdempotencyKey)"))
+    }
+
     @Test func badRequestIsRejectedWithTheParameter() async throws {
         let error = try await fetchError(status: 400, body: """
             {"error":{"code":"invalid_task_id","message":"Invalid task ID format, must start with 'task-unified-'",

@@ -16,11 +16,17 @@ public final class AsyncHTTPTransport: HTTPTransport {
     /// Creates a transport with its own client. Call ``shutdown()`` when done.
     /// - Parameters:
     ///   - connectTimeout: How long establishing a connection may take.
+    ///   - readTimeout: The longest pause while reading a response, including its body, which the request's
+    ///     own timeout (up to the response head) does not cover.
     ///   - maxResponseBytes: Larger response bodies fail with ``HTTPTransportError/Kind/invalidResponse``.
-    public init(connectTimeout: Duration = .seconds(10), maxResponseBytes: Int = defaultMaxResponseBytes) {
+    public init(
+        connectTimeout: Duration = .seconds(10), readTimeout: Duration = .seconds(30),
+        maxResponseBytes: Int = defaultMaxResponseBytes
+    ) {
         let configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: HTTPClient.Configuration.Timeout(connect: Self.timeAmount(connectTimeout))
+            timeout: HTTPClient.Configuration.Timeout(
+                connect: Self.timeAmount(connectTimeout), read: Self.timeAmount(readTimeout))
         )
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         ownsClient = true
@@ -41,7 +47,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         }
     }
 
-    /// Sends the request and collects the whole body within the request's timeout.
+    /// Sends the request, waits at most the request's timeout for the response head, and collects the body.
     public func send(_ request: HTTPRequestData) async throws -> HTTPResponseData {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = request.method == .get ? .GET : .POST
@@ -66,6 +72,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         }
     }
 
+    /// The ``HTTPTransportError`` for an AsyncHTTPClient or NIO failure.
     static func classify(_ error: any Error, timeout: Duration, maxResponseBytes: Int) -> HTTPTransportError {
         if error is CancellationError {
             return HTTPTransportError(kind: .cancelled, detail: "the request was cancelled")
@@ -76,8 +83,11 @@ public final class AsyncHTTPTransport: HTTPTransport {
         }
         if let clientError = error as? HTTPClientError {
             switch clientError {
-            case .deadlineExceeded, .readTimeout, .writeTimeout:
-                return HTTPTransportError(kind: .timeout, detail: "no complete response within \(timeout)")
+            case .deadlineExceeded:
+                return HTTPTransportError(kind: .timeout, detail: "no response within \(timeout)")
+            case .readTimeout, .writeTimeout:
+                return HTTPTransportError(kind: .timeout, detail: "the connection stalled for longer than the read "
+                    + "or write timeout")
             case .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout:
                 return HTTPTransportError(kind: .timeout, detail: "the connection could not be established in time")
             case .remoteConnectionClosed:

@@ -87,7 +87,8 @@ public struct HTTPRequestData: Sendable, Hashable, CustomStringConvertible {
     public var headers: HTTPHeaderFields
     /// The body bytes; empty for none.
     public var body: Data
-    /// How long the whole exchange (connect, send, receive the full body) may take.
+    /// How long the exchange may take until the response head arrives (connecting and sending included).
+    /// Transports bound the body separately (``AsyncHTTPTransport`` by its read timeout).
     public var timeout: Duration
 
     /// Creates a request.
@@ -125,7 +126,7 @@ public struct HTTPResponseData: Sendable, Hashable {
 public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     public enum Kind: String, Sendable, Hashable {
-        /// The exchange did not finish within the request's timeout.
+        /// No response head arrived within the request's timeout, or the connection stalled.
         case timeout
         /// The connection could not be made or broke (refused, reset, closed early, TLS failure).
         case connection
@@ -156,7 +157,7 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
 /// A response with any status code is returned, not thrown; only a missing response is an error
 /// (preferably an ``HTTPTransportError``).
 public protocol HTTPTransport: Sendable {
-    /// Performs the exchange within `request.timeout`.
+    /// Performs the exchange, honouring `request.timeout`.
     func send(_ request: HTTPRequestData) async throws -> HTTPResponseData
 }
 

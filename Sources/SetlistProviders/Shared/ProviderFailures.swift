@@ -80,6 +80,10 @@ struct ProviderFailureClassifier: Sendable {
                 + "\(key) was already used for a different request.\(said) The job's request changed after an "
                 + "earlier attempt with this key was sent, and that attempt may have been charged: check the "
                 + "\(call.provider) dashboard for it before submitting the job again.")
+        case _ where body?.code == "paid_outcome_unknown":
+            return error(.transient, "\(head) because it cannot yet tell whether an earlier paid request with this "
+                + "idempotency key went through.\(said) The run retries with backoff." + call.retryNote,
+                retryAfter: retryAfter)
         case 408, 425:
             return error(.transient, "\(head), a timeout on the server side.\(said) The run retries with backoff."
                 + call.retryNote, retryAfter: retryAfter)

@@ -1,0 +1,181 @@
+import Foundation
+import SetlistCore
+
+/// ``MusicProvider`` for Evolink's Suno API (api-contract §A): paid submissions with
+/// `POST /v1/audios/generations` and polling with `GET /v1/tasks/{id}`, one task per request because the public
+/// docs have no batch status endpoint.
+///
+/// The API key goes only into the `Authorization` header. Every thrown ``ProviderError`` names the call, quotes
+/// Evolink's message and code, and is scrubbed of the key even when the server echoes it back.
+public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
+    /// Evolink's production API.
+    public static let defaultBaseURL = "https://api.evolink.ai"
+    /// The `model` value of a persona derivation.
+    public static let personaModelName = "suno-persona"
+    /// The `Idempotency-Key` lengths Evolink's own client sends (16 to 96 characters of `A-Z a-z 0-9 . _ -`).
+    public static let idempotencyKeyLengths = 16...96
+
+    private static let generationsPath = "/v1/audios/generations"
+    private static var pathSafeCharacters: CharacterSet {
+        CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    }
+
+    /// The base URL requests go to, without a trailing slash.
+    public let baseURL: String
+    /// Whether Evolink replays a paid POST with a seen `Idempotency-Key` (the manifest's
+    /// `provider.idempotency_keys`).
+    public let honoursIdempotencyKeys: Bool
+    /// How long one HTTP exchange may take.
+    public let requestTimeout: Duration
+
+    private let credential: APICredential
+    private let transport: any HTTPTransport
+    private let classifier: ProviderFailureClassifier
+
+    /// Creates the provider.
+    /// - Parameters:
+    ///   - baseURL: The API's base URL; a trailing slash is ignored.
+    ///   - apiKey: The bearer token. It is used for the `Authorization` header and nothing else.
+    ///   - transport: Performs the HTTP exchanges.
+    ///   - honoursIdempotencyKeys: Whether Evolink replays a paid POST whose `Idempotency-Key` it has seen.
+    ///   - requestTimeout: How long one HTTP exchange may take before it counts as a transient failure.
+    ///   - retryAfterCap: The longest `Retry-After` wait passed on to the engine.
+    ///   - now: The wall clock, used only to turn an HTTP-date `Retry-After` into a wait.
+    public init(
+        baseURL: String = defaultBaseURL, apiKey: String, transport: any HTTPTransport,
+        honoursIdempotencyKeys: Bool = true, requestTimeout: Duration = .seconds(60),
+        retryAfterCap: Duration = .seconds(300), now: @escaping @Sendable () -> Date
+    ) {
+        var trimmed = baseURL
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        self.baseURL = trimmed
+        self.honoursIdempotencyKeys = honoursIdempotencyKeys
+        self.requestTimeout = requestTimeout
+        self.transport = transport
+        credential = APICredential(apiKey)
+        classifier = ProviderFailureClassifier(credential: credential, now: now, retryAfterCap: retryAfterCap)
+    }
+
+    /// Always ``ProviderAPI/evolink``.
+    public var api: ProviderAPI { .evolink }
+
+    /// Always 1: the public docs publish no batch status endpoint.
+    public var maxBatchSize: Int { 1 }
+
+    /// The base URL and settings; never the key.
+    public var description: String {
+        "EvolinkProvider(baseURL: \(baseURL), honoursIdempotencyKeys: \(honoursIdempotencyKeys))"
+    }
+
+    /// Submits a paid music generation and returns the new task (normally `pending`).
+    public func submitSong(_ request: SongRequest, idempotencyKey: String) async throws(ProviderError)
+        -> TaskSnapshot
+    {
+        try await submit(EvolinkSongBody(request: request), purpose: "song submission", key: idempotencyKey)
+    }
+
+    /// Submits a paid persona derivation (`model: suno-persona`) and returns the new task. Its `persona_id`
+    /// arrives when a later ``fetchTasks(_:)`` sees the task completed.
+    public func submitPersona(_ request: PersonaRequest, idempotencyKey: String) async throws(ProviderError)
+        -> TaskSnapshot
+    {
+        try await submit(EvolinkPersonaBody(request: request), purpose: "persona derivation", key: idempotencyKey)
+    }
+
+    /// Fetches each task with its own `GET /v1/tasks/{id}`, in order, and stops at the first failure.
+    /// A task Evolink does not know (HTTP 404 with code `task_not_found`) is missing from the answer; a 404
+    /// without that code means the base URL is wrong and throws ``ProviderErrorKind/rejected``.
+    public func fetchTasks(_ ids: [String]) async throws(ProviderError) -> [TaskSnapshot] {
+        var snapshots: [TaskSnapshot] = []
+        for id in ids where !id.isEmpty {
+            if let snapshot = try await fetchTask(id) {
+                snapshots.append(snapshot)
+            }
+        }
+        return snapshots
+    }
+
+    private func fetchTask(_ id: String) async throws(ProviderError) -> TaskSnapshot? {
+        let encodedID = id.addingPercentEncoding(withAllowedCharacters: Self.pathSafeCharacters) ?? id
+        let call = ProviderCall(
+            provider: "Evolink", method: .get, path: "/v1/tasks/\(encodedID)", purpose: "task status",
+            isPaid: false, idempotencyKey: nil, replaysIdempotentRequests: honoursIdempotencyKeys)
+        let response = try await send(call, body: Data())
+        if response.status == 404, APIErrorBody.parse(response.body)?.code == "task_not_found" {
+            return nil
+        }
+        return try snapshot(from: response, call: call, expectedID: id)
+    }
+
+    private func submit(_ body: some Encodable, purpose: String, key: String) async throws(ProviderError)
+        -> TaskSnapshot
+    {
+        let call = ProviderCall(
+            provider: "Evolink", method: .post, path: Self.generationsPath, purpose: purpose, isPaid: true,
+            idempotencyKey: key, replaysIdempotentRequests: honoursIdempotencyKeys)
+        guard Self.isValidIdempotencyKey(key) else {
+            throw classifier.makeError(.rejected, message: "setlist made idempotency key \"\(key)\" for the "
+                + "\(purpose), which Evolink does not accept: it needs \(Self.idempotencyKeyLengths.lowerBound) "
+                + "to \(Self.idempotencyKeyLengths.upperBound) characters from A-Z, a-z, 0-9, '.', '_' and '-'. "
+                + "Nothing was sent; this is a bug in setlist, please report it.")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        do {
+            data = try encoder.encode(body)
+        } catch {
+            throw classifier.makeError(.rejected, message: "The \(purpose) could not be encoded as JSON "
+                + "(\(error)). Nothing was sent; check the manifest entry's numbers for NaN or infinity.")
+        }
+        let response = try await send(call, body: data)
+        return try snapshot(from: response, call: call, expectedID: nil)
+    }
+
+    private func snapshot(from response: HTTPResponseData, call: ProviderCall, expectedID: String?)
+        throws(ProviderError) -> TaskSnapshot
+    {
+        guard (200..<300).contains(response.status) else {
+            throw classifier.classify(response, call: call)
+        }
+        do throws(EvolinkTaskDecoder.Malformed) {
+            return try EvolinkTaskDecoder.snapshot(from: response.body, expectedID: expectedID)
+        } catch {
+            throw classifier.malformedResponse(response, call: call, problem: error.problem)
+        }
+    }
+
+    private func send(_ call: ProviderCall, body: Data) async throws(ProviderError) -> HTTPResponseData {
+        let url = baseURL + call.path
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+              scheme == "https" || scheme == "http", parsed.host?.isEmpty == false
+        else {
+            throw classifier.makeError(.rejected, message: "The Evolink base URL \"\(baseURL)\" is not an absolute "
+                + "http(s) URL, so \(call.label) was not sent. Fix provider.base_url in the manifest.")
+        }
+        var headers: HTTPHeaderFields = [
+            "Authorization": credential.bearerAuthorization,
+            "Accept": "application/json",
+            "User-Agent": "setlist",
+        ]
+        if call.method == .post {
+            headers.add(name: "Content-Type", value: "application/json")
+        }
+        if let key = call.idempotencyKey {
+            headers.add(name: "Idempotency-Key", value: key)
+        }
+        let request = HTTPRequestData(
+            method: call.method, url: url, headers: headers, body: body, timeout: requestTimeout)
+        do {
+            return try await transport.send(request)
+        } catch {
+            throw classifier.transportFailure(error, call: call)
+        }
+    }
+
+    private static func isValidIdempotencyKey(_ key: String) -> Bool {
+        idempotencyKeyLengths.contains(key.count) && key.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || ".-_".unicodeScalars.contains(scalar))
+        }
+    }
+}

@@ -69,6 +69,12 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "SetlistCLITests", dependencies: ["setlist", "SetlistCore"]),
+        .testTarget(
+            name: "SetlistCLITests",
+            dependencies: [
+                "setlist", "SetlistCore", "SetlistEngine", "SetlistSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
     ]
 )

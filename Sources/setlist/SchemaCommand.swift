@@ -1,15 +1,17 @@
 import ArgumentParser
 import SetlistCore
 
-/// `setlist schema manifest`: prints a JSON Schema.
+/// `setlist schema manifest|ledger`: prints a JSON Schema.
 struct SchemaCommand: ParsableCommand {
     /// The documents setlist publishes a schema for.
     enum Document: String, ExpressibleByArgument, CaseIterable {
         case manifest
+        case ledger
 
         var text: String {
             switch self {
             case .manifest: ManifestSchema.text
+            case .ledger: LedgerSchema.json
             }
         }
     }

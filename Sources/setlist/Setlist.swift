@@ -6,6 +6,6 @@ struct Setlist: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "setlist",
         abstract: "Turn a YAML album spec into finished songs through AI music-generation APIs.",
-        subcommands: [ValidateCommand.self, SchemaCommand.self]
+        subcommands: [RunCommand.self, PlanCommand.self, ValidateCommand.self, SchemaCommand.self]
     )
 }

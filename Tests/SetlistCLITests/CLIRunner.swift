@@ -66,6 +66,24 @@ enum CLIRunner {
     }
 }
 
+extension CLIRunner {
+    /// Starts `setlist` without waiting for it; its output is discarded. For tests that kill it mid-run.
+    static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}
+
 /// Holds bytes read on another thread; read only after that thread has finished.
 private final class DataBox: @unchecked Sendable {
     var data = Data()

@@ -1,7 +1,7 @@
 /// "Did you mean" suggestions by edit distance. Only computed once an error has been found.
-enum Suggestion {
+public enum Suggestion {
     /// The candidate closest to `word`, if it is close enough to be a plausible typo.
-    static func closest<Candidates: Sequence<String>>(to word: String, in candidates: Candidates) -> String? {
+    public static func closest<Candidates: Sequence<String>>(to word: String, in candidates: Candidates) -> String? {
         let target = Array(word.lowercased().unicodeScalars)
         let limit = max(1, min(3, target.count / 3))
         var best: (name: String, distance: Int)?
@@ -15,7 +15,7 @@ enum Suggestion {
     }
 
     /// The end of a sentence: `; did you mean 'x'?` when a candidate is close, else a full stop.
-    static func clause<Candidates: Sequence<String>>(for word: String, in candidates: Candidates) -> String {
+    public static func clause<Candidates: Sequence<String>>(for word: String, in candidates: Candidates) -> String {
         closest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? "."
     }
 

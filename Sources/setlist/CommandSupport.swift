@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import SetlistCore
+import SetlistEngine
+
+/// Steps several commands share: loading manifests into sessions, reading selections and keys, combining
+/// exit codes.
+enum CommandSupport {
+    /// Loads and validates every manifest, printing all diagnostics; exits 2 when any has an error.
+    static func sessions(for paths: [String], simulate: Bool) throws -> [AlbumSession] {
+        var sessions: [AlbumSession] = []
+        var failed = false
+        for path in paths {
+            let result = ManifestFiles.load(path: path)
+            ManifestFiles.printDiagnostics(result.diagnostics, path: path)
+            guard let manifest = result.manifest else {
+                failed = true
+                continue
+            }
+            do {
+                let graph = try JobGraph(manifest: manifest)
+                sessions.append(AlbumSession(path: path, manifest: manifest, graph: graph, simulate: simulate))
+            } catch {
+                ManifestFiles.printDiagnostics([.error(at: nil, "\(error)")], path: path)
+                failed = true
+            }
+        }
+        if failed { throw ExitStatus.usage }
+        return sessions
+    }
+
+    /// The `--only`/`--force` selection; unknown ids are a usage error with a suggestion.
+    static func selection(
+        only: String?, force: String?, resubmitUnknown: Bool, sessions: [AlbumSession]
+    ) throws -> RunSelection {
+        let known = Set(sessions.flatMap { $0.graph.jobs.map(\.id) })
+        func ids(_ text: String?, option: String) throws -> Set<String>? {
+            guard let text else { return nil }
+            let ids = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for id in ids where !known.contains(id) {
+                throw ValidationError("\(option): no job '\(id)' in the manifest\(Suggestion.clause(for: id, in: known))")
+            }
+            return Set(ids)
+        }
+        return RunSelection(
+            only: try ids(only, option: "--only"), force: try ids(force, option: "--force") ?? [],
+            resubmitUnknown: resubmitUnknown)
+    }
+
+    /// The API key: from `file` when given, else from the environment variable the manifest names.
+    static func apiKey(for manifest: ResolvedManifest, file: String?) throws -> String {
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file),
+                let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
+                !text.isEmpty
+            else {
+                throw ValidationError("cannot read an API key from '\(file)'; check the path and that it is not empty.")
+            }
+            return text
+        }
+        let variable = manifest.provider.apiKeyEnvironmentVariable
+        guard let key = ProcessInfo.processInfo.environment[variable], !key.isEmpty else {
+            throw ValidationError(
+                "the API key is missing: set \(variable) (or pass --api-key-file); to try the album without a key "
+                    + "or payment, add --simulate.")
+        }
+        return key
+    }
+
+    /// One exit code for several albums: the most serious one.
+    static func combined(_ codes: [Int32]) -> Int32 {
+        for code: Int32 in [70, 3, 4, 75, 1] where codes.contains(code) { return code }
+        return codes.first { $0 != 0 } ?? 0
+    }
+}

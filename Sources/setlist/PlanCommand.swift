@@ -1,0 +1,47 @@
+import ArgumentParser
+import SetlistCore
+import SetlistEngine
+
+extension PlanFormat: ExpressibleByArgument {}
+
+/// `setlist plan MANIFEST`: what a run would do, given the ledger: skip, poll or submit per job.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what a run would do: skip, poll or submit per job, waves, critical path, credits.",
+        discussion: "Reads the ledger (the simulated one with --simulate) but sends and writes nothing."
+    )
+
+    @Argument(help: "The manifest to plan.")
+    var manifest: String
+
+    @Option(help: "Output format: text, json, dot (Graphviz) or mermaid.")
+    var format: PlanFormat = .text
+
+    @Flag(help: "Plan against the simulated run's ledger (<stem>.sim.ledger.json).")
+    var simulate = false
+
+    @Option(help: "Comma-separated job ids: plan only these and the unfinished jobs they depend on.")
+    var only: String?
+
+    @Option(help: "Comma-separated job ids: plan these and everything downstream as if never run.")
+    var force: String?
+
+    func run() throws {
+        let sessions = try CommandSupport.sessions(for: [manifest], simulate: simulate)
+        let selection = try CommandSupport.selection(only: only, force: force, resubmitUnknown: false,
+                                                     sessions: sessions)
+        for session in sessions { try Self.printPlan(session, selection: selection, format: format) }
+    }
+
+    /// Prints the plan of `session` against its ledger.
+    static func printPlan(_ session: AlbumSession, selection: RunSelection, format: PlanFormat) throws {
+        let loaded = try session.loadLedger()
+        let decisions = AlbumRunner<ContinuousClock>.decisions(
+            manifest: session.manifest, graph: session.graph, ledger: loaded.ledger, selection: selection)
+        let plan = Plan(manifest: session.manifest, graph: session.graph) { job, _ in
+            decisions[session.graph.index(of: job.id) ?? 0].action
+        }
+        print(PlanRenderer.render(plan, as: format), terminator: "")
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import SetlistCore
+import SetlistEngine
+
+extension LogFormat: ExpressibleByArgument {}
+
+/// `setlist run MANIFEST...`: generates what the manifests describe, resuming from their ledgers.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Generate the songs and personas of one or more manifests, resuming from their ledgers.",
+        discussion: """
+            Exit codes: 0 all jobs completed or up to date; 1 some jobs failed or were blocked; 2 usage or \
+            manifest error, nothing sent; 3 API key rejected; 4 out of credits or max_credits reached; 75 try \
+            later (lock held, deadline, interrupted; the next run resumes); 70 internal error or unwritable ledger.
+            """
+    )
+
+    @Argument(help: "Manifest files to run, one after another.")
+    var manifests: [String]
+
+    @Flag(help: "Run against the built-in simulator on loopback: nothing is paid; uses <stem>.sim.ledger.json.")
+    var simulate = false
+
+    @Option(help: "With --simulate: how many times faster than real tasks simulated tasks finish.")
+    var speed: Double = 100
+
+    @Option(help: "Comma-separated job ids: run only these and the unfinished jobs they depend on.")
+    var only: String?
+
+    @Option(help: "Comma-separated job ids: run these and everything downstream again, even if completed.")
+    var force: String?
+
+    @Flag(help: "Print what the run would do and exit; sends nothing and writes nothing.")
+    var dryRun = false
+
+    @Flag(help: "Submit jobs whose earlier submission has an unknown outcome on a provider that cannot replay it.")
+    var resubmitUnknown = false
+
+    @Option(help: "Log format: text (a live line on a terminal, timestamped lines otherwise) or json.")
+    var logFormat: LogFormat = .text
+
+    @Flag(help: "Print only problems and the final summary.")
+    var quiet = false
+
+    @Option(help: "Read the API key from this file instead of the environment variable the manifest names.")
+    var apiKeyFile: String?
+
+    func run() async throws {
+        let sessions = try CommandSupport.sessions(for: manifests, simulate: simulate)
+        let selection = try CommandSupport.selection(only: only, force: force, resubmitUnknown: resubmitUnknown,
+                                                     sessions: sessions)
+        if dryRun {
+            for session in sessions { try PlanCommand.printPlan(session, selection: selection, format: .text) }
+            return
+        }
+        var codes: [Int32] = []
+        let interrupts = SignalForwarder()
+        for session in sessions {
+            let key = simulate ? nil : try CommandSupport.apiKey(for: session.manifest, file: apiKeyFile)
+            let reporter = ConsoleReporter(
+                format: logFormat, quiet: quiet, total: session.graph.count, upToDate: 0)
+            codes.append(
+                await session.run(
+                    selection: selection, apiKey: key, speed: speed, reporter: reporter,
+                    registerInterrupt: interrupts.forward(to:)))
+            if interrupts.fired { break }
+        }
+        let code = CommandSupport.combined(codes)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Turns SIGINT and SIGTERM into a call, so a run can stop submitting and record its state.
+final class SignalForwarder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var handler: (@Sendable () -> Void)?
+    private var sources: [any DispatchSourceSignal] = []
+    private var didFire = false
+
+    init() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [weak self] in self?.fire() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// Whether a signal arrived.
+    var fired: Bool { lock.withLock { didFire } }
+
+    /// Routes the next signals to `handler`.
+    func forward(to handler: @escaping @Sendable () -> Void) {
+        lock.withLock { self.handler = handler }
+    }
+
+    private func fire() {
+        let handler = lock.withLock {
+            didFire = true
+            return self.handler
+        }
+        handler?()
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import SetlistCore
+import SetlistEngine
+import Testing
+
+@Suite("setlist run, end to end against the simulator", .serialized)
+struct RunCLITests {
+    @Test func albumChainsThePersonaAndStaysWithinItsLimits() async throws {
+        let simulator = try await SimulatorHarness.start()
+        let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
+        defer { workspace.remove() }
+        let result = try workspace.run()
+        #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+
+        let tasks = try await simulator.tasks()
+        let persona = try #require(tasks.first { $0["kind"] as? String == "persona" })
+        let personaID = try #require(persona["persona_id"] as? String)
+        let source = try #require(tasks.first { ($0["request"] as? [String: Any])?["title"] as? String == "Salt and Sun" })
+        let personaParams = try #require((persona["request"] as? [String: Any])?["model_params"] as? [String: Any])
+        #expect(personaParams["source_task_id"] as? String == source["id"] as? String)
+        #expect(personaParams["result_id"] as? String == (source["result_ids"] as? [String])?.first)
+
+        let users = tasks.filter { ($0["request"] as? [String: Any])?["persona_id"] != nil }
+        #expect(users.count == 3)
+        for task in users {
+            #expect((task["request"] as? [String: Any])?["persona_id"] as? String == personaID)
+        }
+        let voice = users.first { ($0["request"] as? [String: Any])?["title"] as? String == "Harbor Lights" }
+        #expect((voice?["request"] as? [String: Any])?["persona_model"] as? String == "voice_persona")
+
+        let stats = try await simulator.admin("stats")
+        #expect(stats.value("max_in_flight", AlbumWorkspace.key) as? Double ?? 99 <= 4)
+        #expect(stats.value("max_requests_per_60s", AlbumWorkspace.key) as? Double ?? 99 <= 60)
+        #expect(stats.value("paid_submissions", "created") as? Double == 8)
+
+        let again = try workspace.run()
+        #expect(again.exitCode == 0)
+        #expect(try await simulator.admin("stats").value("paid_submissions", "created") as? Double == 8)
+        await simulator.stop()
+    }
+
+    @Test func survivesSigkillAtRandomMomentsWithoutPayingTwice() async throws {
+        let simulator = try await SimulatorHarness.start(speed: 60)
+        let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
+        defer { workspace.remove() }
+        var random = SeededRandom(seed: 2026)
+        var finished = false
+        for _ in 0..<8 {
+            let process = try CLIRunner.start(
+                ["run", workspace.manifest.path, "--quiet"], in: workspace.directory,
+                environment: ["SETLIST_TEST_KEY": AlbumWorkspace.key])
+            let delay = UInt64.random(in: 150...2500, using: &random)
+            try await Task.sleep(for: .milliseconds(delay))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+            } else {
+                finished = process.terminationStatus == 0
+            }
+            process.waitUntilExit()
+            let ledger = workspace.directory.appendingPathComponent("album.ledger.json").path
+            #expect(throws: Never.self) { _ = try LedgerStore.load(path: ledger) }
+            if finished { break }
+        }
+        if !finished {
+            let result = try workspace.run(["--quiet"])
+            #expect(result.exitCode == 0, "stderr: \(result.stderr)")
+        }
+        let tasks = try await simulator.tasks()
+        var bodies: [String: Int] = [:]
+        for task in tasks {
+            let body = try JSONSerialization.data(withJSONObject: task["request"] ?? [:], options: [.sortedKeys])
+            bodies[String(decoding: body, as: UTF8.self), default: 0] += 1
+        }
+        #expect(bodies.values.allSatisfy { $0 == 1 }, "a job was paid for twice: \(bodies.filter { $0.value > 1 })")
+        #expect(tasks.count == 8)
+        let loaded = try LedgerStore.load(
+            path: workspace.directory.appendingPathComponent("album.ledger.json").path)
+        #expect(loaded.ledger.jobs.values.allSatisfy { $0.state == .completed })
+        await simulator.stop()
+    }
+
+    @Test func finishesEveryJobUnderInjectedFaults() async throws {
+        let simulator = try await SimulatorHarness.start(
+            faults: "5xx=0.15,drop=0.05,lost=0.05,fail=0.1,malformed=0.05", seed: 5)
+        let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL) {
+            $0.replacingOccurrences(of: "attempts: 3", with: "attempts: 6")
+                .replacingOccurrences(of: "backoff: {initial: 5s, max: 2m}", with: "backoff: {initial: 100ms, max: 1s}")
+        }
+        defer { workspace.remove() }
+        var result = try workspace.run(["--quiet"])
+        for _ in 0..<2 where result.exitCode == 1 { result = try workspace.run(["--quiet"]) }
+        #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        let tasks = try await simulator.tasks()
+        let keys = tasks.compactMap { $0["idempotency_key"] as? String }
+        #expect(Set(keys).count == keys.count, "a submission was charged twice under one key")
+        await simulator.stop()
+    }
+
+    @Test func rejectedKeyExitsThreeAndTheKeyIsNowhereOnDisk() async throws {
+        let simulator = try await SimulatorHarness.start()
+        let workspace = try AlbumWorkspace(example: "starter.yaml", baseURL: simulator.baseURL)
+        defer { workspace.remove() }
+        let secret = "wrong-key-a3c59e7d11f04b2e"
+        let result = try CLIRunner.run(
+            ["run", workspace.manifest.path], in: workspace.directory, environment: ["SETLIST_TEST_KEY": secret])
+        #expect(result.exitCode == 3, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
+        for file in try workspace.writtenFiles() {
+            #expect(!String(decoding: file.data, as: UTF8.self).contains(secret), "\(file.path) holds the key")
+        }
+        let good = try workspace.run(["--log-format", "json"])
+        #expect(good.exitCode == 0)
+        for file in try workspace.writtenFiles() {
+            #expect(!String(decoding: file.data, as: UTF8.self).contains(AlbumWorkspace.key), "\(file.path)")
+        }
+        #expect(!good.stdout.contains(AlbumWorkspace.key))
+        await simulator.stop()
+    }
+
+    @Test func spentCreditsExitFour() async throws {
+        let simulator = try await SimulatorHarness.start(credits: 20)
+        let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
+        defer { workspace.remove() }
+        let result = try workspace.run(["--quiet"])
+        #expect(result.exitCode == 4, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        await simulator.stop()
+    }
+
+    @Test func budgetReachedExitsFourBeforeOverspending() async throws {
+        let simulator = try await SimulatorHarness.start()
+        let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL) {
+            $0.replacingOccurrences(of: "max_credits: 200", with: "max_credits: 20")
+        }
+        defer { workspace.remove() }
+        let result = try workspace.run(["--quiet"])
+        #expect(result.exitCode == 4, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        let spent = try await simulator.tasks().reduce(0.0) { $0 + ($1["credits_reserved"] as? Double ?? 0) }
+        #expect(spent <= 20)
+        await simulator.stop()
+    }
+
+    @Test func deadlineExitsSeventyFiveAndTheNextRunResumes() async throws {
+        let simulator = try await SimulatorHarness.start(speed: 20)
+        let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL) {
+            $0.replacingOccurrences(of: "deadline: 2h", with: "deadline: 2s")
+        }
+        defer { workspace.remove() }
+        let first = try workspace.run(["--quiet"])
+        #expect(first.exitCode == 75, "stdout: \(first.stdout)\nstderr: \(first.stderr)")
+        let created = try await simulator.tasks().count
+        let text = try String(contentsOf: workspace.manifest, encoding: .utf8)
+        try text.replacingOccurrences(of: "deadline: 2s", with: "deadline: 2h")
+            .write(to: workspace.manifest, atomically: true, encoding: .utf8)
+        let second = try workspace.run(["--quiet"])
+        #expect(second.exitCode == 0, "stdout: \(second.stdout)\nstderr: \(second.stderr)")
+        #expect(try await simulator.tasks().count == 8)
+        #expect(created <= 8)
+        await simulator.stop()
+    }
+
+    @Test func failedTasksExitOneAndBlockTheirDependents() async throws {
+        let simulator = try await SimulatorHarness.start(faults: "fail=1", seed: 3)
+        let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL) {
+            $0.replacingOccurrences(of: "attempts: 3", with: "attempts: 1")
+        }
+        defer { workspace.remove() }
+        let result = try workspace.run()
+        #expect(result.exitCode == 1, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        #expect(result.stdout.contains("blocked"))
+        let ledger = try LedgerStore.load(path: workspace.directory.appendingPathComponent("album.ledger.json").path)
+        #expect(ledger.ledger[job: "coast-voice"]?.state == .blocked)
+        await simulator.stop()
+    }
+
+    @Test func simulateFlagRunsTheExampleInProcess() throws {
+        let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: nil)
+        defer { workspace.remove() }
+        let result = try CLIRunner.run(["run", workspace.manifest.path, "--simulate"], in: workspace.directory)
+        #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        #expect(FileManager.default.fileExists(
+            atPath: workspace.directory.appendingPathComponent("album.sim.ledger.json").path))
+        #expect(!FileManager.default.fileExists(
+            atPath: workspace.directory.appendingPathComponent("album.ledger.json").path))
+        let plan = try CLIRunner.run(["plan", workspace.manifest.path, "--simulate", "--format", "json"],
+                                     in: workspace.directory)
+        #expect(plan.exitCode == 0)
+        #expect(plan.stdout.contains("\"skip\""))
+        #expect(!plan.stdout.contains("\"submit\""))
+    }
+
+    @Test func missingKeyIsAUsageErrorAndDryRunSendsNothing() throws {
+        let workspace = try AlbumWorkspace(example: "starter.yaml", baseURL: "http://127.0.0.1:9")
+        defer { workspace.remove() }
+        let missing = try CLIRunner.run(["run", workspace.manifest.path], in: workspace.directory)
+        #expect(missing.exitCode == 2)
+        #expect(missing.stderr.contains("SETLIST_TEST_KEY"))
+        let dry = try workspace.run(["--dry-run"])
+        #expect(dry.exitCode == 0)
+        #expect(dry.stdout.contains("submit"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: workspace.directory.path)
+        #expect(!files.contains { $0.contains("ledger") })
+    }
+}

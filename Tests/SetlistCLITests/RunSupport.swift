@@ -1,0 +1,98 @@
+import AsyncHTTPClient
+import Foundation
+import SetlistSimulator
+import Testing
+
+/// A copy of an example album in a temporary directory, pointed at a simulator, with its own key.
+struct AlbumWorkspace {
+    let directory: URL
+    let manifest: URL
+    static let key = "test-key-5b9e1f0c2d7a4e8b"
+
+    /// Copies `manifests/<example>` (and its lyrics) and points its provider at `baseURL`. `edit` may change
+    /// the manifest text further.
+    init(example: String, baseURL: String?, edit: (String) -> String = { $0 }) throws {
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("setlist-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let source = CLIRunner.repositoryRoot.appendingPathComponent("manifests")
+        try FileManager.default.copyItem(
+            at: source.appendingPathComponent("lyrics"), to: directory.appendingPathComponent("lyrics"))
+        var text = try String(contentsOf: source.appendingPathComponent(example), encoding: .utf8)
+        if let baseURL {
+            text = text.replacingOccurrences(
+                of: "provider:\n", with: "provider:\n  base_url: \(baseURL)\n  api_key_env: SETLIST_TEST_KEY\n")
+            text = text.replacingOccurrences(of: "  api_key_env: EVOLINK_API_KEY\n", with: "")
+        }
+        manifest = directory.appendingPathComponent(example)
+        try edit(text).write(to: manifest, atomically: true, encoding: .utf8)
+    }
+
+    /// Runs `setlist run` on the manifest with the test key in the environment.
+    func run(_ extra: [String] = []) throws -> CLIResult {
+        try CLIRunner.run(
+            ["run", manifest.path] + extra, in: directory, environment: ["SETLIST_TEST_KEY": Self.key])
+    }
+
+    /// Every file the run left, with its bytes.
+    func writtenFiles() throws -> [(path: String, data: Data)] {
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
+        var files: [(String, Data)] = []
+        while let url = enumerator?.nextObject() as? URL {
+            if let data = FileManager.default.contents(atPath: url.path) { files.append((url.path, data)) }
+        }
+        return files
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// A simulator on an ephemeral loopback port and a client for its admin routes.
+final class SimulatorHarness: @unchecked Sendable {
+    let simulator: Simulator
+    let baseURL: String
+
+    init(_ configuration: SimulatorConfiguration) async throws {
+        simulator = Simulator(configuration: configuration)
+        baseURL = try await simulator.start()
+    }
+
+    static func start(
+        speed: Double = 200, credits: Int? = nil, rateLimit: Int? = nil, faults: String = "", seed: UInt64 = 11
+    ) async throws -> SimulatorHarness {
+        try await SimulatorHarness(
+            SimulatorConfiguration(
+                apiKeys: [AlbumWorkspace.key], creditsPerKey: credits, rateLimitPerMinute: rateLimit, seed: seed,
+                speed: speed, faults: try FaultConfiguration(spec: faults)))
+    }
+
+    func stop() async {
+        await simulator.stop()
+    }
+
+    /// `GET /_sim/<path>` as a JSON object.
+    func admin(_ path: String) async throws -> [String: Any] {
+        var request = HTTPClientRequest(url: baseURL + "/_sim/" + path)
+        request.method = .GET
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        let object = try JSONSerialization.jsonObject(with: Data(buffer: body))
+        return object as? [String: Any] ?? [:]
+    }
+
+    /// The tasks the simulator created, as `/_sim/tasks` lists them.
+    func tasks() async throws -> [[String: Any]] {
+        try await admin("tasks")["tasks"] as? [[String: Any]] ?? []
+    }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    /// A nested value by a path of keys.
+    func value(_ path: String...) -> Any? {
+        var current: Any? = self
+        for key in path { current = (current as? [String: Any])?[key] }
+        return current
+    }
+}

@@ -64,7 +64,7 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
 
     /// The base URL and settings; never the key.
     public var description: String {
-        "EvolinkProvider(baseURL: \(baseURL), honoursIdempotencyKeys: \(honoursIdempotencyKeys))"
+        "EvolinkProvider(baseURL: \(credential.redact(baseURL)), honoursIdempotencyKeys: \(honoursIdempotencyKeys))"
     }
 
     /// Submits a paid music generation and returns the new task (normally `pending`).

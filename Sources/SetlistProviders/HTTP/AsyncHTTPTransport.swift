@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import NIOHTTP1
 
 /// ``HTTPTransport`` over AsyncHTTPClient. It either owns its `HTTPClient` (created with redirects disabled,
 /// so a credential is never forwarded to another host) or borrows one the caller shuts down.

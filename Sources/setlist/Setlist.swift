@@ -6,6 +6,6 @@ struct Setlist: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "setlist",
         abstract: "Turn a YAML album spec into finished songs through AI music-generation APIs.",
-        subcommands: []
+        subcommands: [SimulateCommand.self]
     )
 }

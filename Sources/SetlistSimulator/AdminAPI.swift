@@ -94,6 +94,11 @@ extension SimulatorCore {
                 ("result_ids", .array(task.songs.map { .string($0.resultID) })),
             ]
             if let personaID = task.personaID { members.append(("persona_id", .string(personaID))) }
+            if let sourceTaskID = task.personaSourceTaskID, let sourceResultID = task.personaSourceResultID {
+                members.append(("persona_source", .object([
+                    ("task_id", .string(sourceTaskID)), ("result_id", .string(sourceResultID)),
+                ])))
+            }
             if let failure = task.failure { members.append(("failure_code", .string(failure.code))) }
             return .object(members)
         }

@@ -83,12 +83,6 @@ struct SimTask: Sendable {
             return min(99, 10 + Int(fraction * 89))
         }
     }
-
-    /// Whether the task is pending or processing at `now`.
-    func isInFlight(at now: Double) -> Bool {
-        let status = status(at: now)
-        return status == .pending || status == .processing
-    }
 }
 
 /// A stored successful paid submission, for `Idempotency-Key` replays.

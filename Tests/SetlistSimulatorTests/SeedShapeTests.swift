@@ -71,6 +71,25 @@ import Testing
         }
     }
 
+    @Test func basicPersonaRequestOfSeed000IsAccepted() async throws {
+        try await Harness.with { sim in
+            let song = try await sim.completedSong()
+            let songID = try #require(song["id"]?.stringValue)
+            let resultID = try #require(song["result_data"]?.arrayValue?.last?["result_id"]?.stringValue)
+            let body = #"""
+                {"model": "suno-persona", "model_params": {"source_task_id": "\#(songID)",
+                 "result_id": "\#(resultID)", "name": "Electronic Pop Singer",
+                 "description": "Modern electronic style with energetic beats and synthesizer tones for dance music"}}
+                """#
+            let created = try await sim.generate(body)
+            #expect(created.status == 200)
+            #expect(shape(created.json) == shape(try #require(JSONValue.parse(Array(Seeds.createdPersona.utf8)))))
+            let tasks = try await sim.admin("/_sim/tasks")["tasks"]?.arrayValue ?? []
+            #expect(tasks.last?["persona_source"]?["task_id"]?.stringValue == songID)
+            #expect(tasks.last?["persona_source"]?["result_id"]?.stringValue == resultID)
+        }
+    }
+
     @Test func songsWrapperSwitchWrapsResultData() async throws {
         try await Harness.with(SimulatorConfiguration(resultDataShape: .songsWrapper)) { sim in
             let created = try await sim.generate(Seeds.musicBody)

@@ -95,9 +95,13 @@ extension SimulatorCore {
             ]
             if let personaID = task.personaID { members.append(("persona_id", .string(personaID))) }
             if let sourceTaskID = task.personaSourceTaskID, let sourceResultID = task.personaSourceResultID {
-                members.append(("persona_source", .object([
-                    ("task_id", .string(sourceTaskID)), ("result_id", .string(sourceResultID)),
-                ])))
+                members.append(
+                    (
+                        "persona_source",
+                        .object([
+                            ("task_id", .string(sourceTaskID)), ("result_id", .string(sourceResultID)),
+                        ])
+                    ))
             }
             if let failure = task.failure { members.append(("failure_code", .string(failure.code))) }
             return .object(members)

@@ -127,7 +127,7 @@ final class SimulatorCore: Sendable {
         if request.path.hasPrefix("/_sim/") {
             outcome = .respond(admin(request))
         } else {
-            outcome = await api(request, route: route)
+            outcome = await api(request)
         }
         let statusName: String
         switch outcome {
@@ -138,6 +138,7 @@ final class SimulatorCore: Sendable {
         return outcome
     }
 
+    /// The statistics name of a route: method and path, with task ids and media file names folded.
     static func routeName(method: HTTPRequest.Method, path: String) -> String {
         if path.hasPrefix("/v1/tasks/") { return "\(method.rawValue) /v1/tasks/{id}" }
         if path.hasPrefix("/_sim/media/") { return "\(method.rawValue) /_sim/media/{file}" }
@@ -151,7 +152,7 @@ final class SimulatorCore: Sendable {
         case stop(SimOutcome)
     }
 
-    private func api(_ request: SimRequest, route: String) async -> SimOutcome {
+    private func api(_ request: SimRequest) async -> SimOutcome {
         let isSubmit = request.method == .post && request.path == "/v1/audios/generations"
         let isQuery = request.method == .get && request.path.hasPrefix("/v1/tasks/")
         guard isSubmit || isQuery else {
@@ -175,7 +176,7 @@ final class SimulatorCore: Sendable {
                 return lost ? .dropConnection : .respond(response)
             }
             let id = String(request.path.dropFirst("/v1/tasks/".count))
-            return .respond(state.withLock { state in query(id, owner: owner, state: &state) })
+            return .respond(state.withLock { state in query(id, owner: owner, store: state.store) })
         }
     }
 
@@ -244,7 +245,8 @@ final class SimulatorCore: Sendable {
         let bodyKey = String(Media.fnv1a(canonical), radix: 16)
         if let idempotencyKey = request.idempotencyKey {
             guard SimulatorCore.isValidIdempotencyKey(idempotencyKey) else {
-                let message = "The Idempotency-Key header must be 16 to 96 characters of letters, digits, "
+                let message =
+                    "The Idempotency-Key header must be 16 to 96 characters of letters, digits, "
                     + "'.', '_' or '-'."
                 return (.error(.invalidRequest(message)), false)
             }
@@ -257,12 +259,14 @@ final class SimulatorCore: Sendable {
                     )
                     return (.error(conflict), false)
                 }
-                state.replays += 1
-                state.paidByIdempotencyKey[idempotencyKey, default: 0] += 1
-                state.paidByBody[bodyKey, default: 0] += 1
-                var response = SimResponse(status: .ok, contentType: "application/json", body: record.responseBody)
-                response.headers.append(("idempotency-replayed", "true"))
-                return (response, true)
+                if let original = state.store.task(record.taskID) {
+                    state.replays += 1
+                    state.paidByIdempotencyKey[idempotencyKey, default: 0] += 1
+                    state.paidByBody[bodyKey, default: 0] += 1
+                    var response = SimResponse.json(creationAnswer(original))
+                    response.headers.append(("idempotency-replayed", "true"))
+                    return (response, true)
+                }
             }
         }
         let task: SimTask
@@ -278,15 +282,20 @@ final class SimulatorCore: Sendable {
         }
         state.tasksCreated += 1
         state.paidByBody[bodyKey, default: 0] += 1
-        let body = EvolinkFormat.creation(task, now: now, baseURL: baseURL, shape: configuration.resultDataShape)
         if let idempotencyKey = request.idempotencyKey {
             state.paidByIdempotencyKey[idempotencyKey, default: 0] += 1
             state.store.storeIdempotency(
-                IdempotencyRecord(canonicalBody: canonical, taskID: task.id, responseBody: body.bytes),
-                ownerKey: owner, idempotencyKey: idempotencyKey
+                IdempotencyRecord(canonicalBody: canonical, taskID: task.id), ownerKey: owner,
+                idempotencyKey: idempotencyKey
             )
         }
-        return (.json(body), true)
+        return (.json(creationAnswer(task)), true)
+    }
+
+    /// The answer to the submission that created `task`, exactly as first sent: it is rendered at the creation
+    /// instant, so a replay repeats it byte for byte.
+    private func creationAnswer(_ task: SimTask) -> JSONValue {
+        EvolinkFormat.creation(task, now: task.createdAt, baseURL: baseURL, shape: configuration.resultDataShape)
     }
 
     static func isValidIdempotencyKey(_ key: String) -> Bool {
@@ -436,7 +445,7 @@ final class SimulatorCore: Sendable {
 
     // MARK: Query
 
-    private func query(_ id: String, owner: String, state: inout SimulatorState) -> SimResponse {
+    private func query(_ id: String, owner: String, store: TaskStore) -> SimResponse {
         guard id.hasPrefix("task-unified-") else {
             var error = APIError(
                 status: .badRequest, code: "invalid_task_id",
@@ -445,7 +454,7 @@ final class SimulatorCore: Sendable {
             error.param = "task_id"
             return .error(error)
         }
-        guard let task = state.store.task(id) else {
+        guard let task = store.task(id) else {
             return .error(
                 APIError(
                     status: .notFound, code: "task_not_found", message: "The requested task could not be found",

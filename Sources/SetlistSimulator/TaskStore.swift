@@ -85,11 +85,10 @@ struct SimTask: Sendable {
     }
 }
 
-/// A stored successful paid submission, for `Idempotency-Key` replays.
+/// A successful paid submission under an `Idempotency-Key`: the body it carried and the task it created.
 struct IdempotencyRecord: Sendable {
     let canonicalBody: String
     let taskID: String
-    let responseBody: [UInt8]
 }
 
 /// All tasks of all formats, with the indexes the rules need. Not thread-safe: the simulator guards it.

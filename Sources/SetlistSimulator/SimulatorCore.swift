@@ -351,13 +351,19 @@ final class SimulatorCore: Sendable {
             : nil
         return SimTask(
             id: id, kind: kind, ownerKey: owner, model: model, request: body, createdAt: now, createdUnix: unix,
-            duration: duration, estimatedTime: Int(nominal.rounded(.up)), creditsReserved: credits, failure: failure,
+            duration: duration, estimatedTime: SimulatorCore.estimatedTime(nominal), creditsReserved: credits, failure: failure,
             songs: music.map { songs(for: $0, state: &state) } ?? [],
             personaID: kind == .persona
                 ? SimulatorCore.randomText(32, alphabet: "0123456789abcdef", &state.random) : nil,
             personaSourceTaskID: persona?.sourceTaskID, personaSourceResultID: persona?.resultID,
             idempotencyKey: idempotencyKey
         )
+    }
+
+    /// `estimated_time` for a scaled nominal duration: whole seconds rounded up, so a client polling then mostly
+    /// finds the task done; 0 below half a second, where rounding up would make near-instant tasks look slow.
+    static func estimatedTime(_ seconds: Double) -> Int {
+        seconds < 0.5 ? 0 : Int(seconds.rounded(.up))
     }
 
     private func checkPersonaSource(

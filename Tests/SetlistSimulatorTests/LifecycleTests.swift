@@ -55,6 +55,15 @@ import Testing
         }
     }
 
+    @Test func nearInstantTasksEstimateZeroSeconds() async throws {
+        try await Harness.with(SimulatorConfiguration(speed: 1_000_000)) { sim in
+            let created = try await sim.generate(Seeds.musicBody)
+            #expect(created.json["task_info"]?["estimated_time"]?.numberValue == 0)
+            sim.advance(seconds: 0.001)
+            #expect(try await sim.task(try #require(created.string("id"))).string("status") == "completed")
+        }
+    }
+
     @Test func personaTasksTakeAboutFifteenSeconds() async throws {
         try await Harness.with { sim in
             let song = try await sim.completedSong()

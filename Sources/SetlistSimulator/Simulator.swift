@@ -37,17 +37,23 @@ public final class Simulator: Sendable {
     }
 
     /// Starts the server in this process and returns its base URL once it accepts connections. With port 0 the
-    /// system picks a free port. Call ``stop()`` when done.
+    /// system picks a free port. Call ``stop()`` when done; a simulator runs at most once at a time.
     public func start() async throws -> String {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let application = makeApplication { port in continuation.yield(port) }
-        let task = Task {
-            defer { continuation.finish() }
-            try await application.runService(gracefulShutdownSignals: [])
+        let task = server.withLock { running -> Task<Void, any Error>? in
+            guard running == nil else { return nil }
+            let task = Task {
+                defer { continuation.finish() }
+                try await application.runService(gracefulShutdownSignals: [])
+            }
+            running = task
+            return task
         }
-        server.withLock { $0 = task }
+        guard let task else { throw SimulatorConfigurationError("The simulator is already running.") }
         var iterator = ports.makeAsyncIterator()
         guard await iterator.next() != nil else {
+            server.withLock { $0 = nil }
             try await task.value
             throw SimulatorConfigurationError("The simulator stopped before it was listening.")
         }

@@ -351,7 +351,8 @@ final class SimulatorCore: Sendable {
             : nil
         return SimTask(
             id: id, kind: kind, ownerKey: owner, model: model, request: body, createdAt: now, createdUnix: unix,
-            duration: duration, estimatedTime: SimulatorCore.estimatedTime(nominal), creditsReserved: credits, failure: failure,
+            duration: duration, estimatedTime: SimulatorCore.estimatedTime(nominal), creditsReserved: credits,
+            failure: failure,
             songs: music.map { songs(for: $0, state: &state) } ?? [],
             personaID: kind == .persona
                 ? SimulatorCore.randomText(32, alphabet: "0123456789abcdef", &state.random) : nil,

@@ -9,7 +9,8 @@ import Synchronization
 /// ```swift
 /// let simulator = Simulator(configuration: SimulatorConfiguration(seed: 7), clock: ManualClock())
 /// let baseURL = try await simulator.start()   // "http://127.0.0.1:54321"
-/// defer { Task { await simulator.stop() } }
+/// // talk to baseURL with the key "sim-key"; advance the clock to move tasks along
+/// await simulator.stop()
 /// ```
 /// Task states follow the injected clock: advance a `ManualClock` instead of sleeping.
 public final class Simulator: Sendable {

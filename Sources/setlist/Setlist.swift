@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `setlist` command line: turns YAML album specs into songs through music-generation APIs.
 @main
@@ -6,6 +7,24 @@ struct Setlist: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "setlist",
         abstract: "Turn a YAML album spec into finished songs through AI music-generation APIs.",
-        subcommands: [RunCommand.self, PlanCommand.self, ValidateCommand.self, SchemaCommand.self]
+        subcommands: [
+            RunCommand.self, PlanCommand.self, ValidateCommand.self, SimulateCommand.self, SchemaCommand.self,
+        ]
     )
+
+    /// Runs the chosen command. Usage errors exit 2 (DESIGN §5) rather than ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
+    }
 }

@@ -1,0 +1,79 @@
+/// Renders stored tasks as Evolink's task objects (api-contract §A.1–§A.3).
+enum EvolinkFormat {
+    /// The answer to a successful `POST /v1/audios/generations`: the task at creation, with `usage`.
+    static func creation(
+        _ task: SimTask, now: Double, baseURL: String, shape: SimulatorConfiguration.ResultDataShape
+    ) -> JSONValue {
+        guard case .object(var members) = detail(task, now: now, baseURL: baseURL, shape: shape) else {
+            preconditionFailure("A task detail is always an object.")
+        }
+        members.append(
+            (
+                "usage",
+                .object([
+                    ("billing_rule", "per_call"),
+                    ("credits_reserved", .number(Double(task.creditsReserved))),
+                    ("user_group", "default"),
+                ])
+            ))
+        return .object(members)
+    }
+
+    /// The answer to `GET /v1/tasks/{id}` at `now`.
+    static func detail(
+        _ task: SimTask, now: Double, baseURL: String, shape: SimulatorConfiguration.ResultDataShape
+    ) -> JSONValue {
+        let status = task.status(at: now)
+        let terminal = status == .completed || status == .failed
+        var taskInfo: [(String, JSONValue)] = [("can_cancel", .bool(task.kind == .music && !terminal))]
+        if !terminal { taskInfo.append(("estimated_time", .number(Double(task.estimatedTime)))) }
+        var members: [(String, JSONValue)] = [
+            ("created", .number(Double(task.createdUnix))),
+            ("id", .string(task.id)),
+            ("model", .string(task.model)),
+            ("object", "audio.generation.task"),
+            ("progress", .number(Double(task.progress(at: now)))),
+            ("status", .string(status.rawValue)),
+            ("task_info", .object(taskInfo)),
+            ("type", "audio"),
+        ]
+        switch status {
+        case .completed where task.kind == .music:
+            let songs = JSONValue.array(task.songs.map { song(for: $0, baseURL: baseURL) })
+            members.append(("result_data", shape == .flat ? songs : .object([("songs", songs)])))
+            members.append(("results", .array(task.songs.map { .string(audioURL($0.resultID, baseURL: baseURL)) })))
+        case .completed:
+            members.append(("result_data", .object([("persona_id", .string(task.personaID ?? ""))])))
+        case .failed:
+            guard let failure = task.failure else { break }
+            members.append(
+                (
+                    "error",
+                    .object([
+                        ("code", .string(failure.code)), ("message", .string(failure.message)), ("type", "task_error"),
+                    ])
+                ))
+        case .pending, .processing:
+            break
+        }
+        return .object(members)
+    }
+
+    /// The URL the simulator serves a result's audio at.
+    static func audioURL(_ resultID: String, baseURL: String) -> String { "\(baseURL)/_sim/media/\(resultID).mp3" }
+
+    /// The URL the simulator serves a result's cover at.
+    static func imageURL(_ resultID: String, baseURL: String) -> String { "\(baseURL)/_sim/media/\(resultID).png" }
+
+    private static func song(for song: SimSong, baseURL: String) -> JSONValue {
+        .object([
+            ("result_id", .string(song.resultID)),
+            ("duration", .number(song.duration)),
+            ("tags", .string(song.tags)),
+            ("title", .string(song.title)),
+            ("image_url", .string(imageURL(song.resultID, baseURL: baseURL))),
+            ("audio_url", .string(audioURL(song.resultID, baseURL: baseURL))),
+            ("stream_audio_url", .string(audioURL(song.resultID, baseURL: baseURL))),
+        ])
+    }
+}

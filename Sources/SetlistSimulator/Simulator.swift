@@ -1,0 +1,154 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// A faithful local server of the Evolink Suno API (DESIGN §6), over real HTTP on loopback.
+///
+/// ```swift
+/// let simulator = Simulator(configuration: SimulatorConfiguration(seed: 7), clock: ManualClock())
+/// let baseURL = try await simulator.start()   // "http://127.0.0.1:54321"
+/// // talk to baseURL with the key "sim-key"; advance the clock to move tasks along
+/// await simulator.stop()
+/// ```
+/// Task states follow the injected clock: advance a `ManualClock` instead of sleeping.
+public final class Simulator: Sendable {
+    /// The configuration the simulator was made with; faults can change at run time (``setFaults(_:)``).
+    public let configuration: SimulatorConfiguration
+    private let core: SimulatorCore
+    private let server = Mutex<Task<Void, any Error>?>(nil)
+
+    /// Creates a simulator whose task lifecycles, slow faults and rate windows follow `clock`.
+    public init<C: Clock>(configuration: SimulatorConfiguration = SimulatorConfiguration(), clock: C)
+    where C.Duration == Duration {
+        self.configuration = configuration
+        self.core = SimulatorCore(configuration: configuration, clock: SimulatorClock(clock))
+    }
+
+    /// Creates a simulator on the real (continuous) clock, as `setlist simulate` and `run --simulate` use it.
+    public convenience init(configuration: SimulatorConfiguration = SimulatorConfiguration()) {
+        self.init(configuration: configuration, clock: ContinuousClock())
+    }
+
+    /// The base URL once the server listens, such as `http://127.0.0.1:54321`; nil before.
+    public var baseURL: String? {
+        let url = core.baseURL
+        return url.isEmpty ? nil : url
+    }
+
+    /// Starts the server in this process and returns its base URL once it accepts connections. With port 0 the
+    /// system picks a free port. Call ``stop()`` when done; a simulator runs at most once at a time.
+    public func start() async throws -> String {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let application = makeApplication { port in continuation.yield(port) }
+        let task = server.withLock { running -> Task<Void, any Error>? in
+            guard running == nil else { return nil }
+            let task = Task {
+                defer { continuation.finish() }
+                try await application.runService(gracefulShutdownSignals: [])
+            }
+            running = task
+            return task
+        }
+        guard let task else { throw SimulatorConfigurationError("The simulator is already running.") }
+        var iterator = ports.makeAsyncIterator()
+        guard await iterator.next() != nil else {
+            server.withLock { $0 = nil }
+            try await task.value
+            throw SimulatorConfigurationError("The simulator stopped before it was listening.")
+        }
+        return core.baseURL
+    }
+
+    /// Stops a server started with ``start()`` and waits until it has closed its socket.
+    public func stop() async {
+        guard
+            let task = server.withLock({ state -> Task<Void, any Error>? in
+                defer { state = nil }
+                return state
+            })
+        else { return }
+        task.cancel()
+        _ = try? await task.value
+    }
+
+    /// Runs the server until SIGINT or SIGTERM, then returns after a graceful shutdown. `onListening` receives the
+    /// base URL once the server accepts connections.
+    public func runUntilSignalled(onListening: @escaping @Sendable (String) -> Void) async throws {
+        let application = makeApplication { [core] _ in onListening(core.baseURL) }
+        try await application.runService()
+    }
+
+    /// Replaces the fault configuration; the same as `POST /_sim/faults`.
+    public func setFaults(_ faults: FaultConfiguration) {
+        core.replaceFaults(faults)
+    }
+
+    private func makeApplication(
+        onListening: @escaping @Sendable (Int) -> Void
+    ) -> Application<SimulatorResponder> {
+        var logger = Logger(label: "setlist.simulator")
+        logger.logLevel = .critical
+        let host = configuration.host
+        return Application(
+            responder: SimulatorResponder(core: core),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port)),
+            onServerRunning: { [core] channel in
+                let port = channel.localAddress?.port ?? 0
+                let printableHost = host.contains(":") ? "[\(host)]" : host
+                core.baseURL = "http://\(printableHost):\(port)"
+                onListening(port)
+            },
+            logger: logger
+        )
+    }
+}
+
+/// The per-request context: the connection, so a fault can close it without answering.
+struct SimulatorRequestContext: InitializableFromSource {
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        channel = source.channel
+    }
+}
+
+/// Thrown after the connection was closed on purpose, so the server writes nothing.
+struct ConnectionDroppedOnPurpose: Error {}
+
+/// Adapts Hummingbird requests to ``SimulatorCore`` and its outcomes back to responses.
+struct SimulatorResponder: HTTPResponder {
+    let core: SimulatorCore
+
+    /// The largest request body accepted.
+    static let maxBodyBytes = 4 << 20
+    private static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+
+    func respond(to request: Request, context: SimulatorRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: SimulatorResponder.maxBodyBytes)
+        let simRequest = SimRequest(
+            method: request.method,
+            path: request.uri.path,
+            authorization: request.headers[.authorization],
+            idempotencyKey: request.headers[SimulatorResponder.idempotencyKey],
+            body: Array(body.readableBytesView)
+        )
+        switch await core.handle(simRequest) {
+        case .respond(let response):
+            var headers = HTTPFields()
+            headers[.contentType] = response.contentType
+            for (name, value) in response.headers {
+                if let fieldName = HTTPField.Name(name) { headers[fieldName] = value }
+            }
+            return Response(
+                status: response.status, headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
+        case .dropConnection:
+            context.channel.close(promise: nil)
+            try? await context.channel.closeFuture.get()
+            throw ConnectionDroppedOnPurpose()
+        }
+    }
+}

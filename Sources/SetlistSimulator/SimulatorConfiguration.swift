@@ -1,0 +1,180 @@
+import Foundation
+
+/// How a ``Simulator`` behaves: accounts, limits, timing, faults and the response-shape switches of
+/// api-contract §C.
+public struct SimulatorConfiguration: Sendable {
+    /// The shape of `result_data` in a completed music task (api-contract §C-2).
+    public enum ResultDataShape: String, Sendable {
+        /// A flat array of songs, as the music page example shows (the default).
+        case flat
+        /// An object `{"songs": [...]}`, as the persona page and the playground describe.
+        case songsWrapper = "songs"
+    }
+
+    /// The bearer keys the simulator accepts. Each key is an account with its own credits and rate limit.
+    public var apiKeys: [String]
+    /// Credits each key starts with; nil means unlimited.
+    public var creditsPerKey: Int?
+    /// API requests each key may make in any 60 s window; nil means no limit.
+    public var rateLimitPerMinute: Int?
+    /// Seed of every random choice: ids, durations, results and faults.
+    public var seed: UInt64
+    /// Time scale: every task duration and `estimated_time` is divided by it (100 turns 120 s into 1.2 s).
+    public var speed: Double
+    /// Faults injected into API requests and tasks.
+    public var faults: FaultConfiguration
+    /// The address to bind.
+    public var host: String
+    /// The port to bind; 0 picks a free ephemeral port.
+    public var port: Int
+    /// Unix time (seconds) of the simulator's start; task ids and `created` count from it.
+    public var startUnixTime: Int64
+    /// When true, `custom_mode` and `instrumental` are required (G1/G2 docs); when false they default to false
+    /// (G3 docs, the default).
+    public var requireModeFlags: Bool
+    /// The `result_data` shape of completed music tasks.
+    public var resultDataShape: ResultDataShape
+
+    /// Creates a configuration; every parameter has the default a test or `setlist simulate` wants.
+    public init(
+        apiKeys: [String] = ["sim-key"],
+        creditsPerKey: Int? = nil,
+        rateLimitPerMinute: Int? = nil,
+        seed: UInt64 = 1,
+        speed: Double = 1,
+        faults: FaultConfiguration = FaultConfiguration(),
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        startUnixTime: Int64 = 1_766_319_089,
+        requireModeFlags: Bool = false,
+        resultDataShape: ResultDataShape = .flat
+    ) {
+        self.apiKeys = apiKeys
+        self.creditsPerKey = creditsPerKey
+        self.rateLimitPerMinute = rateLimitPerMinute
+        self.seed = seed
+        self.speed = speed
+        self.faults = faults
+        self.host = host
+        self.port = port
+        self.startUnixTime = startUnixTime
+        self.requireModeFlags = requireModeFlags
+        self.resultDataShape = resultDataShape
+    }
+}
+
+/// Fault injection rates. Each rate is a probability in 0...1, rolled independently per API request
+/// (or per task for ``taskFailure``).
+///
+/// Spec grammar (`--faults`, `POST /_sim/faults`): a comma-separated list of `kind=rate`, where `slow` also takes a
+/// delay: `slow=rate:delay` with delay `250ms`, `2s` or `1m`. Kinds: `5xx`, `drop`, `lost`, `slow`, `fail`,
+/// `malformed`. Example: `5xx=0.1,drop=0.05,slow=0.1:2s,fail=0.2,malformed=0.05`.
+public struct FaultConfiguration: Sendable, Equatable {
+    /// Answer 500 `internal_error` or 503 `service_unavailable` without doing anything.
+    public var serverError: Double
+    /// Close the connection without a response, before doing anything.
+    public var drop: Double
+    /// Paid POSTs only: create (and charge) the task, then close the connection without a response.
+    public var lostResponse: Double
+    /// Delay the response by ``slowDelay`` of the simulator's clock, then answer normally.
+    public var slow: Double
+    /// How long a slow response waits.
+    public var slowDelay: Duration
+    /// A created task ends `failed` with a documented business error code; its credits are refunded.
+    public var taskFailure: Double
+    /// Answer HTTP 200 with a truncated JSON body, without doing anything.
+    public var malformed: Double
+
+    /// Creates a fault configuration; all rates default to 0.
+    public init(
+        serverError: Double = 0,
+        drop: Double = 0,
+        lostResponse: Double = 0,
+        slow: Double = 0,
+        slowDelay: Duration = .seconds(2),
+        taskFailure: Double = 0,
+        malformed: Double = 0
+    ) {
+        self.serverError = serverError
+        self.drop = drop
+        self.lostResponse = lostResponse
+        self.slow = slow
+        self.slowDelay = slowDelay
+        self.taskFailure = taskFailure
+        self.malformed = malformed
+    }
+
+    /// Parses a fault spec (see the type's documentation). An empty spec means no faults.
+    public init(spec: String) throws(SimulatorConfigurationError) {
+        self.init()
+        for item in spec.split(separator: ",") {
+            let entry = item.trimmingCharacters(in: .whitespaces)
+            if entry.isEmpty { continue }
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else {
+                throw SimulatorConfigurationError("Fault '\(entry)' is not of the form kind=rate.")
+            }
+            let kind = parts[0]
+            var valueParts = parts[1].split(separator: ":", maxSplits: 1).map(String.init)
+            guard let rateText = valueParts.first, let rate = Double(rateText), rate >= 0, rate <= 1 else {
+                throw SimulatorConfigurationError("Fault '\(entry)' needs a rate between 0 and 1.")
+            }
+            valueParts.removeFirst()
+            if kind != "slow", !valueParts.isEmpty {
+                throw SimulatorConfigurationError("Fault '\(entry)': only slow takes a delay (slow=rate:delay).")
+            }
+            switch kind {
+            case "5xx": serverError = rate
+            case "drop": drop = rate
+            case "lost": lostResponse = rate
+            case "fail": taskFailure = rate
+            case "malformed": malformed = rate
+            case "slow":
+                slow = rate
+                if let delayText = valueParts.first {
+                    slowDelay = try FaultConfiguration.parseDelay(delayText, entry: entry)
+                }
+            default:
+                throw SimulatorConfigurationError(
+                    "Unknown fault kind '\(kind)'; known kinds are 5xx, drop, lost, slow, fail and malformed."
+                )
+            }
+        }
+    }
+
+    /// The configuration written back in the spec grammar.
+    public var spec: String {
+        var items: [String] = []
+        if serverError > 0 { items.append("5xx=\(serverError)") }
+        if drop > 0 { items.append("drop=\(drop)") }
+        if lostResponse > 0 { items.append("lost=\(lostResponse)") }
+        if slow > 0 { items.append("slow=\(slow):\(FaultConfiguration.millisecondText(slowDelay))") }
+        if taskFailure > 0 { items.append("fail=\(taskFailure)") }
+        if malformed > 0 { items.append("malformed=\(malformed)") }
+        return items.joined(separator: ",")
+    }
+
+    private static func millisecondText(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return "\(milliseconds)ms"
+    }
+
+    private static func parseDelay(_ text: String, entry: String) throws(SimulatorConfigurationError) -> Duration {
+        let units: [(suffix: String, scale: Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
+        for unit in units where text.hasSuffix(unit.suffix) {
+            if let amount = Double(text.dropLast(unit.suffix.count)), amount >= 0 {
+                return .milliseconds(Int64((amount * unit.scale * 1000).rounded()))
+            }
+        }
+        throw SimulatorConfigurationError("Fault '\(entry)' has delay '\(text)'; write it like 250ms, 2s or 1m.")
+    }
+}
+
+/// A configuration the simulator cannot use, with a message for the user.
+public struct SimulatorConfigurationError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong, as a full sentence.
+    public let description: String
+
+    /// Creates an error with a message.
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import SetlistSimulator
+
+/// `setlist simulate`: runs the local Evolink Suno simulator until interrupted (DESIGN §5, §6).
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run a local simulator of the Evolink Suno API until interrupted.",
+        discussion: """
+            Prints one line with the base URL, then serves until SIGINT or SIGTERM. Admin routes: GET /_sim/stats, \
+            GET /_sim/tasks, GET and POST /_sim/faults, POST /_sim/reset. See docs/SIMULATOR.md.
+            """
+    )
+
+    @Option(help: "Address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to bind; 0 picks a free port.")
+    var port = 8000
+
+    @Option(name: .customLong("api-key"), help: "An accepted bearer key; repeat for several accounts.")
+    var apiKeys: [String] = []
+
+    @Option(help: "Seed of all random choices (ids, durations, faults).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Time scale: task durations are divided by it (100 makes a 120 s song take about 1.2 s).")
+    var speed = 1.0
+
+    @Option(name: .customLong("rate-limit"), help: "API requests allowed per key in any 60 s window.")
+    var rateLimit: Int?
+
+    @Option(help: "Credits per key (music costs 8, a persona 1); unlimited when omitted.")
+    var credits: Int?
+
+    @Option(help: "Fault spec, such as 5xx=0.1,drop=0.05,lost=0.05,slow=0.1:2s,fail=0.2,malformed=0.05.")
+    var faults = ""
+
+    func validate() throws {
+        guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number.") }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1.") }
+        if let credits, credits < 0 { throw ValidationError("--credits must be 0 or more.") }
+        do {
+            _ = try FaultConfiguration(spec: faults)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() async throws {
+        let configuration = SimulatorConfiguration(
+            apiKeys: apiKeys.isEmpty ? ["sim-key"] : apiKeys,
+            creditsPerKey: credits,
+            rateLimitPerMinute: rateLimit,
+            seed: seed,
+            speed: speed,
+            faults: try FaultConfiguration(spec: faults),
+            host: host,
+            port: port,
+            startUnixTime: Int64(Date().timeIntervalSince1970)
+        )
+        let simulator = Simulator(configuration: configuration)
+        do {
+            try await simulator.runUntilSignalled { baseURL in
+                FileHandle.standardOutput.write(Data("setlist simulator listening on \(baseURL)\n".utf8))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("error: the simulator stopped: \(error)\n".utf8))
+            throw ExitStatus.tryLater
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Testing
+
+@testable import SetlistSimulator
+
+/// `/_sim/stats`, `/_sim/tasks` and `/_sim/reset` report what the tests sent.
+@Suite struct AdminTests {
+    @Test func statsMatchTheTraffic() async throws {
+        try await Harness.with(SimulatorConfiguration(apiKeys: ["k1", "k2"])) { sim in
+            var ids: [String] = []
+            for index in 0..<3 {
+                let reply = try await sim.generate(
+                    Seeds.musicBody, key: "k1", idempotencyKey: "job-\(index)-attempt-000001")
+                ids.append(try #require(reply.string("id")))
+            }
+            _ = try await sim.generate(Seeds.musicBody, key: "k1", idempotencyKey: "job-0-attempt-000001")
+            _ = try await sim.generate(#"{"model": "suno-v5"}"#, key: "k1")
+            _ = try await sim.generate(Seeds.musicBody, key: "nobody")
+            sim.advance(seconds: 61)
+            _ = try await sim.generate(Seeds.musicBody, key: "k2")
+            for id in ids { _ = try await sim.task(id, key: "k1") }
+            sim.advance(seconds: 80)
+            _ = try await sim.task(ids[0], key: "k1")
+
+            let stats = try await sim.admin("/_sim/stats")
+            let posts = stats["requests"]?["POST /v1/audios/generations"]
+            #expect(posts?["200"]?.numberValue == 5)
+            #expect(posts?["400"]?.numberValue == 1)
+            #expect(posts?["401"]?.numberValue == 1)
+            #expect(stats["requests"]?["GET /v1/tasks/{id}"]?["200"]?.numberValue == 4)
+            #expect(stats["paid_submissions"]?["created"]?.numberValue == 4)
+            #expect(stats["paid_submissions"]?["replayed"]?.numberValue == 1)
+            #expect(stats["paid_submissions"]?["by_idempotency_key"]?["job-0-attempt-000001"]?.numberValue == 2)
+            #expect(stats["paid_submissions"]?["by_idempotency_key"]?["job-1-attempt-000001"]?.numberValue == 1)
+            #expect(stats["paid_submissions"]?["by_body"]?.objectMembers?.first?.1.numberValue == 5)
+            #expect(stats["max_requests_per_60s"]?["k1"]?.numberValue == 5)
+            #expect(stats["max_requests_per_60s"]?["k2"]?.numberValue == 1)
+            #expect(stats["max_in_flight"]?["k1"]?.numberValue == 3)
+            #expect(stats["max_in_flight"]?["k2"]?.numberValue == 1)
+            #expect(stats["tasks_by_state"]?["completed"]?.numberValue == 3)
+            #expect(stats["tasks_by_state"]?["processing"]?.numberValue == 1)
+            #expect(stats["credits"]?["k1"]?["used"]?.numberValue == 24)
+            #expect(stats["credits"]?["k2"]?["used"]?.numberValue == 8)
+        }
+    }
+
+    @Test func maxInFlightSeesOverlapOnly() async throws {
+        try await Harness.with { sim in
+            for _ in 0..<3 {
+                let submitted = try await sim.generate(Seeds.musicBody)
+                #expect(submitted.status == 200)
+                sim.advance(seconds: 140)
+            }
+            let stats = try await sim.admin("/_sim/stats")
+            #expect(stats["max_in_flight"]?["sim-key"]?.numberValue == 1)
+        }
+    }
+
+    @Test func tasksListShowsTheStoredRequests() async throws {
+        try await Harness.with { sim in
+            let reply = try await sim.generate(Seeds.customSongBody(), idempotencyKey: "tasks-list-attempt-1")
+            let tasks = try await sim.admin("/_sim/tasks")["tasks"]?.arrayValue ?? []
+            #expect(tasks.count == 1)
+            let task = try #require(tasks.first)
+            #expect(task["id"]?.stringValue == reply.string("id"))
+            #expect(task["key"]?.stringValue == "sim-key")
+            #expect(task["model"]?.stringValue == "suno-v5-beta")
+            #expect(task["status"]?.stringValue == "pending")
+            #expect(task["idempotency_key"]?.stringValue == "tasks-list-attempt-1")
+            #expect(task["request"] == JSONValue.parse(Array(Seeds.customSongBody().utf8)))
+        }
+    }
+
+    @Test func resetClearsEverything() async throws {
+        try await Harness.with(SimulatorConfiguration(creditsPerKey: 8)) { sim in
+            let first = try await sim.generate(Seeds.musicBody)
+            #expect(try await sim.generate(Seeds.musicBody).status == 402)
+            #expect(try await sim.send(.POST, "/_sim/reset", key: nil).status == 200)
+            #expect(try await sim.admin("/_sim/tasks")["tasks"]?.arrayValue?.isEmpty == true)
+            #expect(try await sim.task(try #require(first.string("id"))).status == 404)
+            let stats = try await sim.admin("/_sim/stats")
+            #expect(stats["paid_submissions"]?["created"]?.numberValue == 0)
+            #expect(try await sim.generate(Seeds.musicBody).status == 200)
+        }
+    }
+
+    @Test func unknownRoutesAre404() async throws {
+        try await Harness.with { sim in
+            let api = try await sim.send(.GET, "/v2/nothing")
+            #expect(api.status == 404)
+            let admin = try await sim.send(.GET, "/_sim/nothing", key: nil)
+            #expect(admin.status == 404)
+        }
+    }
+}

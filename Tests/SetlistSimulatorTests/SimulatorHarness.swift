@@ -1,0 +1,179 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SetlistCore
+import Testing
+
+@testable import SetlistSimulator
+
+/// One HTTP answer as the tests look at it.
+struct Reply: Sendable {
+    let status: Int
+    let headers: HTTPHeaders
+    let body: [UInt8]
+
+    /// The body parsed as JSON, or `.null` when it is not JSON.
+    var json: JSONValue { JSONValue.parse(body) ?? .null }
+
+    /// `error.code` of an error body.
+    var errorCode: String? { json["error"]?["code"]?.stringValue }
+
+    /// `error.message` of an error body.
+    var errorMessage: String { json["error"]?["message"]?.stringValue ?? "" }
+
+    /// A string member of the body.
+    func string(_ key: String) -> String? { json[key]?.stringValue }
+}
+
+/// A simulator on an ephemeral loopback port, driven by a manual clock, and an HTTP client to talk to it.
+struct Harness: Sendable {
+    let clock: ManualClock
+    let simulator: Simulator
+    let baseURL: String
+
+    /// Starts a simulator with `configuration`, runs `body` against it, and stops it.
+    static func with(
+        _ configuration: SimulatorConfiguration = SimulatorConfiguration(),
+        _ body: (Harness) async throws -> Void
+    ) async throws {
+        let clock = ManualClock()
+        let simulator = Simulator(configuration: configuration, clock: clock)
+        let baseURL = try await simulator.start()
+        let harness = Harness(clock: clock, simulator: simulator, baseURL: baseURL)
+        do {
+            try await body(harness)
+        } catch {
+            await simulator.stop()
+            throw error
+        }
+        await simulator.stop()
+    }
+
+    /// Sends a request; `key` nil sends no Authorization header.
+    func send(
+        _ method: HTTPMethod, _ path: String, body: String? = nil, key: String? = "sim-key",
+        headers: [(String, String)] = []
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: path.hasPrefix("http") ? path : baseURL + path)
+        request.method = method
+        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 1 << 22)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
+    }
+
+    /// `POST /v1/audios/generations` with a JSON body.
+    func generate(_ body: String, key: String = "sim-key", idempotencyKey: String? = nil) async throws -> Reply {
+        try await send(
+            .POST, "/v1/audios/generations", body: body, key: key,
+            headers: idempotencyKey.map { [("Idempotency-Key", $0)] } ?? []
+        )
+    }
+
+    /// `GET /v1/tasks/{id}`.
+    func task(_ id: String, key: String = "sim-key") async throws -> Reply {
+        try await send(.GET, "/v1/tasks/\(id)", key: key)
+    }
+
+    /// An admin route's JSON.
+    func admin(_ path: String) async throws -> JSONValue {
+        try await send(.GET, path, key: nil).json
+    }
+
+    /// Moves simulated time forward.
+    func advance(seconds: Double) {
+        clock.advance(by: .milliseconds(Int64(seconds * 1000)))
+    }
+
+    /// Creates a music task and advances the clock until it has ended; returns the final task object.
+    func completedSong(_ body: String = Seeds.customSongBody(), key: String = "sim-key") async throws -> JSONValue {
+        let created = try await generate(body, key: key)
+        #expect(created.status == 200, "\(String(decoding: created.body, as: UTF8.self))")
+        let id = try #require(created.string("id"))
+        advance(seconds: 200)
+        return try await task(id, key: key).json
+    }
+
+    /// Creates a persona from the first result of `song` and advances the clock until it has ended.
+    func completedPersona(from song: JSONValue, key: String = "sim-key") async throws -> JSONValue {
+        let songID = try #require(song["id"]?.stringValue)
+        let resultID = try #require(song["result_data"]?.arrayValue?.first?["result_id"]?.stringValue)
+        let created = try await generate(Seeds.personaBody(source: songID, resultID: resultID), key: key)
+        #expect(created.status == 200, "\(String(decoding: created.body, as: UTF8.self))")
+        let id = try #require(created.string("id"))
+        advance(seconds: 30)
+        return try await task(id, key: key).json
+    }
+}
+
+/// The request bodies and example responses of the seed documents, and bodies built like them.
+enum Seeds {
+    /// Seed 001/003: the documented curl body of a music request.
+    static let musicBody =
+        #"{"model": "suno-v4.5", "prompt": "A cheerful summer pop song about road trips and freedom"}"#
+
+    /// Seed 001/003: the documented completed music task.
+    static let completedMusic = #"""
+        {"created": 1766319090, "id": "task-unified-1766319089-oqs9cue4", "model": "suno-v5",
+         "object": "audio.generation.task", "progress": 100,
+         "result_data": [{"result_id": "555f4ea2-cfef-4622-8355-baa5f2ce6a59", "duration": 91.2, "tags": "R&B",
+           "title": "Forget Me Nots", "image_url": "https://media.evolink.ai/xxx.jpeg",
+           "audio_url": "https://media.evolink.ai/xxx.mp3", "stream_audio_url": "https://media.evolink.ai/xxx.mp3"}],
+         "results": ["https://media.evolink.ai/xxx.mp3", "https://media.evolink.ai/yyy.mp3"],
+         "status": "completed", "task_info": {"can_cancel": false}, "type": "audio"}
+        """#
+
+    /// Seed 000/002: the documented answer to a persona request.
+    static let createdPersona = #"""
+        {"created": 1774170584, "id": "task-unified-1774170584-su75smg7", "model": "suno-persona",
+         "object": "audio.generation.task", "progress": 0, "status": "pending",
+         "task_info": {"can_cancel": false, "estimated_time": 15}, "type": "audio",
+         "usage": {"billing_rule": "per_call", "credits_reserved": 1, "user_group": "default"}}
+        """#
+
+    /// api-contract §A.1: the documented (G2) answer to a music request.
+    static let createdMusic = #"""
+        {"id": "task-unified-1766319089-oqs9cue4", "object": "audio.generation.task", "created": 1766319090,
+         "model": "suno-v5-beta", "status": "pending", "progress": 0, "type": "audio",
+         "task_info": {"can_cancel": true, "estimated_time": 120},
+         "usage": {"billing_rule": "per_call", "credits_reserved": 10, "user_group": "default"}}
+        """#
+
+    /// Seed 002: the persona request body ("with_vocal_range" example) with real ids.
+    static func personaBody(source: String, resultID: String, extra: String = "") -> String {
+        #"""
+        {"model": "suno-persona", "model_params": {"source_task_id": "\#(source)", "result_id": "\#(resultID)",
+         "name": "Jazz Vocalist",
+         "description": "Smooth jazz vocal style with warm tones and improvisational flair suitable for lounge music",
+         "vocal_start": 15, "vocal_end": 35, "style": "jazz"\#(extra)}}
+        """#
+    }
+
+    /// A custom-mode song request in the shape the music page documents.
+    static func customSongBody(model: String = "suno-v5-beta", extra: String = "") -> String {
+        #"""
+        {"model": "\#(model)", "custom_mode": true, "instrumental": false, "title": "Open Road",
+         "style": "pop, upbeat, female vocals", "prompt": "[Verse]\nDriving down the open road"\#(extra)}
+        """#
+    }
+}
+
+/// The structure of a JSON value: objects keep their keys, arrays their first element, leaves their type name.
+func shape(_ value: JSONValue) -> JSONValue {
+    switch value {
+    case .object(let members): .object(members.map { ($0.0, shape($0.1)) }.sorted { $0.0 < $1.0 })
+    case .array(let elements): .array(elements.prefix(1).map(shape))
+    default: .string(value.typeName)
+    }
+}
+
+/// The sorted keys of a JSON object.
+func keys(_ value: JSONValue?) -> [String] {
+    (value?.objectMembers ?? []).map(\.0).sorted()
+}

@@ -1,0 +1,116 @@
+/// Values a job's request takes from the jobs it depends on, known only once those have completed.
+/// A song that uses a persona job needs ``personaID`` and ``artistClipID``; a persona derived from a song of
+/// the manifest needs ``sourceTaskID`` and ``resultID``. Other fields are ignored.
+public struct ChainedInputs: Sendable, Hashable, Codable {
+    /// The `persona_id` the persona job produced.
+    public var personaID: String?
+    /// The result (clip) id the persona job was derived from.
+    public var artistClipID: String?
+    /// The task id of the persona's source song.
+    public var sourceTaskID: String?
+    /// The result id of the source song that the persona's `take` selects.
+    public var resultID: String?
+
+    /// Creates chained inputs.
+    public init(
+        personaID: String? = nil, artistClipID: String? = nil, sourceTaskID: String? = nil, resultID: String? = nil
+    ) {
+        self.personaID = personaID
+        self.artistClipID = artistClipID
+        self.sourceTaskID = sourceTaskID
+        self.resultID = resultID
+    }
+
+    /// Readable stand-ins for the values a job will chain in, as a plan shows them before anything ran:
+    /// `${road-voice.persona_id}`, `${road-voice.artist_clip_id}`, `${open-road.task_id}`,
+    /// `${open-road.results[1].result_id}`.
+    public static func placeholders(for job: JobSpec) -> ChainedInputs {
+        switch job {
+        case .song(let song):
+            guard case .job(let persona) = song.persona else { return ChainedInputs() }
+            return ChainedInputs(personaID: "${\(persona).persona_id}", artistClipID: "${\(persona).artist_clip_id}")
+        case .persona(let persona):
+            guard case .song(let source, let take) = persona.source else { return ChainedInputs() }
+            return ChainedInputs(
+                sourceTaskID: "${\(source).task_id}", resultID: "${\(source).results[\(take)].result_id}"
+            )
+        }
+    }
+}
+
+/// A request cannot be built because a value it chains in is missing.
+public struct MissingChainedInput: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The job whose request was being built.
+    public var job: String
+    /// The wire name of the missing value (`persona_id`, `source_task_id`, ...).
+    public var input: String
+
+    /// Creates the error.
+    public init(job: String, input: String) {
+        self.job = job
+        self.input = input
+    }
+
+    /// A full sentence for logs.
+    public var description: String { "job '\(job)' cannot be sent yet: its \(input) is not known" }
+}
+
+/// Turns manifest entries into the provider-neutral requests they send. The planner (with placeholders),
+/// the fingerprints (with upstream fingerprints) and the engine (with real values) all go through it, so the
+/// three can never disagree about what a job sends.
+public struct RequestBuilder: Sendable {
+    /// Creates a builder.
+    public init() {}
+
+    /// The request `song` sends. A persona job's id and clip come from `chained`; a literal `persona_id`
+    /// comes from the song, with ``ChainedInputs/artistClipID`` passed through when given.
+    public func songRequest(for song: Song, chained: ChainedInputs) throws(MissingChainedInput) -> SongRequest {
+        var personaID: String?
+        var artistClipID = chained.artistClipID
+        switch song.persona {
+        case .job:
+            guard let chainedID = chained.personaID else {
+                throw MissingChainedInput(job: song.id, input: "persona_id")
+            }
+            guard chained.artistClipID != nil else { throw MissingChainedInput(job: song.id, input: "artist_clip_id") }
+            personaID = chainedID
+        case .literal(let literal):
+            personaID = literal
+        case nil:
+            artistClipID = nil
+        }
+        return SongRequest(
+            model: song.model, customMode: song.mode == .custom, instrumental: song.instrumental,
+            prompt: song.prompt, style: song.style, title: song.title, negativeTags: song.negativeTags,
+            vocalGender: song.vocalGender, styleWeight: song.styleWeight, weirdnessConstraint: song.weirdness,
+            audioWeight: song.audioWeight, personaID: personaID,
+            personaModel: song.persona == nil ? nil : song.personaModel, artistClipID: artistClipID,
+            duration: song.duration, callbackURL: song.callbackURL
+        )
+    }
+
+    /// The request `persona` sends. For a source song of this manifest, the task id and result id come from
+    /// `chained`; for an external source they come from the manifest.
+    public func personaRequest(
+        for persona: Persona, chained: ChainedInputs
+    ) throws(MissingChainedInput) -> PersonaRequest {
+        let sourceTaskID: String
+        let resultID: String
+        switch persona.source {
+        case .song:
+            guard let task = chained.sourceTaskID else {
+                throw MissingChainedInput(job: persona.id, input: "source_task_id")
+            }
+            guard let result = chained.resultID else { throw MissingChainedInput(job: persona.id, input: "result_id") }
+            sourceTaskID = task
+            resultID = result
+        case .external(let task, let result):
+            sourceTaskID = task
+            resultID = result
+        }
+        return PersonaRequest(
+            sourceTaskID: sourceTaskID, resultID: resultID, name: persona.name, description: persona.description,
+            vocalStart: persona.vocalWindow?.start, vocalEnd: persona.vocalWindow?.end, style: persona.style
+        )
+    }
+}

@@ -20,6 +20,9 @@ struct AlbumWorkspace {
             at: source.appendingPathComponent("lyrics"), to: directory.appendingPathComponent("lyrics"))
         var text = try String(contentsOf: source.appendingPathComponent(example), encoding: .utf8)
         if let baseURL {
+            if !text.contains("provider:\n") {
+                text = text.replacingOccurrences(of: "\nsongs:\n", with: "\nprovider:\n  api: evolink\nsongs:\n")
+            }
             text = text.replacingOccurrences(
                 of: "provider:\n", with: "provider:\n  base_url: \(baseURL)\n  api_key_env: SETLIST_TEST_KEY\n")
             text = text.replacingOccurrences(of: "  api_key_env: EVOLINK_API_KEY\n", with: "")

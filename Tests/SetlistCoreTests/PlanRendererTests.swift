@@ -110,6 +110,8 @@ import Testing
               "totals": {
                 "album_credits": 25,
                 "credits": 17,
+                "exclude": 0,
+                "hold": 0,
                 "jobs": 4,
                 "max_credits": 400,
                 "over_budget": false,

@@ -58,13 +58,13 @@ import Testing
     @Test func personaFromSongTakesChainedSourceAndWindow() throws {
         let persona = try #require(PlanFixtures.album().personas.first)
         #expect(throws: MissingChainedInput(job: "road-voice", input: "source_task_id")) {
-            try builder.personaRequest(for: persona, chained: ChainedInputs(resultID: "r"))
+            try builder.personaRequest(for: persona, chained: ChainedInputs(sourceResultID: "r"))
         }
         #expect(throws: MissingChainedInput(job: "road-voice", input: "result_id")) {
             try builder.personaRequest(for: persona, chained: ChainedInputs(sourceTaskID: "t"))
         }
         let request = try builder.personaRequest(
-            for: persona, chained: ChainedInputs(sourceTaskID: "task-unified-1-a", resultID: "uuid-1")
+            for: persona, chained: ChainedInputs(sourceTaskID: "task-unified-1-a", sourceResultID: "uuid-1")
         )
         #expect(request == PersonaRequest(
             sourceTaskID: "task-unified-1-a", resultID: "uuid-1", name: "Road Singer",
@@ -92,7 +92,7 @@ import Testing
         ))
         #expect(try builder.songRequest(for: homecoming, chained: songInputs).personaID == "${road-voice.persona_id}")
         #expect(ChainedInputs.placeholders(for: .persona(persona)) == ChainedInputs(
-            sourceTaskID: "${open-road.task_id}", resultID: "${open-road.results[1].result_id}"
+            sourceTaskID: "${open-road.task_id}", sourceResultID: "${open-road.results[1].result_id}"
         ))
         #expect(ChainedInputs.placeholders(for: .song(album.songs[0])) == ChainedInputs())
     }

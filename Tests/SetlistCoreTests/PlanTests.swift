@@ -14,7 +14,7 @@ import Testing
         #expect(plan.criticalPath == ["open-road", "road-voice", "homecoming"])
         #expect(plan.criticalPathSeconds == 255)
         #expect(plan.totals.jobs == 4 && plan.totals.waves == 3)
-        #expect(plan.totals.actions == [.submit: 4, .poll: 0, .skip: 0])
+        #expect(plan.totals.actions == [.submit: 4, .poll: 0, .skip: 0, .hold: 0, .exclude: 0])
     }
 
     @Test func makespanBoundIsTheCriticalPathForAnAlbum() throws {
@@ -52,7 +52,7 @@ import Testing
         ))
         #expect(plan.totals.credits == 16)
         #expect(plan.totals.albumCredits == 25)
-        #expect(plan.totals.actions == [.submit: 2, .poll: 1, .skip: 1])
+        #expect(plan.totals.actions == [.submit: 2, .poll: 1, .skip: 1, .hold: 0, .exclude: 0])
     }
 
     @Test func actionFunctionSeesEachJobWithItsFingerprint() throws {

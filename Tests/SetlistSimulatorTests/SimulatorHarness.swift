@@ -7,6 +7,9 @@ import Testing
 
 @testable import SetlistSimulator
 
+/// The simulator's own JSON value, which keeps member order as the wire has it.
+typealias JSONValue = SetlistSimulator.JSONValue
+
 /// One HTTP answer as the tests look at it.
 struct Reply: Sendable {
     let status: Int

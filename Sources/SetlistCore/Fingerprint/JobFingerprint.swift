@@ -21,7 +21,7 @@ public enum JobFingerprint {
             guard case .song(let source, let take) = persona.source else { return ChainedInputs() }
             let upstream = "fingerprint:" + fingerprint(source)
             return ChainedInputs(
-                sourceTaskID: upstream + "/task_id", resultID: upstream + "/results[\(take)]/result_id"
+                sourceTaskID: upstream + "/task_id", sourceResultID: upstream + "/results[\(take)]/result_id"
             )
         }
     }

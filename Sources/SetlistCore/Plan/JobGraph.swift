@@ -1,11 +1,3 @@
-/// What a job asks the provider for.
-public enum JobKind: String, Sendable, Hashable, Codable, CaseIterable {
-    /// A paid song generation.
-    case song
-    /// A paid persona derivation.
-    case persona
-}
-
 /// A job's manifest entry.
 public enum JobSpec: Sendable, Hashable {
     /// A song generation.

@@ -6,6 +6,11 @@ public enum ActionKind: String, Sendable, Hashable, Codable, CaseIterable {
     case poll
     /// Up to date: nothing to do.
     case skip
+    /// An earlier submission's outcome is unknown and the provider cannot replay it: left alone until
+    /// `--resubmit-unknown`.
+    case hold
+    /// Not selected by `--only`.
+    case exclude
 }
 
 /// A job's action and why.
@@ -119,7 +124,7 @@ public struct Plan: Sendable, Hashable {
         let fingerprints = JobFingerprint.fingerprints(of: graph, api: manifest.provider.api)
         let actions = graph.jobs.indices.map { action(graph.jobs[$0], fingerprints[$0]) }
         let expected = graph.expectedSeconds(options.expectedTimes)
-        let seconds = graph.jobs.indices.map { actions[$0].kind == .skip ? 0 : expected[$0] }
+        let seconds = graph.jobs.indices.map { actions[$0].kind == .submit || actions[$0].kind == .poll ? expected[$0] : 0 }
         let paths = graph.longestPaths(seconds: seconds)
         var onPath = Array(repeating: false, count: graph.count)
         for job in paths.criticalPath { onPath[job] = true }

@@ -49,7 +49,11 @@ public enum PlanRenderer {
             lines.append(trimmingTrailingSpaces(cells.joined(separator: "  ")))
         }
         let totals = plan.totals
-        let counts = ActionKind.allCases.map { "\(totals.actions[$0] ?? 0) \($0.rawValue)" }
+        let counts = ActionKind.allCases.compactMap { kind -> String? in
+            let count = totals.actions[kind] ?? 0
+            let alwaysShown: Set<ActionKind> = [.submit, .poll, .skip]
+            return count > 0 || alwaysShown.contains(kind) ? "\(count) \(kind.rawValue)" : nil
+        }
         let budget = totals.maxCredits.map { limit in
             totals.overBudget ? "OVER the budget of \(number(limit))" : "budget \(number(limit))"
         } ?? "no budget set"

@@ -1,26 +1,4 @@
-/// Values a job's request takes from the jobs it depends on, known only once those have completed.
-/// A song that uses a persona job needs ``personaID`` and ``artistClipID``; a persona derived from a song of
-/// the manifest needs ``sourceTaskID`` and ``resultID``. Other fields are ignored.
-public struct ChainedInputs: Sendable, Hashable, Codable {
-    /// The `persona_id` the persona job produced.
-    public var personaID: String?
-    /// The result (clip) id the persona job was derived from.
-    public var artistClipID: String?
-    /// The task id of the persona's source song.
-    public var sourceTaskID: String?
-    /// The result id of the source song that the persona's `take` selects.
-    public var resultID: String?
-
-    /// Creates chained inputs.
-    public init(
-        personaID: String? = nil, artistClipID: String? = nil, sourceTaskID: String? = nil, resultID: String? = nil
-    ) {
-        self.personaID = personaID
-        self.artistClipID = artistClipID
-        self.sourceTaskID = sourceTaskID
-        self.resultID = resultID
-    }
-
+extension ChainedInputs {
     /// Readable stand-ins for the values a job will chain in, as a plan shows them before anything ran:
     /// `${road-voice.persona_id}`, `${road-voice.artist_clip_id}`, `${open-road.task_id}`,
     /// `${open-road.results[1].result_id}`.
@@ -32,7 +10,7 @@ public struct ChainedInputs: Sendable, Hashable, Codable {
         case .persona(let persona):
             guard case .song(let source, let take) = persona.source else { return ChainedInputs() }
             return ChainedInputs(
-                sourceTaskID: "${\(source).task_id}", resultID: "${\(source).results[\(take)].result_id}"
+                sourceTaskID: "${\(source).task_id}", sourceResultID: "${\(source).results[\(take)].result_id}"
             )
         }
     }
@@ -101,7 +79,7 @@ public struct RequestBuilder: Sendable {
             guard let task = chained.sourceTaskID else {
                 throw MissingChainedInput(job: persona.id, input: "source_task_id")
             }
-            guard let result = chained.resultID else { throw MissingChainedInput(job: persona.id, input: "result_id") }
+            guard let result = chained.sourceResultID else { throw MissingChainedInput(job: persona.id, input: "result_id") }
             sourceTaskID = task
             resultID = result
         case .external(let task, let result):

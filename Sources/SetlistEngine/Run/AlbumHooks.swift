@@ -148,12 +148,14 @@ final class AlbumHooks: RunHooks {
         case .song(let song):
             guard case .job(let personaJob) = song.persona else { return ChainedInputs() }
             let persona = store.job(personaJob)
-            return ChainedInputs(personaID: persona?.personaID, artistClipID: persona?.chainedInputs?.resultID)
+            return ChainedInputs(
+                personaID: persona?.personaID, personaModel: song.personaModel,
+                artistClipID: persona?.chainedInputs?.sourceResultID)
         case .persona(let persona):
             guard case .song(let source, let take) = persona.source else { return ChainedInputs() }
             let record = store.job(source)
             let result = record.flatMap { take <= $0.results.count ? $0.results[take - 1].resultID : nil }
-            return ChainedInputs(sourceTaskID: record?.completedAttempt?.taskID, resultID: result)
+            return ChainedInputs(sourceTaskID: record?.completedAttempt?.taskID, sourceResultID: result)
         }
     }
 

@@ -259,14 +259,16 @@ private func load(
     }
 
     @Test func customOnlyFieldsInSimpleModeWarn() throws {
-        let result = load("songs:\n  - id: a\n    prompt: x\n    negative_tags: rap\n    persona_model: voice_persona\n")
+        let result = load("songs:\n  - id: a\n    prompt: x\n    negative_tags: rap\n"
+            + "    persona_model: voice_persona\n")
         #expect(result.manifest != nil)
         #expect(result.diagnostics.map(\.severity) == [.warning, .warning])
         #expect(result.diagnostics.map(\.location?.line) == [6, 7])
     }
 
     @Test func submitRateAboveRequestRateWarns() {
-        let result = load("limits: {requests_per_minute: 10, submits_per_minute: 20}\nsongs:\n  - id: a\n    prompt: x\n")
+        let result = load("limits: {requests_per_minute: 10, submits_per_minute: 20}\n"
+            + "songs:\n  - id: a\n    prompt: x\n")
         #expect(result.manifest != nil)
         #expect(result.diagnostics.map(\.severity) == [.warning])
     }

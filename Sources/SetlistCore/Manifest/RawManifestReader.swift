@@ -239,8 +239,12 @@ struct RawManifestReader {
     private mutating func list(_ node: Node, owner: String?, field: String) -> [Node] {
         let value = YAMLValue(node)
         if case .sequence(let items) = value { return items }
-        let example = field == "songs" || field == "personas" ? "a list of entries starting with '- id:'"
-            : field == "vocal_window" ? "a list of two numbers, [start, end]" : "a list"
+        let example = switch field {
+        case "songs", "personas": "a list of entries starting with '- id:'"
+        case "vocal_window": "a list of two numbers, [start, end]"
+        case "after": "a list of ids, such as [intro]"
+        default: "a list, such as [audio, cover]"
+        }
         error(node, "\(Self.prefix(owner))\(field) must be \(example), not \(value.kindDescription).")
         return []
     }
@@ -254,10 +258,7 @@ struct RawManifestReader {
     }
 
     private mutating func stringList(_ node: Node, owner: String, field: String) -> [Located<String>]? {
-        if case .string(let text) = YAMLValue(node) {
-            return [Located(value: text, location: Self.location(of: node))]
-        }
-        return list(node, owner: owner, field: field).compactMap { string($0, owner: owner, field: field) }
+        list(node, owner: owner, field: field).compactMap { string($0, owner: owner, field: field) }
     }
 
     private mutating func bool(_ node: Node, owner: String?, field: String) -> Located<Bool>? {

@@ -56,7 +56,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "SetlistCoreTests", dependencies: ["SetlistCore"]),
+        .testTarget(name: "SetlistCoreTests", dependencies: ["SetlistCore"], exclude: ["Fixtures"]),
         .testTarget(name: "SetlistEngineTests", dependencies: ["SetlistEngine"]),
         .testTarget(
             name: "SetlistProvidersTests",

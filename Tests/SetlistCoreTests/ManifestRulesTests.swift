@@ -178,12 +178,12 @@ private func load(
     }
 
     @Test func durationsAcceptCombinedUnits() throws {
-        let result = load("limits: {task_timeout: 90s, deadline: 1h30m}\nretry: {backoff: {initial: 2m30s}}\n"
+        let result = load("limits: {task_timeout: 90s, deadline: 1h30m}\nretry: {backoff: {initial: 1m30s}}\n"
             + "songs:\n  - id: a\n    prompt: x\n")
         let manifest = try #require(result.manifest, "\(result.diagnostics)")
         #expect(manifest.limits.taskTimeout == .seconds(90))
         #expect(manifest.limits.deadline == .seconds(5400))
-        #expect(manifest.retry.initialBackoff == .seconds(150))
+        #expect(manifest.retry.initialBackoff == .seconds(90))
     }
 
     @Test(arguments: ["15", "30m1h", "1.5h", "h", "0s", "-5m", "1h 30m"])

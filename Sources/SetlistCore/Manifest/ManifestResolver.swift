@@ -12,6 +12,10 @@ struct ManifestResolver {
     var jobs: [String: (kind: JobKind, location: SourceLocation)] = [:]
     /// The location of each dependency reference, to point at when it closes a cycle.
     var edgeLocations: [DependencyEdge: SourceLocation] = [:]
+    /// Unknown references that still get a "did you mean" search; past this many, a manifest that is mostly
+    /// dangling references would cost O(references × ids) to report.
+    var suggestionsLeft = 100
+    var candidateCache: [Set<JobKind>: [String]] = [:]
 
     enum JobKind: String {
         case song, persona

@@ -327,3 +327,21 @@ private func load(
         #expect(result.diagnostics.map(\.message) == ["unknown key 'colour' in song 'a'."])
     }
 }
+
+@Suite struct ManifestModeMessageTests {
+    @Test func promptInACustomSongNamesWhereTheModeComesFrom() {
+        let result = load("defaults:\n  style: ambient\nsongs:\n  - id: a\n    prompt: a calm piece\n")
+        #expect(result.diagnostics.map(\.message) == [
+            "song 'a': custom mode (set by style (from defaults)) needs a title; add title:.",
+            "song 'a': prompt is a simple-mode description, but the song is in custom mode because of style (from "
+                + "defaults); put the words in lyrics, or remove style (from defaults) for simple mode.",
+        ])
+    }
+
+    @Test func unknownModelWithoutACloseNameListsTheModels() {
+        let result = load("songs:\n  - id: a\n    model: chirp-v4\n    prompt: x\n")
+        let message = result.diagnostics.first?.message ?? ""
+        #expect(message.hasPrefix("song 'a': model 'chirp-v4' is not a model the provider offers; use one of "
+            + "suno-v4-beta, suno-v4.5-beta"))
+    }
+}

@@ -345,3 +345,21 @@ private func load(
             + "suno-v4-beta, suno-v4.5-beta"))
     }
 }
+
+@Suite struct ManifestTypeMessageTests {
+    @Test(arguments: [
+        ("title:", "song 'a': title has no value; write one after the colon or remove the key."),
+        ("title: yes", "song 'a': title must be text, not true/false (yes); put it in quotes."),
+        ("title: [a, b]", "song 'a': title must be text, not a list."),
+        ("instrumental: 1", "song 'a': instrumental must be true or false, not '1'."),
+        ("duration: 12.5", "song 'a': duration must be a whole number, not '12.5'."),
+        ("style_weight: high", "song 'a': style_weight must be a number, not 'high'."),
+        ("persona_model: voice", "song 'a': persona_model must be one of style_persona, voice_persona, not 'voice'."),
+        ("after: intro", "song 'a': after must be a list of ids, such as [intro], not text."),
+    ])
+    func wrongTypesAreNamed(line: String, message: String) {
+        let result = load("songs:\n  - id: a\n    style: pop\n    lyrics: la\n    \(line)\n")
+        #expect(result.diagnostics.map(\.message).contains(message), "\(result.diagnostics.map(\.message))")
+        #expect(result.manifest == nil)
+    }
+}

@@ -251,9 +251,17 @@ struct RawManifestReader {
 
     private mutating func string(_ node: Node, owner: String?, field: String) -> Located<String>? {
         let value = YAMLValue(node)
-        if case .string(let text) = value { return Located(value: text, location: Self.location(of: node)) }
-        let quoteHint = node.scalar.map { " (\($0.string)); put it in quotes" } ?? ""
-        error(node, "\(Self.prefix(owner))\(field) must be text, not \(value.kindDescription)\(quoteHint).")
+        switch value {
+        case .string(let text):
+            return Located(value: text, location: Self.location(of: node))
+        case .null:
+            error(node, "\(Self.prefix(owner))\(field) has no value; write one after the colon or remove the key.")
+        case .bool, .int, .float:
+            error(node, "\(Self.prefix(owner))\(field) must be text, not \(value.kindDescription) "
+                + "(\(node.scalar?.string ?? "")); put it in quotes.")
+        case .sequence, .mapping:
+            error(node, "\(Self.prefix(owner))\(field) must be text, not \(value.kindDescription).")
+        }
         return nil
     }
 

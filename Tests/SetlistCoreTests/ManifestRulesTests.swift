@@ -363,3 +363,29 @@ private func load(
         #expect(result.manifest == nil)
     }
 }
+
+@Suite struct ManifestVocalWindowTests {
+    @Test(arguments: [
+        ("12", "persona 'p': vocal_window must be a list of two numbers, [start, end], not a number."),
+        ("[12, late]", "persona 'p': vocal_window must be a number, not 'late'."),
+        ("[-1, 12]", "persona 'p': vocal_window starts at -1 seconds; it cannot start before 0."),
+        ("[0, 9.5]", "persona 'p': vocal_window is 9.5 seconds wide; the provider needs 10 to 30 seconds between "
+            + "start and end."),
+    ])
+    func badWindowGivesOneError(window: String, message: String) {
+        let result = load("""
+            songs:
+              - id: s
+                title: S
+                style: pop
+                lyrics: la
+            personas:
+              - id: p
+                from: s
+                name: P
+                description: D
+                vocal_window: \(window)
+            """)
+        #expect(result.diagnostics.map(\.message) == [message])
+    }
+}

@@ -165,8 +165,11 @@ struct RawManifestReader {
             case "style": persona.style = string(value, owner: owner, field: key)
             case "after": persona.after = stringList(value, owner: owner, field: key)
             default:
-                let bounds = list(value, owner: owner, field: key).compactMap { number($0, owner: owner, field: key) }
-                persona.vocalWindow = Located(value: bounds, location: Self.location(of: value))
+                let items = list(value, owner: owner, field: key)
+                let bounds = items.compactMap { number($0, owner: owner, field: key) }
+                if case .sequence = YAMLValue(value), bounds.count == items.count {
+                    persona.vocalWindow = Located(value: bounds, location: Self.location(of: value))
+                }
             }
         }
         return persona

@@ -9,9 +9,9 @@ enum ManifestFiles {
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            return ManifestLoadResult(manifest: nil, diagnostics: [
-                .error(at: nil, "no manifest file at this path; check the path and the working directory."),
-            ])
+            let problem = isDirectory.boolValue ? "this is a directory; name a manifest file in it, such as "
+                + "\(path)/album.yaml" : "no manifest file at this path; check the path and the working directory"
+            return ManifestLoadResult(manifest: nil, diagnostics: [.error(at: nil, problem + ".")])
         }
         let bytes: Data
         do {

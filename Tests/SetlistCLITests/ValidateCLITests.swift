@@ -61,6 +61,9 @@ import Testing
         #expect(result.stderr == "manifests/no-such-album.yaml: error: no manifest file at this path; check the "
             + "path and the working directory.\n")
         #expect(result.stdout.isEmpty)
+        let directory = try CLIRunner.run(["validate", "manifests"])
+        #expect(directory.exitCode == 2)
+        #expect(directory.stderr.hasPrefix("manifests: error: this is a directory"))
     }
 
     @Test func lyricsFilesAreReadBesideTheManifest() throws {

@@ -29,3 +29,32 @@ import Testing
         #expect((result.manifest == nil) == result.diagnostics.containsErrors)
     }
 }
+
+@Suite struct ManifestMutationTests {
+    /// Random byte edits of the album example: the loader never crashes, a nil manifest always comes with an
+    /// error, and every diagnostic has a position inside the file.
+    @Test func mutatedExamplesGiveLocatedDiagnostics() throws {
+        let url = ManifestFixtures.examplesDirectory.appendingPathComponent("album.yaml")
+        let original = [UInt8](try Data(contentsOf: url))
+        let alphabet = Array(":-[]{}#&*!|>'\"%@` \n\t\0".utf8) + [0xFF, 0xC3]
+        var random = SeededRandom(seed: 2026)
+        for _ in 0..<300 {
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                let index = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes[index] = alphabet.randomElement(using: &random) ?? 0
+                case 1: bytes.remove(at: index)
+                default: bytes.insert(alphabet.randomElement(using: &random) ?? 0, at: index)
+                }
+            }
+            let result = ManifestLoader.load(bytes: bytes, manifestFileName: "album.yaml") { _ in "[Verse] la" }
+            let lineCount = bytes.filter { $0 == UInt8(ascii: "\n") }.count + 1
+            #expect((result.manifest == nil) == result.diagnostics.containsErrors)
+            for diagnostic in result.diagnostics {
+                let location = try #require(diagnostic.location)
+                #expect((1...lineCount).contains(location.line) && location.column >= 1)
+            }
+        }
+    }
+}

@@ -178,12 +178,12 @@ private func load(
     }
 
     @Test func durationsAcceptCombinedUnits() throws {
-        let result = load("limits: {task_timeout: 90s, deadline: 1h30m}\nretry: {backoff: {initial: 2m30s}}\n"
+        let result = load("limits: {task_timeout: 90s, deadline: 1h30m}\nretry: {backoff: {initial: 1m30s}}\n"
             + "songs:\n  - id: a\n    prompt: x\n")
         let manifest = try #require(result.manifest, "\(result.diagnostics)")
         #expect(manifest.limits.taskTimeout == .seconds(90))
         #expect(manifest.limits.deadline == .seconds(5400))
-        #expect(manifest.retry.initialBackoff == .seconds(150))
+        #expect(manifest.retry.initialBackoff == .seconds(90))
     }
 
     @Test(arguments: ["15", "30m1h", "1.5h", "h", "0s", "-5m", "1h 30m"])
@@ -259,14 +259,16 @@ private func load(
     }
 
     @Test func customOnlyFieldsInSimpleModeWarn() throws {
-        let result = load("songs:\n  - id: a\n    prompt: x\n    negative_tags: rap\n    persona_model: voice_persona\n")
+        let result = load("songs:\n  - id: a\n    prompt: x\n    negative_tags: rap\n"
+            + "    persona_model: voice_persona\n")
         #expect(result.manifest != nil)
         #expect(result.diagnostics.map(\.severity) == [.warning, .warning])
         #expect(result.diagnostics.map(\.location?.line) == [6, 7])
     }
 
     @Test func submitRateAboveRequestRateWarns() {
-        let result = load("limits: {requests_per_minute: 10, submits_per_minute: 20}\nsongs:\n  - id: a\n    prompt: x\n")
+        let result = load("limits: {requests_per_minute: 10, submits_per_minute: 20}\n"
+            + "songs:\n  - id: a\n    prompt: x\n")
         #expect(result.manifest != nil)
         #expect(result.diagnostics.map(\.severity) == [.warning])
     }
@@ -323,5 +325,67 @@ private func load(
     @Test func suggestionsOnlyWhenClose() {
         let result = load("songs:\n  - id: a\n    prompt: x\n    colour: blue\n")
         #expect(result.diagnostics.map(\.message) == ["unknown key 'colour' in song 'a'."])
+    }
+}
+
+@Suite struct ManifestModeMessageTests {
+    @Test func promptInACustomSongNamesWhereTheModeComesFrom() {
+        let result = load("defaults:\n  style: ambient\nsongs:\n  - id: a\n    prompt: a calm piece\n")
+        #expect(result.diagnostics.map(\.message) == [
+            "song 'a': custom mode (set by style (from defaults)) needs a title; add title:.",
+            "song 'a': prompt is a simple-mode description, but the song is in custom mode because of style (from "
+                + "defaults); put the words in lyrics, or remove style (from defaults) for simple mode.",
+        ])
+    }
+
+    @Test func unknownModelWithoutACloseNameListsTheModels() {
+        let result = load("songs:\n  - id: a\n    model: chirp-v4\n    prompt: x\n")
+        let message = result.diagnostics.first?.message ?? ""
+        #expect(message.hasPrefix("song 'a': model 'chirp-v4' is not a model the provider offers; use one of "
+            + "suno-v4-beta, suno-v4.5-beta"))
+    }
+}
+
+@Suite struct ManifestTypeMessageTests {
+    @Test(arguments: [
+        ("title:", "song 'a': title has no value; write one after the colon or remove the key."),
+        ("title: yes", "song 'a': title must be text, not true/false (yes); put it in quotes."),
+        ("title: [a, b]", "song 'a': title must be text, not a list."),
+        ("instrumental: 1", "song 'a': instrumental must be true or false, not '1'."),
+        ("duration: 12.5", "song 'a': duration must be a whole number, not '12.5'."),
+        ("style_weight: high", "song 'a': style_weight must be a number, not 'high'."),
+        ("persona_model: voice", "song 'a': persona_model must be one of style_persona, voice_persona, not 'voice'."),
+        ("after: intro", "song 'a': after must be a list of ids, such as [intro], not text."),
+    ])
+    func wrongTypesAreNamed(line: String, message: String) {
+        let result = load("songs:\n  - id: a\n    style: pop\n    lyrics: la\n    \(line)\n")
+        #expect(result.diagnostics.map(\.message).contains(message), "\(result.diagnostics.map(\.message))")
+        #expect(result.manifest == nil)
+    }
+}
+
+@Suite struct ManifestVocalWindowTests {
+    @Test(arguments: [
+        ("12", "persona 'p': vocal_window must be a list of two numbers, [start, end], not a number."),
+        ("[12, late]", "persona 'p': vocal_window must be a number, not 'late'."),
+        ("[-1, 12]", "persona 'p': vocal_window starts at -1 seconds; it cannot start before 0."),
+        ("[0, 9.5]", "persona 'p': vocal_window is 9.5 seconds wide; the provider needs 10 to 30 seconds between "
+            + "start and end."),
+    ])
+    func badWindowGivesOneError(window: String, message: String) {
+        let result = load("""
+            songs:
+              - id: s
+                title: S
+                style: pop
+                lyrics: la
+            personas:
+              - id: p
+                from: s
+                name: P
+                description: D
+                vocal_window: \(window)
+            """)
+        #expect(result.diagnostics.map(\.message) == [message])
     }
 }

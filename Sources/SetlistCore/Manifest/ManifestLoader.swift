@@ -36,7 +36,9 @@ public enum ManifestLoader {
             return failure(diagnostic(for: error, in: text))
         }
         var reader = RawManifestReader()
-        guard let raw = reader.read(root: root) else { return ManifestLoadResult(manifest: nil, diagnostics: reader.diagnostics) }
+        guard let raw = reader.read(root: root) else {
+            return ManifestLoadResult(manifest: nil, diagnostics: reader.diagnostics)
+        }
         return withoutActuallyEscaping(readLyrics) { readLyrics in
             var resolver = ManifestResolver(raw: raw, manifestFileName: manifestFileName, readLyrics: readLyrics)
             let manifest = resolver.resolve()

@@ -47,9 +47,19 @@ extension ManifestResolver {
                 + "\(field) must name \(wanted)\(hint).")
             return
         }
-        let candidates = jobs.lazy.filter { kinds.contains($0.value.kind) }.map(\.key)
-        error(at: reference.location, "\(owner): \(field) '\(target)' is not \(wanted) in this manifest"
-            + Suggestion.clause(for: target, in: candidates.sorted()))
+        suggestionsLeft -= 1
+        let ending = suggestionsLeft >= 0 ? Suggestion.clause(for: target, in: candidateIDs(kinds)) : "."
+        error(at: reference.location, "\(owner): \(field) '\(target)' is not \(wanted) in this manifest" + ending)
+    }
+
+    /// The ids of `kinds` in manifest order, computed once per set of kinds.
+    private mutating func candidateIDs(_ kinds: Set<JobKind>) -> [String] {
+        if let cached = candidateCache[kinds] { return cached }
+        let songs = kinds.contains(.song) ? raw.songs.compactMap(\.id?.value) : []
+        let personas = kinds.contains(.persona) ? raw.personas.compactMap(\.id?.value) : []
+        let ids = (songs + personas).filter { jobs[$0] != nil }
+        candidateCache[kinds] = ids
+        return ids
     }
 
     mutating func resolvePersonas(api: ProviderAPI?) -> [Persona] {

@@ -74,8 +74,11 @@ extension ManifestResolver {
             if let capabilities = ModelCapabilities.named(model.value) {
                 fields.model = Located(value: capabilities, location: model.location)
             } else {
+                let names = ModelCapabilities.all.map(\.name).joined(separator: ", ")
+                let ending = Suggestion.closest(to: model.value, in: ModelCapabilities.acceptedNames)
+                    .map { "; did you mean '\($0)'?" } ?? "; use one of \(names)."
                 error(at: model.location, "\(owner): model '\(model.value)' is not a model the provider offers"
-                    + Suggestion.clause(for: model.value, in: ModelCapabilities.acceptedNames))
+                    + ending)
             }
         }
         fields.title = nonBlank(raw.title, owner: owner, field: "title")
@@ -159,14 +162,15 @@ extension ManifestResolver {
     private mutating func checkCustomMode(
         _ fields: CheckedSongFields, model: ModelCapabilities?, owner: String, entry: RawSongFields
     ) -> String? {
-        let setBy = Self.customModeKeys.filter { fields.keys.contains($0) }.joined(separator: ", ")
+        let setBy = Self.customModeKeys.filter { fields.keys.contains($0) }
+            .map { entry.keys[$0] == nil ? "\($0) (from defaults)" : $0 }.joined(separator: ", ")
         if let prompt = fields.prompt {
             if fields.keys.contains("lyrics") || fields.keys.contains("lyrics_file") {
                 error(at: prompt.location, "\(owner): prompt and lyrics cannot be used together; in custom mode "
                     + "the lyrics are what is sent. Keep lyrics (custom mode) or prompt (simple mode).")
             } else {
-                error(at: prompt.location, "\(owner): prompt is a simple-mode description, but \(setBy) make this "
-                    + "a custom-mode song; put the words in lyrics, or remove \(setBy) for simple mode.")
+                error(at: prompt.location, "\(owner): prompt is a simple-mode description, but the song is in "
+                    + "custom mode because of \(setBy); put the words in lyrics, or remove \(setBy) for simple mode.")
             }
         }
         for key in ["title", "style"] where !fields.keys.contains(key) {

@@ -12,6 +12,10 @@ struct ManifestResolver {
     var jobs: [String: (kind: JobKind, location: SourceLocation)] = [:]
     /// The location of each dependency reference, to point at when it closes a cycle.
     var edgeLocations: [DependencyEdge: SourceLocation] = [:]
+    /// Unknown references that still get a "did you mean" search; past this many, a manifest that is mostly
+    /// dangling references would cost O(references × ids) to report.
+    var suggestionsLeft = 100
+    var candidateCache: [Set<JobKind>: [String]] = [:]
 
     enum JobKind: String {
         case song, persona
@@ -213,7 +217,8 @@ struct ManifestResolver {
         let bytes = id.utf8
         guard let first = bytes.first, bytes.count <= 64 else { return false }
         func isAlphanumeric(_ byte: UInt8) -> Bool {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
         return isAlphanumeric(first)
             && bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }

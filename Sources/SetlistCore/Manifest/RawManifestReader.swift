@@ -165,8 +165,11 @@ struct RawManifestReader {
             case "style": persona.style = string(value, owner: owner, field: key)
             case "after": persona.after = stringList(value, owner: owner, field: key)
             default:
-                let bounds = list(value, owner: owner, field: key).compactMap { number($0, owner: owner, field: key) }
-                persona.vocalWindow = Located(value: bounds, location: Self.location(of: value))
+                let items = list(value, owner: owner, field: key)
+                let bounds = items.compactMap { number($0, owner: owner, field: key) }
+                if case .sequence = YAMLValue(value), bounds.count == items.count {
+                    persona.vocalWindow = Located(value: bounds, location: Self.location(of: value))
+                }
             }
         }
         return persona
@@ -239,25 +242,34 @@ struct RawManifestReader {
     private mutating func list(_ node: Node, owner: String?, field: String) -> [Node] {
         let value = YAMLValue(node)
         if case .sequence(let items) = value { return items }
-        let example = field == "songs" || field == "personas" ? "a list of entries starting with '- id:'"
-            : field == "vocal_window" ? "a list of two numbers, [start, end]" : "a list"
+        let example = switch field {
+        case "songs", "personas": "a list of entries starting with '- id:'"
+        case "vocal_window": "a list of two numbers, [start, end]"
+        case "after": "a list of ids, such as [intro]"
+        default: "a list, such as [audio, cover]"
+        }
         error(node, "\(Self.prefix(owner))\(field) must be \(example), not \(value.kindDescription).")
         return []
     }
 
     private mutating func string(_ node: Node, owner: String?, field: String) -> Located<String>? {
         let value = YAMLValue(node)
-        if case .string(let text) = value { return Located(value: text, location: Self.location(of: node)) }
-        let quoteHint = node.scalar.map { " (\($0.string)); put it in quotes" } ?? ""
-        error(node, "\(Self.prefix(owner))\(field) must be text, not \(value.kindDescription)\(quoteHint).")
+        switch value {
+        case .string(let text):
+            return Located(value: text, location: Self.location(of: node))
+        case .null:
+            error(node, "\(Self.prefix(owner))\(field) has no value; write one after the colon or remove the key.")
+        case .bool, .int, .float:
+            error(node, "\(Self.prefix(owner))\(field) must be text, not \(value.kindDescription) "
+                + "(\(node.scalar?.string ?? "")); put it in quotes.")
+        case .sequence, .mapping:
+            error(node, "\(Self.prefix(owner))\(field) must be text, not \(value.kindDescription).")
+        }
         return nil
     }
 
     private mutating func stringList(_ node: Node, owner: String, field: String) -> [Located<String>]? {
-        if case .string(let text) = YAMLValue(node) {
-            return [Located(value: text, location: Self.location(of: node))]
-        }
-        return list(node, owner: owner, field: field).compactMap { string($0, owner: owner, field: field) }
+        list(node, owner: owner, field: field).compactMap { string($0, owner: owner, field: field) }
     }
 
     private mutating func bool(_ node: Node, owner: String?, field: String) -> Located<Bool>? {

@@ -31,10 +31,10 @@ public struct ModelCapabilities: Sendable, Hashable {
 
     /// Every model, in release order.
     public static let all: [ModelCapabilities] = [
-        generation2("suno-v4-beta", alias: "suno-v4", maxCustomPrompt: 3000, maxStyle: 200, persona: false),
-        generation2("suno-v4.5-beta", alias: "suno-v4.5", maxCustomPrompt: 5000, maxStyle: 1000, persona: false),
-        generation2("suno-v4.5plus-beta", alias: "suno-v4.5plus", maxCustomPrompt: 5000, maxStyle: 1000, persona: false),
-        generation2("suno-v4.5all-beta", alias: "suno-v4.5all", maxCustomPrompt: 5000, maxStyle: 1000, persona: false),
+        generation2("suno-v4-beta", alias: "suno-v4", maxCustomPrompt: 3000, maxStyle: 200),
+        generation2("suno-v4.5-beta", alias: "suno-v4.5", maxCustomPrompt: 5000, maxStyle: 1000),
+        generation2("suno-v4.5plus-beta", alias: "suno-v4.5plus", maxCustomPrompt: 5000, maxStyle: 1000),
+        generation2("suno-v4.5all-beta", alias: "suno-v4.5all", maxCustomPrompt: 5000, maxStyle: 1000),
         generation2("suno-v5-beta", alias: "suno-v5", maxCustomPrompt: 5000, maxStyle: 1000, persona: true),
         generation3("suno-v5.5-beta", alias: "suno-v5.5"),
         generation3("suno-v6-beta", alias: "suno-v6"),
@@ -59,7 +59,7 @@ public struct ModelCapabilities: Sendable, Hashable {
 
     /// G1/G2 models: a simple-mode prompt of at most 500 characters; duration is not accepted.
     private static func generation2(
-        _ name: String, alias: String, maxCustomPrompt: Int, maxStyle: Int, persona: Bool
+        _ name: String, alias: String, maxCustomPrompt: Int, maxStyle: Int, persona: Bool = false
     ) -> ModelCapabilities {
         ModelCapabilities(
             name: name, aliases: [alias], maxSimplePrompt: 500, maxCustomPrompt: maxCustomPrompt,

@@ -27,6 +27,14 @@ struct AlbumSession {
         return name.hasPrefix("/") ? name : directory.appendingPathComponent(name).path
     }
 
+    /// The output directory as the manifest gives it; simulated runs write under `out-sim/` instead of `out/`.
+    var outputDirectory: String {
+        let directory = manifest.output.directory
+        guard simulate else { return directory }
+        if directory == "out" || directory.hasPrefix("out/") { return "out-sim" + directory.dropFirst(3) }
+        return directory + "-sim"
+    }
+
     /// Loads the ledger read-only, for `plan` and `status`; a missing ledger is empty.
     func loadLedger() throws -> LoadedLedger {
         try LedgerStore.load(path: ledgerPath)
@@ -50,12 +58,22 @@ struct AlbumSession {
             let store = try LedgerStore(path: ledgerPath)
             defer { store.close() }
             for warning in store.openWarnings { reporter.report(.warning(warning)) }
-            let (provider, stop) = try await connect(apiKey: apiKey, speed: speed)
+            let (provider, stopProvider) = try await connect(apiKey: apiKey, speed: speed)
+            let mediaTransport = AsyncHTTPTransport(maxResponseBytes: MediaSettings.maxFileBytes)
+            let stop: @Sendable () async -> Void = {
+                try? await mediaTransport.shutdown()
+                await stopProvider()
+            }
+            let media = MediaSettings(
+                fetcher: HTTPMediaFetcher(transport: mediaTransport),
+                manifestDirectory: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                outputDirectory: outputDirectory)
             let runner = AlbumRunner(
                 manifest: manifest, manifestName: URL(fileURLWithPath: path).lastPathComponent, graph: graph,
                 store: store, provider: provider, clock: ContinuousClock(), now: Self.unixMilliseconds,
-                options: AlbumRunOptions(selection: selection, simulated: simulate, seed: UInt64.random(in: 1...UInt64.max)),
-                report: { reporter.report($0) })
+                options: AlbumRunOptions(
+                    selection: selection, simulated: simulate, seed: UInt64.random(in: 1...UInt64.max)),
+                media: media, report: { reporter.report($0) })
             registerInterrupt { runner.interrupt() }
             let summary: AlbumRunSummary
             do {

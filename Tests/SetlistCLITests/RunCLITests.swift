@@ -39,12 +39,43 @@ struct RunCLITests {
         await simulator.stop()
     }
 
+    @Test func downloadsEveryResultAndRefetchesOnlyWhatWentMissing() async throws {
+        let simulator = try await SimulatorHarness.start()
+        let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
+        defer { workspace.remove() }
+        #expect(try workspace.run(["--quiet"]).exitCode == 0)
+        let ledgerPath = workspace.directory.appendingPathComponent("album.ledger.json").path
+        let files = try LedgerStore.load(path: ledgerPath).ledger.jobs.values.flatMap { $0.results.flatMap(\.files) }
+        #expect(files.count == 7 * 2 * 2)
+        for file in files {
+            let data = try Data(contentsOf: workspace.directory.appendingPathComponent(file.path))
+            #expect(Digest.sha256Hex([UInt8](data)) == file.sha256)
+            #expect(Int64(data.count) == file.bytes)
+        }
+        #expect(files.contains { $0.path == "out/coastline-stories/01-salt-and-sun-1.mp3" })
+        #expect(files.contains { $0.path == "out/coastline-stories/07-last-ferry-2.png" })
+
+        let victim = workspace.directory.appendingPathComponent("out/coastline-stories/03-harbor-lights-2.mp3")
+        let original = try Data(contentsOf: victim)
+        try FileManager.default.removeItem(at: victim)
+        let altered = workspace.directory.appendingPathComponent("out/coastline-stories/02-tidewater-1.png")
+        try Data("not a cover".utf8).write(to: altered)
+        let requestsBefore = try await simulator.admin("stats").value("paid_submissions", "created") as? Double
+        let rerun = try workspace.run()
+        #expect(rerun.exitCode == 0, "stdout: \(rerun.stdout)\nstderr: \(rerun.stderr)")
+        #expect(try await simulator.admin("stats").value("paid_submissions", "created") as? Double == requestsBefore)
+        #expect(try Data(contentsOf: victim) == original)
+        #expect(rerun.stdout.components(separatedBy: ": saved ").count - 1 == 2, "\(rerun.stdout)")
+        await simulator.stop()
+    }
+
     @Test func survivesSigkillAtRandomMomentsWithoutPayingTwice() async throws {
         let simulator = try await SimulatorHarness.start(speed: 60)
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
         defer { workspace.remove() }
         var random = SeededRandom(seed: 2026)
         var finished = false
+        var kills = 0
         for _ in 0..<8 {
             let process = try CLIRunner.start(
                 ["run", workspace.manifest.path, "--quiet"], in: workspace.directory,
@@ -53,6 +84,7 @@ struct RunCLITests {
             try await Task.sleep(for: .milliseconds(delay))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
+                kills += 1
             } else {
                 finished = process.terminationStatus == 0
             }
@@ -61,6 +93,7 @@ struct RunCLITests {
             #expect(throws: Never.self) { _ = try LedgerStore.load(path: ledger) }
             if finished { break }
         }
+        #expect(kills >= 3, "the test must interrupt the run several times to mean anything")
         if !finished {
             let result = try workspace.run(["--quiet"])
             #expect(result.exitCode == 0, "stderr: \(result.stderr)")

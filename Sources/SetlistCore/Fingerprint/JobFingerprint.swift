@@ -1,5 +1,3 @@
-import Crypto
-
 /// Job fingerprints (DESIGN §2): SHA-256 over the canonical JSON of
 /// `{"api": ..., "kind": ..., "request": ..., "version": 1}`, where `request` is what the job would send
 /// with every chained value replaced by `fingerprint:<fingerprint of the job it comes from>/<what>`.
@@ -75,12 +73,6 @@ public enum JobFingerprint {
 
     /// Lowercase hex SHA-256 of the UTF-8 bytes of `text`.
     public static func hexSHA256(_ text: String) -> String {
-        let digest = SHA256.hash(data: Array(text.utf8))
-        var hex = ""
-        hex.reserveCapacity(64)
-        for byte in digest {
-            hex += byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-        }
-        return hex
+        Digest.sha256Hex(Array(text.utf8))
     }
 }

@@ -11,12 +11,15 @@ final class AlbumHooks: RunHooks {
     private let now: @Sendable () -> Int64
     private let keys: Mutex<SeededRandom>
     private let report: @Sendable (RunEvent) -> Void
+    private let completed: @Sendable (Int) -> Void
     private let builder = RequestBuilder()
 
+    /// `completed` is told the index of every job whose task completed, after the ledger recorded it.
     init(
         graph: JobGraph, store: LedgerStore, replays: Bool, keySeed: UInt64, now: @escaping @Sendable () -> Int64,
-        report: @escaping @Sendable (RunEvent) -> Void
+        report: @escaping @Sendable (RunEvent) -> Void, completed: @escaping @Sendable (Int) -> Void
     ) {
+        self.completed = completed
         self.graph = graph
         self.store = store
         self.replays = replays
@@ -46,7 +49,9 @@ final class AlbumHooks: RunHooks {
             .submitAccepted(
                 job: id, attempt: attempt, taskID: snapshot.id, creditsReserved: snapshot.creditsReserved, at: now()))
         report(.accepted(job: id, attempt: attempt, taskID: snapshot.id, credits: snapshot.creditsReserved))
-        if snapshot.status.isTerminal { try finished(job: id, attempt: attempt, snapshot: snapshot, willRetry: willRetry) }
+        if snapshot.status.isTerminal {
+            try finished(job: job, attempt: attempt, snapshot: snapshot, willRetry: willRetry)
+        }
     }
 
     func submitFailed(job: Int, attempt: Int, error: ProviderError, willRetry: Bool) async throws {
@@ -64,7 +69,7 @@ final class AlbumHooks: RunHooks {
         let id = graph.jobs[job].id
         guard let attempt = store.job(id)?.attempts.last?.number else { return }
         if snapshot.status.isTerminal {
-            try finished(job: id, attempt: attempt, snapshot: snapshot, willRetry: willRetry)
+            try finished(job: job, attempt: attempt, snapshot: snapshot, willRetry: willRetry)
         } else {
             try append(
                 .taskProgress(job: id, attempt: attempt, status: snapshot.status, progress: snapshot.progress, at: now()),
@@ -107,7 +112,8 @@ final class AlbumHooks: RunHooks {
         }
     }
 
-    private func finished(job id: String, attempt: Int, snapshot: TaskSnapshot, willRetry: Bool) throws {
+    private func finished(job: Int, attempt: Int, snapshot: TaskSnapshot, willRetry: Bool) throws {
+        let id = graph.jobs[job].id
         switch snapshot.status {
         case .completed:
             try append(
@@ -116,6 +122,7 @@ final class AlbumHooks: RunHooks {
                     personaID: snapshot.personaID, at: now()))
             let detail = snapshot.personaID.map { "persona_id \($0)" } ?? "\(snapshot.results.count) results"
             report(.completed(job: id, detail: detail))
+            completed(job)
         case .failed, .cancelled:
             let failure = snapshot.failure ?? .unexplained
             try append(

@@ -1,3 +1,4 @@
+import Foundation
 import SetlistCore
 import Synchronization
 
@@ -27,6 +28,31 @@ public struct AlbumRunOptions: Sendable {
     }
 }
 
+/// Where and how a run saves its media; nil in ``AlbumRunner`` when `output.download` is empty.
+public struct MediaSettings: Sendable {
+    /// The largest media file a run accepts.
+    public static let maxFileBytes = 200 << 20
+
+    /// Fetches files without credentials.
+    public var fetcher: any MediaFetcher
+    /// The manifest's directory: relative output paths start here.
+    public var manifestDirectory: URL
+    /// The output directory, relative to the manifest's directory unless absolute.
+    public var outputDirectory: String
+    /// Downloads running at once.
+    public var parallelDownloads: Int
+
+    /// Creates media settings.
+    public init(
+        fetcher: any MediaFetcher, manifestDirectory: URL, outputDirectory: String, parallelDownloads: Int = 4
+    ) {
+        self.fetcher = fetcher
+        self.manifestDirectory = manifestDirectory
+        self.outputDirectory = outputDirectory
+        self.parallelDownloads = parallelDownloads
+    }
+}
+
 /// What a finished run reports.
 public struct AlbumRunSummary: Sendable {
     /// How the run ended.
@@ -37,6 +63,8 @@ public struct AlbumRunSummary: Sendable {
     public var skipped: Int
     /// The ledger after the run.
     public var ledger: Ledger
+    /// Downloads that failed in this run; the next run tries them again.
+    public var failedDownloads: Int
 }
 
 /// Runs one album: decides from the ledger what each job needs, records the run, drives the scheduler against
@@ -51,6 +79,7 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
     private let now: @Sendable () -> Int64
     private let options: AlbumRunOptions
     private let report: @Sendable (RunEvent) -> Void
+    private let media: MediaSettings?
     private let driverBox = Mutex<RunDriver<C>?>(nil)
     private let interrupted = Mutex(false)
 
@@ -58,8 +87,9 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
     public init(
         manifest: ResolvedManifest, manifestName: String, graph: JobGraph, store: LedgerStore,
         provider: any MusicProvider, clock: C, now: @escaping @Sendable () -> Int64, options: AlbumRunOptions,
-        report: @escaping @Sendable (RunEvent) -> Void
+        media: MediaSettings?, report: @escaping @Sendable (RunEvent) -> Void
     ) {
+        self.media = media
         self.manifest = manifest
         self.manifestName = manifestName
         self.graph = graph
@@ -105,20 +135,72 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
         let scheduler = RunScheduler<C>(
             jobs: schedulerJobs(decisions: decisions), configuration: configuration(), now: clock.now,
             seed: options.seed, creditsAlreadyReserved: store.ledger.totalCreditsReserved)
+        let (downloads, queue) = AsyncStream.makeStream(of: DownloadItem.self)
+        let downloader = makeDownloader()
+        let songs = graph.jobs.map { spec -> Song? in if case .song(let song) = spec { song } else { nil } }
+        let enqueue: @Sendable (Int) -> Void = { index in
+            guard let downloader, let song = songs[index] else { return }
+            for item in downloader.pending(for: song) { queue.yield(item) }
+        }
+        for index in graph.jobs.indices where decisions[index] == .skip { enqueue(index) }
         let hooks = AlbumHooks(
             graph: graph, store: store, replays: manifest.provider.idempotencyKeys, keySeed: options.seed &+ 1,
-            now: now, report: report)
+            now: now, report: report, completed: enqueue)
         let driver = RunDriver(scheduler: scheduler, provider: provider, hooks: hooks, clock: clock)
         driverBox.withLock { $0 = driver }
         if interrupted.withLock({ $0 }) { driver.interrupt() }
-        let outcome = try await driver.run()
+        let parallel = media?.parallelDownloads ?? 1
+        let downloading = Task { await Self.drain(downloads, with: downloader, parallel: parallel) }
+        let outcome: RunOutcome
+        do {
+            outcome = try await driver.run()
+        } catch {
+            queue.finish()
+            downloading.cancel()
+            throw error
+        }
+        queue.finish()
+        if outcome == .interrupted { downloading.cancel() }
+        let failedDownloads = await downloading.value
         let statistics = driver.statistics
         try store.append(
             .runFinished(
                 run: runID, at: now(), outcome: outcome, exitCode: outcome.exitCode, skipped: skipped,
                 polls: statistics.polls, requests: statistics.polls + statistics.submissions))
         try store.compact()
-        return AlbumRunSummary(outcome: outcome, statistics: statistics, skipped: skipped, ledger: store.ledger)
+        return AlbumRunSummary(
+            outcome: outcome, statistics: statistics, skipped: skipped, ledger: store.ledger,
+            failedDownloads: failedDownloads)
+    }
+
+    private func makeDownloader() -> MediaDownloader? {
+        guard let media, !manifest.output.download.isEmpty else { return nil }
+        let clock = self.clock
+        return MediaDownloader(
+            fetcher: media.fetcher, store: store, manifestDirectory: media.manifestDirectory,
+            outputDirectory: media.outputDirectory, kinds: manifest.output.download, trackCount: manifest.songs.count,
+            pause: { try? await clock.sleep(for: $0) }, report: report)
+    }
+
+    /// Runs the queued downloads, `parallel` at a time, until the queue ends; returns how many failed.
+    private static func drain(
+        _ items: AsyncStream<DownloadItem>, with downloader: MediaDownloader?, parallel: Int
+    ) async -> Int {
+        guard let downloader else { return 0 }
+        return await withTaskGroup(of: Bool.self) { group in
+            var running = 0
+            var failed = 0
+            for await item in items {
+                if running == parallel, let succeeded = await group.next() {
+                    running -= 1
+                    if !succeeded { failed += 1 }
+                }
+                group.addTask { await downloader.download(item) }
+                running += 1
+            }
+            for await succeeded in group where !succeeded { failed += 1 }
+            return failed
+        }
     }
 
     private func record(start runID: String, fingerprints: [String], decisions: [ResumeDecision]) throws {

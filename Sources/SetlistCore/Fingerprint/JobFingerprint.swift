@@ -75,12 +75,13 @@ public enum JobFingerprint {
 
     /// Lowercase hex SHA-256 of the UTF-8 bytes of `text`.
     public static func hexSHA256(_ text: String) -> String {
-        let digest = SHA256.hash(data: Array(text.utf8))
-        var hex = ""
-        hex.reserveCapacity(64)
-        for byte in digest {
-            hex += byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(2 * SHA256.byteCount)
+        for byte in SHA256.hash(data: Array(text.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0xF)])
         }
-        return hex
+        return String(decoding: hex, as: UTF8.self)
     }
 }

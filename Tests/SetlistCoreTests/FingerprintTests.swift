@@ -112,6 +112,26 @@ import Testing
         #expect(after["sunset"] == before["sunset"])
     }
 
+    @Test func editsPropagateAlongAPersonaChainAndNoFurther() throws {
+        func chain(firstStyle: String) -> ResolvedManifest {
+            var first = PlanFixtures.song("s1", track: 1)
+            first.style = firstStyle
+            return PlanFixtures.manifest(
+                songs: [
+                    first, PlanFixtures.song("s2", track: 2, persona: .job("p1")),
+                    PlanFixtures.song("s3", track: 3, persona: .job("p2")), PlanFixtures.song("solo", track: 4),
+                    PlanFixtures.song("s4", track: 5, persona: .literal("abc"), after: ["s3"]),
+                ],
+                personas: [PlanFixtures.persona("p1", from: "s1"), PlanFixtures.persona("p2", from: "s2")]
+            )
+        }
+        let before = try fingerprints(chain(firstStyle: "pop"))
+        let after = try fingerprints(chain(firstStyle: "jazz"))
+        for id in ["s1", "p1", "s2", "p2", "s3"] { #expect(after[id] != before[id], "\(id)") }
+        for id in ["solo", "s4"] { #expect(after[id] == before[id], "\(id)") }
+        #expect(Set(before.values).count == before.count)
+    }
+
     @Test func afterEdgesOrderJobsButDoNotPropagateFingerprints() throws {
         let before = try fingerprints(PlanFixtures.album())
         var edited = PlanFixtures.album()

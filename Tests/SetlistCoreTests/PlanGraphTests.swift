@@ -44,6 +44,7 @@ import Testing
         #expect(graph.waves.map { ids(graph, $0) } == [["s1"], ["p1"], ["s2"], ["p2"], ["s3"]])
         let paths = graph.longestPaths()
         #expect(ids(graph, paths.criticalPath) == ["s1", "p1", "s2", "p2", "s3"])
+        #expect(graph.criticalPath() == ["s1", "p1", "s2", "p2", "s3"])
         #expect(paths.criticalPathSeconds == 390)
         #expect(graph.longestPaths(ExpectedTaskTimes(song: 100, persona: 1)).criticalPathSeconds == 302)
     }

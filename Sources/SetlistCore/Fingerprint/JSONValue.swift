@@ -30,111 +30,134 @@ public enum JSONValue: Sendable, Hashable {
     /// omitted, strings escaped as RFC 8785 requires, numbers as ECMAScript prints them.
     /// Non-finite numbers have no JSON form and stop the program.
     public var canonical: String {
-        var output = ""
+        var output: [UInt8] = []
         writeCanonical(into: &output)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// A pretty form: two-space indentation, `"key": value`, keys sorted as in ``canonical``, `null` members
     /// omitted, empty arrays and objects as `[]` and `{}`. No trailing newline.
     public var pretty: String {
-        var output = ""
+        var output: [UInt8] = []
         writePretty(into: &output, indent: 0)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private func writeCanonical(into output: inout String) {
+    private func writeCanonical(into output: inout [UInt8]) {
         switch self {
         case .array(let elements):
-            output += "["
+            output.append(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
-                if position > 0 { output += "," }
+                if position > 0 { output.append(UInt8(ascii: ",")) }
                 element.writeCanonical(into: &output)
             }
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
-            output += "{"
+            output.append(UInt8(ascii: "{"))
             for (position, member) in Self.sortedMembers(members).enumerated() {
-                if position > 0 { output += "," }
+                if position > 0 { output.append(UInt8(ascii: ",")) }
                 Self.writeString(member.key, into: &output)
-                output += ":"
+                output.append(UInt8(ascii: ":"))
                 member.value.writeCanonical(into: &output)
             }
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         default:
             writeScalar(into: &output)
         }
     }
 
-    private func writePretty(into output: inout String, indent: Int) {
-        let inner = String(repeating: "  ", count: indent + 1)
-        let closing = String(repeating: "  ", count: indent)
+    private func writePretty(into output: inout [UInt8], indent: Int) {
+        func newline(indent: Int) {
+            output.append(UInt8(ascii: "\n"))
+            output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+        }
         switch self {
         case .array(let elements):
-            guard !elements.isEmpty else {
-                output += "[]"
-                return
-            }
-            output += "[\n"
+            output.append(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
-                if position > 0 { output += ",\n" }
-                output += inner
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                newline(indent: indent + 1)
                 element.writePretty(into: &output, indent: indent + 1)
             }
-            output += "\n" + closing + "]"
+            if !elements.isEmpty { newline(indent: indent) }
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
             let sorted = Self.sortedMembers(members)
-            guard !sorted.isEmpty else {
-                output += "{}"
-                return
-            }
-            output += "{\n"
+            output.append(UInt8(ascii: "{"))
             for (position, member) in sorted.enumerated() {
-                if position > 0 { output += ",\n" }
-                output += inner
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                newline(indent: indent + 1)
                 Self.writeString(member.key, into: &output)
-                output += ": "
+                output.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
                 member.value.writePretty(into: &output, indent: indent + 1)
             }
-            output += "\n" + closing + "}"
+            if !sorted.isEmpty { newline(indent: indent) }
+            output.append(UInt8(ascii: "}"))
         default:
             writeScalar(into: &output)
         }
     }
 
-    private func writeScalar(into output: inout String) {
+    private func writeScalar(into output: inout [UInt8]) {
         switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .integer(let value): output += String(value)
-        case .number(let value): output += Self.format(value)
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
+        case .integer(let value): output.append(contentsOf: String(value).utf8)
+        case .number(let value): output.append(contentsOf: Self.format(value).utf8)
         case .string(let value): Self.writeString(value, into: &output)
         case .array, .object: preconditionFailure("containers are written by the caller")
         }
     }
 
     private static func sortedMembers(_ members: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
-        members.filter { $0.value != .null }.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
+        var present: [(key: String, value: JSONValue)] = []
+        present.reserveCapacity(members.count)
+        for member in members {
+            if case .null = member.value { continue }
+            present.append(member)
+        }
+        present.sort { precedesInUTF16($0.key, $1.key) }
+        return present
     }
 
-    private static func writeString(_ value: String, into output: inout String) {
-        output += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
+    /// Whether `lhs` sorts before `rhs` by UTF-16 code units (RFC 8785 §3.2.3). UTF-8 byte order equals
+    /// scalar order, which differs from UTF-16 order only between a supplementary scalar (a surrogate pair,
+    /// 0xD800...) and a scalar from U+E000 to U+FFFF; only that case needs a closer look.
+    private static func precedesInUTF16(_ lhs: String, _ rhs: String) -> Bool {
+        var left = lhs.unicodeScalars.makeIterator()
+        var right = rhs.unicodeScalars.makeIterator()
+        while true {
+            guard let a = left.next() else { return right.next() != nil }
+            guard let b = right.next() else { return false }
+            if a == b { continue }
+            return firstUTF16Unit(a) == firstUTF16Unit(b) ? a.value < b.value : firstUTF16Unit(a) < firstUTF16Unit(b)
+        }
+    }
+
+    private static func firstUTF16Unit(_ scalar: Unicode.Scalar) -> UInt32 {
+        scalar.value < 0x10000 ? scalar.value : 0xD800 + ((scalar.value - 0x10000) >> 10)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func writeString(_ value: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), byte])
+            case 0x08: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                output.append(contentsOf: "\\u00".utf8)
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0xF)])
+            default: output.append(byte)
             }
         }
-        output += "\""
+        output.append(UInt8(ascii: "\""))
     }
 
     /// Formats a finite double as ECMAScript's `Number.prototype.toString` does (RFC 8785 §3.2.2.3), from

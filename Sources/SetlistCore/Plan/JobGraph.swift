@@ -170,6 +170,11 @@ public struct JobGraph: Sendable, Hashable {
         longestPaths(seconds: expectedSeconds(times))
     }
 
+    /// The ids of the critical path under the expected task times, upstream first.
+    public func criticalPath(_ times: ExpectedTaskTimes = .documented) -> [String] {
+        longestPaths(times).criticalPath.map { jobs[$0].id }
+    }
+
     /// The longest chains under explicit per-job seconds (one per job, in job order; a job that will not
     /// run can count as zero).
     public func longestPaths(seconds: [Double]) -> LongestPaths {

@@ -116,7 +116,8 @@ public struct Plan: Sendable, Hashable {
     /// The submit rate used for the bound.
     public var submitsPerMinute: Int
 
-    /// Plans `manifest`, asking `action` what to do with each job given its fingerprint. O(jobs + edges).
+    /// Plans `manifest`, whose job graph is `graph`, asking `action` what to do with each job given its
+    /// fingerprint. O(jobs + edges).
     public init(
         manifest: ResolvedManifest, graph: JobGraph, options: PlanOptions = PlanOptions(),
         action: (JobSpec, _ fingerprint: String) -> JobAction = { _, _ in .notRunYet }

@@ -94,8 +94,8 @@ public struct PlanTotals: Sendable, Hashable {
 
 /// What a run of a manifest would do: every job with its wave, fingerprint, credits and action, listed in
 /// dependency order (by wave, then job order), plus the critical path, the totals and the makespan bound.
-/// In the critical path and the bound, skipped jobs count zero seconds and polled jobs their full expected
-/// time; only submitted jobs count as submissions and credits to spend.
+/// In the critical path and the bound, jobs that are skipped, held or excluded count zero seconds and polled
+/// jobs their full expected time; only submitted jobs count as submissions and credits to spend.
 public struct Plan: Sendable, Hashable {
     /// The album's display name.
     public var album: String
@@ -125,7 +125,9 @@ public struct Plan: Sendable, Hashable {
         let fingerprints = JobFingerprint.fingerprints(of: graph, api: manifest.provider.api)
         let actions = graph.jobs.indices.map { action(graph.jobs[$0], fingerprints[$0]) }
         let expected = graph.expectedSeconds(options.expectedTimes)
-        let seconds = graph.jobs.indices.map { actions[$0].kind == .submit || actions[$0].kind == .poll ? expected[$0] : 0 }
+        let seconds = graph.jobs.indices.map { index in
+            actions[index].kind == .submit || actions[index].kind == .poll ? expected[index] : 0
+        }
         let paths = graph.longestPaths(seconds: seconds)
         var onPath = Array(repeating: false, count: graph.count)
         for job in paths.criticalPath { onPath[job] = true }

@@ -34,6 +34,10 @@ public struct SimulatorConfiguration: Sendable {
     public var requireModeFlags: Bool
     /// The `result_data` shape of completed music tasks.
     public var resultDataShape: ResultDataShape
+    /// When true, `/_sim/media/<result_id>.mp3|.png` serves any UUID-shaped result id, not only results of
+    /// this instance's tasks. Media bytes depend only on the result id, so a later `run --simulate` (a new
+    /// simulator on a new port) can still fetch the files of an earlier simulated run.
+    public var servesMediaForAnyResult: Bool
 
     /// Creates a configuration; every parameter has the default a test or `setlist simulate` wants.
     public init(
@@ -47,7 +51,8 @@ public struct SimulatorConfiguration: Sendable {
         port: Int = 0,
         startUnixTime: Int64 = 1_766_319_089,
         requireModeFlags: Bool = false,
-        resultDataShape: ResultDataShape = .flat
+        resultDataShape: ResultDataShape = .flat,
+        servesMediaForAnyResult: Bool = false
     ) {
         self.apiKeys = apiKeys
         self.creditsPerKey = creditsPerKey
@@ -60,6 +65,7 @@ public struct SimulatorConfiguration: Sendable {
         self.startUnixTime = startUnixTime
         self.requireModeFlags = requireModeFlags
         self.resultDataShape = resultDataShape
+        self.servesMediaForAnyResult = servesMediaForAnyResult
     }
 }
 

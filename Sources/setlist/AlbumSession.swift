@@ -58,14 +58,17 @@ struct AlbumSession {
             let store = try LedgerStore(path: ledgerPath)
             defer { store.close() }
             for warning in store.openWarnings { reporter.report(.warning(warning)) }
-            let (provider, stopProvider) = try await connect(apiKey: apiKey, speed: speed)
+            let connection = try await connect(apiKey: apiKey, speed: speed)
+            let provider = connection.provider
             let mediaTransport = AsyncHTTPTransport(maxResponseBytes: MediaSettings.maxFileBytes)
             let stop: @Sendable () async -> Void = {
                 try? await mediaTransport.shutdown()
-                await stopProvider()
+                await connection.stop()
             }
+            let fetcher = HTTPMediaFetcher(transport: mediaTransport)
             let media = MediaSettings(
-                fetcher: HTTPMediaFetcher(transport: mediaTransport),
+                fetcher: connection.simulatorURL.map { SimulatedMediaFetcher(fetcher: fetcher, baseURL: $0) }
+                    ?? fetcher,
                 manifestDirectory: URL(fileURLWithPath: path).deletingLastPathComponent(),
                 outputDirectory: outputDirectory)
             let runner = AlbumRunner(
@@ -91,31 +94,49 @@ struct AlbumSession {
         }
     }
 
-    private func connect(apiKey: String?, speed: Double) async throws
-        -> (any MusicProvider, @Sendable () async -> Void)
-    {
+    /// A live provider, the simulator's base URL when simulated, and how to shut both down.
+    private struct Connection {
+        var provider: any MusicProvider
+        var simulatorURL: String?
+        var stop: @Sendable () async -> Void
+    }
+
+    private func connect(apiKey: String?, speed: Double) async throws -> Connection {
         if simulate {
             let key = "sim-" + String(UInt64.random(in: 1...UInt64.max), radix: 16)
             let simulator = Simulator(
                 configuration: SimulatorConfiguration(
-                    apiKeys: [key], seed: UInt64.random(in: 1...UInt64.max), speed: speed))
+                    apiKeys: [key], seed: UInt64.random(in: 1...UInt64.max), speed: speed,
+                    servesMediaForAnyResult: true))
             let baseURL = try await simulator.start()
             let transport = AsyncHTTPTransport()
             let provider = EvolinkProvider(baseURL: baseURL, apiKey: key, transport: transport, now: { Date() })
-            return (provider, {
+            return Connection(provider: provider, simulatorURL: baseURL) {
                 try? await transport.shutdown()
                 await simulator.stop()
-            })
+            }
         }
         let transport = AsyncHTTPTransport()
         let provider = EvolinkProvider(
             baseURL: manifest.provider.baseURL, apiKey: apiKey ?? "", transport: transport,
             honoursIdempotencyKeys: manifest.provider.idempotencyKeys, now: { Date() })
-        return (provider, { try? await transport.shutdown() })
+        return Connection(provider: provider, simulatorURL: nil) { try? await transport.shutdown() }
     }
 
     /// Wall-clock Unix milliseconds, for the ledger and the lock.
     @Sendable static func unixMilliseconds() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1000).rounded())
+    }
+}
+
+/// Fetches simulated media from the simulator running now: a simulated result's files depend only on its
+/// result id, so URLs recorded by an earlier simulated run (another port) are served by this one.
+struct SimulatedMediaFetcher: MediaFetcher {
+    let fetcher: HTTPMediaFetcher
+    let baseURL: String
+
+    func fetch(_ url: String, maxBytes: Int) async throws -> [UInt8] {
+        guard let range = url.range(of: "/_sim/media/") else { return try await fetcher.fetch(url, maxBytes: maxBytes) }
+        return try await fetcher.fetch(baseURL + url[range.lowerBound...], maxBytes: maxBytes)
     }
 }

@@ -129,6 +129,21 @@ struct RunCLITests {
         await simulator.stop()
     }
 
+    @Test func finishesWhenTheProviderLimitsHarderThanConfigured() async throws {
+        let simulator = try await SimulatorHarness.start(speed: 100, rateLimit: 14)
+        let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
+        defer { workspace.remove() }
+        let result = try workspace.run(["--log-format", "json"])
+        #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        let stats = try await simulator.admin("stats")
+        let limited = (stats.value("requests") as? [String: Any] ?? [:]).values.compactMap {
+            ($0 as? [String: Any])?["429"] as? Double
+        }.reduce(0, +)
+        #expect(limited >= 1, "the provider never limited the run, so the test proves nothing")
+        #expect(stats.value("paid_submissions", "created") as? Double == 8)
+        await simulator.stop()
+    }
+
     @Test func rejectedKeyExitsThreeAndTheKeyIsNowhereOnDisk() async throws {
         let simulator = try await SimulatorHarness.start()
         let workspace = try AlbumWorkspace(example: "starter.yaml", baseURL: simulator.baseURL)

@@ -63,9 +63,12 @@ public struct RateWindow<C: Clock>: Sendable where C.Duration == Duration, C.Ins
         let accepted = max(count(at: now) - 1, 1)
         currentLimit = max(1, min(currentLimit - 1, accepted))
         lastIncrease = now
-        let pause = retryAfter ?? .seconds(5)
-        let until = now.advanced(by: pause)
-        if pausedUntil.map({ until > $0 }) ?? true { pausedUntil = until }
+        pause(until: now.advanced(by: retryAfter ?? .seconds(5)))
+    }
+
+    /// Sends nothing before `instant`, without changing the limit: for a rejection this window did not cause.
+    public mutating func pause(until instant: C.Instant) {
+        if pausedUntil.map({ instant > $0 }) ?? true { pausedUntil = instant }
     }
 
     private mutating func growIfQuiet(at now: C.Instant) {

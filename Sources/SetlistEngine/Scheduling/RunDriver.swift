@@ -92,6 +92,7 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
                     })
                 }
                 guard let event = await iterator.next() else { return .interrupted }
+                if case .tick = event { timer = nil }
                 try handle(event)
             }
         }

@@ -353,7 +353,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         case .rateLimited:
             statistics.rateLimited += 1
             requests.rejected(at: now, retryAfter: error.retryAfter)
-            submits.rejected(at: now, retryAfter: error.retryAfter)
+            submits.pause(until: now.advanced(by: error.retryAfter ?? .seconds(5)))
             slots[index].triesThisRun -= 1
             setPhase(index, .ready)
             readyQueue.insert(index)

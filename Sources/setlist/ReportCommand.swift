@@ -40,9 +40,13 @@ struct ReportCommand: ParsableCommand {
             media: Self.media(of: loaded.ledger, manifestDirectory: manifestDirectory,
                               pageDirectory: page.deletingLastPathComponent()))
         do {
+            try FileManager.default.createDirectory(
+                at: page.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(report.render().utf8).write(to: page, options: .atomic)
         } catch {
-            throw ValidationError("cannot write the album page to '\(page.path)': \(error.localizedDescription)")
+            FileHandle.standardError.write(Data(
+                "error: cannot write the album page to '\(page.path)': \(error.localizedDescription)\n".utf8))
+            throw ExitStatus.internalError
         }
         print("wrote \(page.path)")
     }

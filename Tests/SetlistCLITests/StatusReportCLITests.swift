@@ -99,6 +99,93 @@ struct StatusReportCLITests {
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         #expect(png.count > 20_000, "the screenshot is suspiciously small: \(png.count) bytes")
     }
+
+    @Test(.enabled(if: HeadlessChromium.path != nil, HeadlessChromium.missing))
+    func downloadedFilesPlayFromRelativePathsAndSmallCoversAreEmbedded() throws {
+        let workspace = try Self.simulatedAlbum()
+        defer { workspace.remove() }
+        let ledgerPath = workspace.directory.appendingPathComponent("album.sim.ledger.json").path
+        let recorded = try DownloadFixture.record(in: workspace.directory, ledgerPath: ledgerPath)
+        let deleted = try #require(recorded.first { $0.kind == .audio })
+        try FileManager.default.removeItem(at: workspace.directory.appendingPathComponent(deleted.path))
+
+        let page = workspace.directory.appendingPathComponent("pages/coastline.html")
+        let report = try CLIRunner.run(
+            ["report", workspace.manifest.path, "--simulate", "-o", page.path], in: workspace.directory)
+        #expect(report.exitCode == 0, "stderr: \(report.stderr)")
+        let browser = try HeadlessChromium.load(page, in: workspace.directory)
+        #expect(browser.consoleMessages.isEmpty, "console: \(browser.consoleMessages)")
+        let dom = browser.dom
+
+        let sources = HeadlessChromium.attribute("src", ofTag: "audio", in: dom)
+        let audio = recorded.filter { $0.kind == .audio }
+        #expect(sources.count == audio.count - 1)
+        for source in sources {
+            #expect(source.hasPrefix("../out-sim/"), "\(source) is not relative to the page")
+            let file = URL(fileURLWithPath: source.removingPercentEncoding ?? source, relativeTo: page
+                .deletingLastPathComponent())
+            #expect(FileManager.default.fileExists(atPath: file.path), "player source \(source) does not exist")
+            #expect(browser.loadedFiles.map(\.standardizedFileURL.path).contains(file.standardizedFileURL.path),
+                    "the browser did not load \(source)")
+        }
+        #expect(dom.contains("The audio file \(deleted.path) is missing on disk."))
+        let covers = HeadlessChromium.attribute("src", ofTag: "img", in: dom)
+        #expect(covers.count == 8)
+        #expect(covers.allSatisfy { $0.hasPrefix("data:image/png;base64,") })
+    }
+}
+
+/// Downloads recorded in a ledger the way a run records them, with small valid files on disk.
+enum DownloadFixture {
+    /// A 1x1 PNG.
+    static let png = Data(base64Encoded:
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")!
+
+    /// Half a second of 8 kHz mono silence as WAV.
+    static let wav: Data = {
+        let samples = 4000
+        var data = Data("RIFF".utf8)
+        func append(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        func append(_ value: UInt16) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        append(UInt32(36 + samples * 2))
+        data.append(contentsOf: Array("WAVEfmt ".utf8))
+        append(UInt32(16))
+        append(UInt16(1))
+        append(UInt16(1))
+        append(UInt32(8000))
+        append(UInt32(16000))
+        append(UInt16(2))
+        append(UInt16(16))
+        data.append(contentsOf: Array("data".utf8))
+        append(UInt32(samples * 2))
+        data.append(Data(count: samples * 2))
+        return data
+    }()
+
+    /// Writes an audio file and a cover for every result under `out-sim/` and records them in the ledger.
+    static func record(in directory: URL, ledgerPath: String) throws -> [DownloadedFile] {
+        let store = try LedgerStore(path: ledgerPath)
+        defer { store.close() }
+        var recorded: [DownloadedFile] = []
+        for (job, record) in store.ledger.jobs.sorted(by: { $0.key < $1.key }) {
+            for (index, result) in record.results.enumerated() {
+                for (kind, bytes, suffix) in [(MediaKind.audio, wav, "wav"), (.cover, png, "png")]
+                    where kind == .audio || index == 0 {
+                    let path = "out-sim/coastline-stories/\(job) take \(index + 1).\(suffix)"
+                    let url = directory.appendingPathComponent(path)
+                    try FileManager.default.createDirectory(
+                        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try bytes.write(to: url)
+                    let file = DownloadedFile(kind: kind, path: path, sha256: String(repeating: "0", count: 64),
+                                              bytes: Int64(bytes.count))
+                    try store.append(.downloadRecorded(job: job, resultID: result.resultID, file: file))
+                    recorded.append(file)
+                }
+            }
+        }
+        try store.compact()
+        return recorded
+    }
 }
 
 /// Headless Chromium driven from the command line: the rendered DOM, the console messages, and every file://

@@ -55,6 +55,8 @@ struct StatusReportCLITests {
         #expect((document["last_run"] as? [String: Any])?["outcome"] as? String == "completed")
     }
 
+    /// Whatever the run downloaded: every take with a recorded audio file has a player whose source exists, and
+    /// every take without one says the audio has not been downloaded yet.
     @Test(.enabled(if: HeadlessChromium.path != nil, HeadlessChromium.missing))
     func reportRendersInHeadlessChromiumWithEveryTrackAndPlayableSources() throws {
         let workspace = try Self.simulatedAlbum()

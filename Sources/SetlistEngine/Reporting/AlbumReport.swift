@@ -107,7 +107,7 @@ public struct AlbumReport: Sendable {
         if let description { html += "<p class=\"style\">\(Self.escape(description))</p>\n" }
         if let voice = voiceLine(song) { html += "<p class=\"voice\">\(voice)</p>\n" }
         if let error = record?.lastError, record?.state != .completed {
-            html += "<p class=\"error\" role=\"status\">\(Self.escape(error.message))</p>\n"
+            html += "<p class=\"error\">\(Self.escape(error.message))</p>\n"
         }
         if let blocker = record?.blockedBy {
             html += "<p class=\"error\">Blocked because \(Self.escape(blocker)) failed.</p>\n"

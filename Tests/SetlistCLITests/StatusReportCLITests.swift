@@ -88,7 +88,7 @@ struct StatusReportCLITests {
         let sources = HeadlessChromium.attribute("src", ofTag: "audio", in: dom)
         #expect(sources.count == audioFiles.count)
         for source in sources {
-            let file = URL(fileURLWithPath: source.removingPercentEncoding ?? source, relativeTo: site)
+            let file = HeadlessChromium.resolve(source, from: page)
             #expect(FileManager.default.fileExists(atPath: file.path), "player source \(source) does not exist")
         }
         let notDownloaded = dom.components(separatedBy: "The audio has not been downloaded yet.").count - 1
@@ -124,10 +124,9 @@ struct StatusReportCLITests {
         #expect(sources.count == audio.count - 1)
         for source in sources {
             #expect(source.hasPrefix("../out-sim/"), "\(source) is not relative to the page")
-            let file = URL(fileURLWithPath: source.removingPercentEncoding ?? source, relativeTo: page
-                .deletingLastPathComponent())
+            let file = HeadlessChromium.resolve(source, from: page)
             #expect(FileManager.default.fileExists(atPath: file.path), "player source \(source) does not exist")
-            #expect(browser.loadedFiles.map(\.standardizedFileURL.path).contains(file.standardizedFileURL.path),
+            #expect(browser.loadedFiles.map(\.standardizedFileURL.path).contains(file.path),
                     "the browser did not load \(source)")
         }
         #expect(dom.contains("The audio file \(deleted.path) is missing on disk."))
@@ -230,6 +229,12 @@ enum HeadlessChromium {
             ["--hide-scrollbars", "--window-size=1280,2400", "--virtual-time-budget=5000",
              "--screenshot=\(file.path)", page.absoluteString],
             in: directory)
+    }
+
+    /// The file a relative, percent-encoded `source` on `page` points to.
+    static func resolve(_ source: String, from page: URL) -> URL {
+        page.deletingLastPathComponent().appendingPathComponent(source.removingPercentEncoding ?? source)
+            .standardizedFileURL
     }
 
     /// The values of `attribute` on every `<tag>` element of `html`.

@@ -128,6 +128,25 @@ struct AlbumReportTests {
         #expect(html.contains("Not generated yet: no run has reached this track."))
     }
 
+    @Test func aBlockedJobNamesTheJobThatBlockedIt() throws {
+        let blocked = try LedgerFixture.fold([
+            .jobPlanned(job: "sunset", kind: .song, fingerprint: LedgerFixture.sha("d")),
+            .jobPlanned(job: "homecoming", kind: .song, fingerprint: LedgerFixture.sha("c")),
+            .jobBlocked(job: "homecoming", by: "sunset", at: LedgerFixture.t0),
+        ])
+        let decisions = ReportFixture.decisions(for: graph)
+        let status = StatusReport(
+            album: manifest.album, ledgerPath: "summer.ledger.json", graph: graph, ledger: blocked,
+            decisions: decisions)
+        #expect(status.jobs.first { $0.id == "homecoming" }?.lastError == "blocked by sunset")
+        #expect(status.states == ["pending": 1, "blocked": 1, "not_run": 2])
+        let html = AlbumReport(
+            manifest: manifest, graph: graph, ledger: blocked, decisions: decisions, media: [:]
+        ).render()
+        #expect(html.contains("Blocked because sunset failed."))
+        #expect(html.contains(">blocked by sunset</td>"))
+    }
+
     @Test func relativeURLsClimbAndEncode() {
         #expect(AlbumReport.relativeURL(from: "/w/album", to: "/w/album/out/01 a#b.mp3") == "out/01%20a%23b.mp3")
         #expect(AlbumReport.relativeURL(from: "/w/album/site", to: "/w/album/out/a.mp3") == "../out/a.mp3")

@@ -272,7 +272,8 @@ public struct AlbumReport: Sendable {
         for (spec, decision) in zip(graph.jobs, decisions) {
             let record = ledger[job: spec.id]
             let credits = record?.attempts.reduce(0) { $0 + ($1.creditsReserved ?? 0) } ?? 0
-            let error = record?.state == .completed ? nil : record?.lastError?.message
+            let error = record?.state == .completed
+                ? nil : record?.lastError?.message ?? record?.blockedBy.map { "blocked by \($0)" }
             html += """
                 <tr data-job="\(Self.escape(spec.id))"><td>\(Self.escape(spec.id))</td><td>\(spec.kind.rawValue)</td>\
                 <td>\(badge(record?.state.rawValue ?? "not run"))</td><td>\(record?.attempts.count ?? 0)</td>\

@@ -89,7 +89,8 @@ extension AlbumReport {
         .table-wrap { overflow-x: auto; }
         table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
         th, td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
-        th { color: var(--muted); font-weight: 600; }
+        th { color: var(--muted); font-weight: 600; white-space: nowrap; }
+        td code { white-space: nowrap; }
         footer { color: var(--muted); font-size: 0.8rem; text-align: center; padding: 24px; }
         @media (max-width: 640px) {
           .hero { flex-direction: column; align-items: flex-start; }

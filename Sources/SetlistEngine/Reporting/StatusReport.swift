@@ -24,7 +24,7 @@ public struct StatusReport: Sendable, Hashable, Encodable {
         public var files: Int
         /// Credits reserved for all of the job's attempts.
         public var creditsReserved: Double
-        /// The most recent failure's message, for jobs that are not completed.
+        /// The most recent failure's message, or the job that blocked this one, for jobs that are not completed.
         public var lastError: String?
         /// What the next run does with the job.
         public var next: ActionKind
@@ -118,7 +118,8 @@ public struct StatusReport: Sendable, Hashable, Encodable {
                 taskID: record.attempts.last?.taskID, personaID: record.personaID ?? record.chainedInputs?.personaID,
                 results: record.results.count, files: record.results.reduce(0) { $0 + $1.files.count },
                 creditsReserved: record.attempts.reduce(0) { $0 + ($1.creditsReserved ?? 0) },
-                lastError: record.state == .completed ? nil : record.lastError?.message,
+                lastError: record.state == .completed
+                    ? nil : record.lastError?.message ?? record.blockedBy.map { "blocked by \($0)" },
                 next: action.kind, nextReason: action.reason)
         }
         states = jobs.reduce(into: [:]) { $0[$1.state?.rawValue ?? "not_run", default: 0] += 1 }

@@ -113,6 +113,60 @@ struct AlbumReportTests {
         #expect(html.contains("<a href=\"#track-homecoming\">Homecoming</a>"))
     }
 
+    @Test func chainedPersonasTakeOneColumnPerGenerationAndExternalSourcesAreDrawn() throws {
+        let text = """
+            setlist: 1
+            album: Chain
+            defaults:
+              model: suno-v5
+            songs:
+              - id: first
+                prompt: the first song
+              - id: second
+                title: Second
+                style: ambient
+                instrumental: true
+                persona: voice-a
+              - id: third
+                title: Third
+                style: ambient
+                instrumental: true
+                persona: voice-b
+              - id: guest
+                title: Guest
+                style: ambient
+                instrumental: true
+                persona_id: 0123456789abcdef0123456789abcdef
+            personas:
+              - id: voice-a
+                from: first
+                name: Voice A
+                description: the first voice
+              - id: voice-b
+                from: second
+                name: Voice B
+                description: the second voice
+              - id: voice-c
+                from: {task_id: task-unified-1763723346-oldtask1, result_id: 3f2a9c1e-0000-4000-8000-000000000001}
+                name: Voice C
+                description: an older voice
+            """
+        let result = ManifestLoader.load(text: text, manifestFileName: "chain.yaml") { _ in "" }
+        let manifest = try #require(result.manifest, "\(result.diagnostics)")
+        let lineage = PersonaLineage(manifest: manifest) { $0 }
+        let columns = Dictionary(uniqueKeysWithValues: lineage.nodes.map { ($0.key, $0.column) })
+        #expect(columns == [
+            "first": 0, "voice-a": 1, "second": 2, "voice-b": 3, "third": 4,
+            "external:task-unified-1763723346-oldtask1": 0, "voice-c": 1,
+            "external:0123456789abcdef0123456789abcdef": 0, "guest": 1,
+        ])
+        let positions = Set(lineage.nodes.map { [$0.column, $0.row] })
+        #expect(positions.count == lineage.nodes.count)
+        let svg = AlbumReport.svg(lineage)
+        #expect(svg.components(separatedBy: "<path class=\"edge").count - 1 == lineage.edges.count)
+        #expect(svg.contains("class=\"node external\""))
+    }
+
     @Test func lineageOfAnAlbumWithoutPersonasIsEmpty() throws {
         let result = ManifestLoader.load(
             text: "setlist: 1\nalbum: Solo\nsongs:\n  - id: one\n    prompt: a song\n", manifestFileName: "solo.yaml"

@@ -210,7 +210,8 @@ public struct AlbumReport: Sendable {
         return html + "</ul>\n</section>\n"
     }
 
-    static func svg(_ lineage: PersonaLineage) -> String {
+    /// Draws `lineage` as inline SVG, styled by the page's CSS, with song and persona boxes linking to their entries.
+    public static func svg(_ lineage: PersonaLineage) -> String {
         let width = 190.0, height = 48.0, columnGap = 96.0, rowGap = 18.0, margin = 12.0
         let columns = (lineage.nodes.map(\.column).max() ?? 0) + 1
         var rows = Array(repeating: 0, count: columns)

@@ -8,7 +8,8 @@ struct Setlist: AsyncParsableCommand {
         commandName: "setlist",
         abstract: "Turn a YAML album spec into finished songs through AI music-generation APIs.",
         subcommands: [
-            RunCommand.self, PlanCommand.self, ValidateCommand.self, SimulateCommand.self, SchemaCommand.self,
+            RunCommand.self, PlanCommand.self, StatusCommand.self, ReportCommand.self, ValidateCommand.self,
+            SimulateCommand.self, SchemaCommand.self,
         ]
     )
 

@@ -1,0 +1,163 @@
+import SetlistCore
+
+/// One HTTP route and response status, the key of ``RunMetrics/requests``.
+public struct RequestKey: Sendable, Hashable, Comparable {
+    /// The provider route, such as `submit` or `poll`.
+    public var route: String
+    /// The HTTP status code as text, or a word such as `network_error` when no response arrived.
+    public var status: String
+
+    /// Creates a request key.
+    public init(route: String, status: String) {
+        self.route = route
+        self.status = status
+    }
+
+    /// Orders by route, then status.
+    public static func < (lhs: RequestKey, rhs: RequestKey) -> Bool {
+        (lhs.route, lhs.status) < (rhs.route, rhs.status)
+    }
+}
+
+/// What one album's run leaves for monitoring: the figures `--metrics-file` writes for node_exporter's
+/// textfile collector.
+public struct RunMetrics: Sendable, Hashable {
+    /// The album's display name; the `album` label of every sample.
+    public var album: String
+    /// Jobs by state at the end of the run. States left out are written as 0, so alerts see every state.
+    public var jobsByState: [JobState: Int]
+    /// HTTP requests the run sent to the provider, by route and status.
+    public var requests: [RequestKey: Int]
+    /// Tries scheduled again after a failure.
+    public var retries: Int
+    /// Credits the provider reserved for this run's submissions.
+    public var creditsReserved: Double
+    /// Wall-clock length of the run in seconds.
+    public var durationSeconds: Double
+    /// When a run of this album last ended with every job completed, Unix seconds; nil if none ever did.
+    public var lastSuccessUnixTime: Double?
+    /// How the run ended.
+    public var outcome: RunOutcome
+
+    /// Creates run metrics.
+    public init(
+        album: String, jobsByState: [JobState: Int], requests: [RequestKey: Int], retries: Int,
+        creditsReserved: Double, durationSeconds: Double, lastSuccessUnixTime: Double?, outcome: RunOutcome
+    ) {
+        self.album = album
+        self.jobsByState = jobsByState
+        self.requests = requests
+        self.retries = retries
+        self.creditsReserved = creditsReserved
+        self.durationSeconds = durationSeconds
+        self.lastSuccessUnixTime = lastSuccessUnixTime
+        self.outcome = outcome
+    }
+
+    /// Counts the states `ledger` records for the jobs of `graph`; jobs never run count as `pending`.
+    public static func jobsByState(graph: JobGraph, ledger: Ledger) -> [JobState: Int] {
+        var counts: [JobState: Int] = [:]
+        for job in graph.jobs { counts[ledger[job: job.id]?.state ?? .pending, default: 0] += 1 }
+        return counts
+    }
+
+    /// The end of the latest run in `ledger` that completed, Unix seconds.
+    public static func lastSuccessUnixTime(in ledger: Ledger) -> Double? {
+        ledger.runs.last { $0.outcome == .completed && $0.endedAtMs != nil }
+            .flatMap(\.endedAtMs).map { Double($0) / 1000 }
+    }
+}
+
+/// The Prometheus text exposition format (version 0.0.4), as node_exporter's textfile collector reads it.
+public enum PrometheusTextFormat {
+    /// Renders the metrics of one or more albums. Each metric family appears once, with its `# HELP` and
+    /// `# TYPE` lines, followed by one sample per album (and per label combination), in a stable order.
+    public static func render(_ metrics: [RunMetrics]) -> String {
+        var families: [Family] = []
+        families.append(Family(
+            name: "setlist_jobs", help: "Jobs of the album by state at the end of the last run.",
+            samples: metrics.flatMap { album in
+                JobState.allCases.map { state in
+                    Sample(labels: [("album", album.album), ("state", state.rawValue)],
+                           value: Double(album.jobsByState[state] ?? 0))
+                }
+            }))
+        families.append(Family(
+            name: "setlist_requests", help: "HTTP requests the last run sent to the provider, by route and status.",
+            samples: metrics.flatMap { album in
+                album.requests.keys.sorted().map { key in
+                    Sample(labels: [("album", album.album), ("route", key.route), ("status", key.status)],
+                           value: Double(album.requests[key] ?? 0))
+                }
+            }))
+        families.append(Family(
+            name: "setlist_retries", help: "Tries the last run scheduled again after a failure.",
+            samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.retries)) }))
+        families.append(Family(
+            name: "setlist_credits_reserved", help: "Credits the provider reserved for the last run's submissions.",
+            samples: metrics.map { Sample(labels: [("album", $0.album)], value: $0.creditsReserved) }))
+        families.append(Family(
+            name: "setlist_run_duration_seconds", help: "Wall-clock length of the last run in seconds.",
+            samples: metrics.map { Sample(labels: [("album", $0.album)], value: $0.durationSeconds) }))
+        families.append(Family(
+            name: "setlist_last_success_timestamp_seconds",
+            help: "Unix time at which a run of the album last ended with every job completed.",
+            samples: metrics.compactMap { album in
+                album.lastSuccessUnixTime.map { Sample(labels: [("album", album.album)], value: $0) }
+            }))
+        families.append(Family(
+            name: "setlist_run_outcome", help: "How the last run ended: 1 for its outcome, 0 for the others.",
+            samples: metrics.flatMap { album in
+                RunOutcome.allCases.map { outcome in
+                    Sample(labels: [("album", album.album), ("outcome", outcome.rawValue)],
+                           value: outcome == album.outcome ? 1 : 0)
+                }
+            }))
+        families.append(Family(
+            name: "setlist_run_exit_code", help: "The exit code of the last run.",
+            samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.outcome.exitCode)) }))
+        return families.filter { !$0.samples.isEmpty }.map(\.text).joined()
+    }
+
+    /// Escapes a label value: backslash, double quote and line feed.
+    public static func escapeLabelValue(_ value: String) -> String {
+        var escaped = ""
+        for character in value {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    /// A sample value as the format spells it: integers without a fraction, `NaN`, `+Inf` and `-Inf`.
+    public static func formatValue(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+
+    private struct Sample {
+        var labels: [(String, String)]
+        var value: Double
+    }
+
+    private struct Family {
+        var name: String
+        var help: String
+        var samples: [Sample]
+
+        var text: String {
+            var lines = ["# HELP \(name) \(help)", "# TYPE \(name) gauge"]
+            for sample in samples {
+                let labels = sample.labels.map { "\($0.0)=\"\(escapeLabelValue($0.1))\"" }.joined(separator: ",")
+                lines.append("\(name){\(labels)} \(formatValue(sample.value))")
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+    }
+}

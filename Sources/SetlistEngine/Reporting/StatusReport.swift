@@ -1,0 +1,186 @@
+import Foundation
+import SetlistCore
+
+/// What `setlist status` shows: every job of the manifest as the ledger records it, totals, the last run, and
+/// what the next run would do. Built from values only; ``text`` and ``json()`` render it.
+public struct StatusReport: Sendable, Hashable, Encodable {
+    /// One job's line.
+    public struct Job: Sendable, Hashable, Encodable {
+        /// The job's id.
+        public var id: String
+        /// Song or persona.
+        public var kind: JobKind
+        /// The recorded state; nil when the ledger has never seen the job.
+        public var state: JobState?
+        /// Attempts made in all runs.
+        public var attempts: Int
+        /// The task id of the latest attempt.
+        public var taskID: String?
+        /// The persona id a persona job derived, or the persona id a song was sent with.
+        public var personaID: String?
+        /// Results of the completed attempt.
+        public var results: Int
+        /// Files downloaded for those results.
+        public var files: Int
+        /// Credits reserved for all of the job's attempts.
+        public var creditsReserved: Double
+        /// The most recent failure's message, or the job that blocked this one, for jobs that are not completed.
+        public var lastError: String?
+        /// What the next run does with the job.
+        public var next: ActionKind
+        /// Why.
+        public var nextReason: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, kind, state, attempts, results, files, next
+            case taskID = "task_id"
+            case personaID = "persona_id"
+            case creditsReserved = "credits_reserved"
+            case lastError = "last_error"
+            case nextReason = "next_reason"
+        }
+
+        /// Encodes every key, `null` where a value is absent, and `not_run` as the state of a job the ledger has
+        /// never seen, so that consumers see the same keys for every job.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(state?.rawValue ?? "not_run", forKey: .state)
+            try container.encode(attempts, forKey: .attempts)
+            try container.encode(taskID, forKey: .taskID)
+            try container.encode(personaID, forKey: .personaID)
+            try container.encode(results, forKey: .results)
+            try container.encode(files, forKey: .files)
+            try container.encode(creditsReserved, forKey: .creditsReserved)
+            try container.encode(lastError, forKey: .lastError)
+            try container.encode(next, forKey: .next)
+            try container.encode(nextReason, forKey: .nextReason)
+        }
+    }
+
+    /// The latest run, briefly.
+    public struct LastRun: Sendable, Hashable, Encodable {
+        /// The run's id.
+        public var id: String
+        /// When it started, Unix milliseconds.
+        public var startedAtMs: Int64
+        /// When it ended; nil if it is running or never finished.
+        public var endedAtMs: Int64?
+        /// How it ended; nil if it is running or never finished.
+        public var outcome: RunOutcome?
+
+        enum CodingKeys: String, CodingKey {
+            case id, outcome
+            case startedAtMs = "started_at_ms"
+            case endedAtMs = "ended_at_ms"
+        }
+    }
+
+    /// The album's display name.
+    public var album: String
+    /// The ledger the report was read from, as given.
+    public var ledgerPath: String
+    /// The jobs in manifest order: songs in track order, then personas.
+    public var jobs: [Job]
+    /// Jobs by recorded state; jobs the ledger has never seen count as `not_run`.
+    public var states: [String: Int]
+    /// What the next run would do, by action.
+    public var nextRun: [String: Int]
+    /// Credits reserved in all runs for the manifest's jobs.
+    public var creditsReserved: Double
+    /// Runs recorded in the ledger.
+    public var runs: Int
+    /// The latest run, if any.
+    public var lastRun: LastRun?
+
+    enum CodingKeys: String, CodingKey {
+        case album, jobs, states, runs
+        case ledgerPath = "ledger"
+        case nextRun = "next_run"
+        case creditsReserved = "credits_reserved"
+        case lastRun = "last_run"
+    }
+
+    /// Builds the report of `graph`'s jobs from `ledger`; `decisions` are the resume planner's, in job order.
+    public init(album: String, ledgerPath: String, graph: JobGraph, ledger: Ledger, decisions: [ResumeDecision]) {
+        self.album = album
+        self.ledgerPath = ledgerPath
+        jobs = zip(graph.jobs, decisions).map { spec, decision in
+            let action = decision.action
+            guard let record = ledger[job: spec.id] else {
+                return Job(
+                    id: spec.id, kind: spec.kind, state: nil, attempts: 0, taskID: nil, personaID: nil, results: 0,
+                    files: 0, creditsReserved: 0, lastError: nil, next: action.kind, nextReason: action.reason)
+            }
+            return Job(
+                id: spec.id, kind: spec.kind, state: record.state, attempts: record.attempts.count,
+                taskID: record.attempts.last?.taskID, personaID: record.personaID ?? record.chainedInputs?.personaID,
+                results: record.results.count, files: record.results.reduce(0) { $0 + $1.files.count },
+                creditsReserved: record.attempts.reduce(0) { $0 + ($1.creditsReserved ?? 0) },
+                lastError: record.state == .completed
+                    ? nil : record.lastError?.message ?? record.blockedBy.map { "blocked by \($0)" },
+                next: action.kind, nextReason: action.reason)
+        }
+        states = jobs.reduce(into: [:]) { $0[$1.state?.rawValue ?? "not_run", default: 0] += 1 }
+        nextRun = jobs.reduce(into: [:]) { $0[$1.next.rawValue, default: 0] += 1 }
+        creditsReserved = jobs.reduce(0) { $0 + $1.creditsReserved }
+        runs = ledger.runs.count
+        lastRun = ledger.runs.last.map {
+            LastRun(id: $0.id, startedAtMs: $0.startedAtMs, endedAtMs: $0.endedAtMs, outcome: $0.outcome)
+        }
+    }
+
+    /// The report as a table with totals and the next run's actions.
+    public var text: String {
+        var rows = [["JOB", "KIND", "STATE", "TRIES", "TASK", "PERSONA", "RESULTS", "FILES", "CREDITS", "NEXT",
+                     "LAST ERROR"]]
+        for job in jobs {
+            rows.append([
+                job.id, job.kind.rawValue, job.state?.rawValue ?? "not run", String(job.attempts),
+                job.taskID ?? "-", job.personaID ?? "-", String(job.results), String(job.files),
+                RunEvent.format(credits: job.creditsReserved), job.next.rawValue,
+                job.lastError.map { Self.clip($0, to: 60) } ?? "-",
+            ])
+        }
+        var text = "\(album) — \(ledgerPath)\n\n" + RunSummaryTable.align(rows) + "\n\n"
+        let stateOrder = JobState.allCases.map(\.rawValue) + ["not_run"]
+        let counts = stateOrder.compactMap { state in
+            states[state].map { "\($0) \(state.replacingOccurrences(of: "_", with: " "))" }
+        }
+        text += "\(jobs.count) jobs: \(counts.joined(separator: ", ")); "
+        text += "\(RunEvent.format(credits: creditsReserved)) credits reserved in \(runs) run\(runs == 1 ? "" : "s")\n"
+        if let lastRun {
+            let outcome = lastRun.outcome.map { "ended \($0.rawValue)" }
+                ?? "did not finish (running, or stopped without finishing)"
+            text += "last run: \(lastRun.id), started \(Self.timestamp(lastRun.startedAtMs)), \(outcome)\n"
+        }
+        let actions = ActionKind.allCases.compactMap { action in
+            nextRun[action.rawValue].map { "\(action.rawValue) \($0)" }
+        }
+        text += "next run: " + actions.joined(separator: ", ")
+        let work = (nextRun[ActionKind.submit.rawValue] ?? 0) + (nextRun[ActionKind.poll.rawValue] ?? 0)
+        text += work == 0 ? " (nothing to do)\n" : "\n"
+        return text
+    }
+
+    /// The report as pretty-printed JSON with sorted keys.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    /// A Unix-millisecond time as `2026-11-21 12:04:13Z`.
+    static func timestamp(_ milliseconds: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000)) + "Z"
+    }
+
+    private static func clip(_ text: String, to length: Int) -> String {
+        let line = text.split(separator: "\n").first.map(String.init) ?? ""
+        return line.count <= length ? line : String(line.prefix(length - 1)) + "…"
+    }
+}

@@ -70,7 +70,7 @@ struct RunCLITests {
     }
 
     @Test func survivesSigkillAtRandomMomentsWithoutPayingTwice() async throws {
-        let simulator = try await SimulatorHarness.start(speed: 60)
+        let simulator = try await SimulatorHarness.start(speed: 30)
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
         defer { workspace.remove() }
         var random = SeededRandom(seed: 2026)
@@ -80,7 +80,7 @@ struct RunCLITests {
             let process = try CLIRunner.start(
                 ["run", workspace.manifest.path, "--quiet"], in: workspace.directory,
                 environment: ["SETLIST_TEST_KEY": AlbumWorkspace.key])
-            let delay = UInt64.random(in: 150...2500, using: &random)
+            let delay = UInt64.random(in: 150...1500, using: &random)
             try await Task.sleep(for: .milliseconds(delay))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)

@@ -83,16 +83,35 @@ struct AlbumSession {
                     apiKeys: [key], seed: UInt64.random(in: 1...UInt64.max), speed: speed))
             let baseURL = try await simulator.start()
             let transport = AsyncHTTPTransport()
-            let provider = EvolinkProvider(baseURL: baseURL, apiKey: key, transport: transport, now: { Date() })
+            let provider: any MusicProvider =
+                switch manifest.provider.api {
+                case .evolink:
+                    EvolinkProvider(baseURL: baseURL, apiKey: key, transport: transport, now: { Date() })
+                case .sunoProxy:
+                    SunoProxyProvider(
+                        baseURL: baseURL, apiKey: key, transport: transport,
+                        typicalTaskSeconds: SunoProxyProvider.defaultTypicalTaskSeconds / speed, now: { Date() })
+                }
             return (provider, {
                 try? await transport.shutdown()
                 await simulator.stop()
             })
         }
         let transport = AsyncHTTPTransport()
-        let provider = EvolinkProvider(
-            baseURL: manifest.provider.baseURL, apiKey: apiKey ?? "", transport: transport,
-            honoursIdempotencyKeys: manifest.provider.idempotencyKeys, now: { Date() })
+        let provider: any MusicProvider =
+            switch manifest.provider.api {
+            case .evolink:
+                EvolinkProvider(
+                    baseURL: manifest.provider.baseURL, apiKey: apiKey ?? "", transport: transport,
+                    honoursIdempotencyKeys: manifest.provider.idempotencyKeys, now: { Date() })
+            case .sunoProxy:
+                SunoProxyProvider(
+                    baseURL: manifest.provider.baseURL, apiKey: apiKey ?? "", transport: transport,
+                    typicalTaskSeconds: ProcessInfo.processInfo.environment["SETLIST_SUNO_PROXY_TASK_SECONDS"]
+                        .flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
+                        ?? SunoProxyProvider.defaultTypicalTaskSeconds,
+                    now: { Date() })
+            }
         return (provider, { try? await transport.shutdown() })
     }
 

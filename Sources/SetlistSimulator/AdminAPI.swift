@@ -83,6 +83,7 @@ extension SimulatorCore {
         let list = state.store.order.compactMap { state.store.task($0) }.map { task -> JSONValue in
             var members: [(String, JSONValue)] = [
                 ("id", .string(task.id)),
+                ("api", .string(task.api.rawValue)),
                 ("key", .string(task.ownerKey)),
                 ("kind", .string(task.kind.rawValue)),
                 ("model", .string(task.model)),

@@ -97,7 +97,7 @@ final class SimulatorCore: Sendable {
     let state: Mutex<SimulatorState>
     private let baseURLStorage = Mutex("")
     private let rules: EvolinkRules
-    private let keys: Set<String>
+    let keys: Set<String>
 
     /// Nominal task durations in seconds (the documented `estimated_time` examples).
     static let musicSeconds = 120.0
@@ -141,18 +141,30 @@ final class SimulatorCore: Sendable {
     /// The statistics name of a route: method and path, with task ids and media file names folded.
     static func routeName(method: HTTPRequest.Method, path: String) -> String {
         if path.hasPrefix("/v1/tasks/") { return "\(method.rawValue) /v1/tasks/{id}" }
+        if method == .get, path.hasPrefix("/suno/fetch/") { return "GET /suno/fetch/{id}" }
+        if path.hasPrefix("/suno/"), path.hasSuffix("/") { return "\(method.rawValue) \(path.dropLast())" }
         if path.hasPrefix("/_sim/media/") { return "\(method.rawValue) /_sim/media/{file}" }
         return "\(method.rawValue) \(path)"
     }
 
     // MARK: API requests
 
-    private enum Gate {
+    /// Why the gate answered instead of the API, in neutral terms; each API format renders it.
+    enum GateStop {
+        case unauthorized
+        case rateLimited(retryAfter: Int)
+        case serverError(unavailable: Bool)
+        case malformed
+        case drop
+    }
+
+    enum Gate {
         case proceed(owner: String, slow: Duration?)
-        case stop(SimOutcome)
+        case stop(GateStop)
     }
 
     private func api(_ request: SimRequest) async -> SimOutcome {
+        if request.path.hasPrefix("/suno/") { return await proxyAPI(request) }
         let isSubmit = request.method == .post && request.path == "/v1/audios/generations"
         let isQuery = request.method == .get && request.path.hasPrefix("/v1/tasks/")
         guard isSubmit || isQuery else {
@@ -164,10 +176,10 @@ final class SimulatorCore: Sendable {
                         type: "invalid_request_error"
                     )))
         }
-        let gate = state.withLock { state in self.gate(request, isSubmit: isSubmit, state: &state) }
+        let gate = state.withLock { state in self.gate(request, state: &state) }
         switch gate {
-        case .stop(let outcome):
-            return outcome
+        case .stop(let stop):
+            return evolinkOutcome(stop, isSubmit: isSubmit)
         case .proceed(let owner, let slow):
             if let slow { try? await clock.sleep(slow) }
             if isSubmit {
@@ -180,11 +192,11 @@ final class SimulatorCore: Sendable {
         }
     }
 
-    /// Authentication, rate limit and the faults that replace the answer, in that order.
-    private func gate(_ request: SimRequest, isSubmit: Bool, state: inout SimulatorState) -> Gate {
+    /// Authentication, rate limit and the faults that replace the answer, in that order; shared by both formats.
+    func gate(_ request: SimRequest, state: inout SimulatorState) -> Gate {
         guard let header = request.authorization, header.hasPrefix("Bearer "),
             case let key = String(header.dropFirst("Bearer ".count)), keys.contains(key)
-        else { return .stop(.respond(.error(.unauthorized))) }
+        else { return .stop(.unauthorized) }
         let now = clock.seconds
         state.statsWindows[key, default: TimeWindow()].trim(olderThanOrAt: now - 60)
         state.statsWindows[key, default: TimeWindow()].append(now)
@@ -195,25 +207,40 @@ final class SimulatorCore: Sendable {
             window.trim(olderThanOrAt: now - 60)
             if window.count >= limit, let oldest = window.oldest {
                 state.limiterWindows[key] = window
-                let wait = max(1, Int((oldest + 60 - now).rounded(.up)))
-                var error =
-                    isSubmit
-                    ? APIError(
-                        status: .tooManyRequests, code: "rate_limit_exceeded",
-                        message: "Too many requests, please try again later", type: "rate_limit_error")
-                    : APIError(
-                        status: .tooManyRequests, code: "rate_limit_exceeded",
-                        message: "Rate limit exceeded", type: "evo_api_error")
-                error.retryAfter = wait
-                return .stop(.respond(.error(error)))
+                return .stop(.rateLimited(retryAfter: max(1, Int((oldest + 60 - now).rounded(.up)))))
             }
             window.append(now)
             state.limiterWindows[key] = window
         }
         let faults = state.faults
-        if state.roll(faults.drop, name: "drop") { return .stop(.dropConnection) }
+        if state.roll(faults.drop, name: "drop") { return .stop(.drop) }
         if state.roll(faults.serverError, name: "5xx") {
-            let unavailable = Bool.random(using: &state.faultRandom)
+            return .stop(.serverError(unavailable: Bool.random(using: &state.faultRandom)))
+        }
+        if state.roll(faults.malformed, name: "malformed") { return .stop(.malformed) }
+        let slow = state.roll(faults.slow, name: "slow") ? faults.slowDelay : nil
+        return .proceed(owner: key, slow: slow)
+    }
+
+    /// The Evolink answer for a request the gate stopped.
+    private func evolinkOutcome(_ stop: GateStop, isSubmit: Bool) -> SimOutcome {
+        switch stop {
+        case .unauthorized:
+            return .respond(.error(.unauthorized))
+        case .rateLimited(let wait):
+            var error =
+                isSubmit
+                ? APIError(
+                    status: .tooManyRequests, code: "rate_limit_exceeded",
+                    message: "Too many requests, please try again later", type: "rate_limit_error")
+                : APIError(
+                    status: .tooManyRequests, code: "rate_limit_exceeded",
+                    message: "Rate limit exceeded", type: "evo_api_error")
+            error.retryAfter = wait
+            return .respond(.error(error))
+        case .drop:
+            return .dropConnection
+        case .serverError(let unavailable):
             let error =
                 unavailable
                 ? APIError(
@@ -223,15 +250,11 @@ final class SimulatorCore: Sendable {
                     status: .internalServerError, code: "internal_error",
                     message: isSubmit ? "Internal server error" : "Failed to retrieve task status",
                     type: "api_error")
-            return .stop(.respond(.error(error)))
-        }
-        if state.roll(faults.malformed, name: "malformed") {
+            return .respond(.error(error))
+        case .malformed:
             let truncated = #"{"created":\#(configuration.startUnixTime),"id":"task-unified-"#
-            return .stop(
-                .respond(SimResponse(status: .ok, contentType: "application/json", body: Array(truncated.utf8))))
+            return .respond(SimResponse(status: .ok, contentType: "application/json", body: Array(truncated.utf8)))
         }
-        let slow = state.roll(faults.slow, name: "slow") ? faults.slowDelay : nil
-        return .proceed(owner: key, slow: slow)
     }
 
     // MARK: Submission
@@ -275,13 +298,7 @@ final class SimulatorCore: Sendable {
         } catch {
             return (.error(error), false)
         }
-        state.store.insert(task)
-        state.charged[owner, default: 0] += task.creditsReserved
-        if task.failure != nil {
-            state.pendingRefunds.append((at: task.endsAt, owner: owner, credits: task.creditsReserved))
-        }
-        state.tasksCreated += 1
-        state.paidByBody[bodyKey, default: 0] += 1
+        book(task, bodyKey: bodyKey, state: &state)
         if let idempotencyKey = request.idempotencyKey {
             state.paidByIdempotencyKey[idempotencyKey, default: 0] += 1
             state.store.storeIdempotency(
@@ -290,6 +307,17 @@ final class SimulatorCore: Sendable {
             )
         }
         return (.json(creationAnswer(task)), true)
+    }
+
+    /// Stores a new paid task and charges its owner; a task that is going to fail is refunded when it fails.
+    func book(_ task: SimTask, bodyKey: String, state: inout SimulatorState) {
+        state.store.insert(task)
+        state.charged[task.ownerKey, default: 0] += task.creditsReserved
+        if task.failure != nil {
+            state.pendingRefunds.append((at: task.endsAt, owner: task.ownerKey, credits: task.creditsReserved))
+        }
+        state.tasksCreated += 1
+        state.paidByBody[bodyKey, default: 0] += 1
     }
 
     /// The answer to the submission that created `task`, exactly as first sent: it is rendered at the creation
@@ -400,15 +428,22 @@ final class SimulatorCore: Sendable {
     }
 
     private func songs(for request: MusicRequest, state: inout SimulatorState) -> [SimSong] {
+        songs(
+            customMode: request.customMode, title: request.title, style: request.style, description: request.prompt,
+            duration: request.duration, state: &state)
+    }
+
+    /// Two seeded variations: the title and style as sent in custom mode; in simple mode a title from the first
+    /// words of the description and a seeded genre.
+    func songs(
+        customMode: Bool, title: String?, style: String?, description: String?, duration: Int?,
+        state: inout SimulatorState
+    ) -> [SimSong] {
         let genres = ["pop", "rock", "electronic", "folk", "r&b", "jazz", "hip-hop", "ambient", "country", "soul"]
-        let title =
-            request.customMode ? request.title ?? "" : SimulatorCore.title(fromDescription: request.prompt ?? "")
-        let tags =
-            request.customMode
-            ? request.style ?? ""
-            : genres[Int.random(in: 0..<genres.count, using: &state.random)]
+        let title = customMode ? title ?? "" : SimulatorCore.title(fromDescription: description ?? "")
+        let tags = customMode ? style ?? "" : genres[Int.random(in: 0..<genres.count, using: &state.random)]
         return (0..<2).map { _ in
-            let seconds = request.duration.map { Double($0) * state.uniform(0.95...1.05) } ?? state.uniform(90...240)
+            let seconds = duration.map { Double($0) * state.uniform(0.95...1.05) } ?? state.uniform(90...240)
             return SimSong(
                 resultID: SimulatorCore.uuid(&state.random), title: title, tags: tags,
                 duration: (seconds * 10).rounded() / 10
@@ -416,7 +451,7 @@ final class SimulatorCore: Sendable {
         }
     }
 
-    private static func title(fromDescription description: String) -> String {
+    static func title(fromDescription description: String) -> String {
         let words = description.split(whereSeparator: \.isWhitespace).prefix(4)
         let title = words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
         return String(title.prefix(SunoModel.maxTitle))
@@ -461,7 +496,7 @@ final class SimulatorCore: Sendable {
             error.param = "task_id"
             return .error(error)
         }
-        guard let task = store.task(id) else {
+        guard let task = store.task(id), task.api == .evolink else {
             return .error(
                 APIError(
                     status: .notFound, code: "task_not_found", message: "The requested task could not be found",

@@ -2,6 +2,14 @@
 enum SimTaskKind: String, Sendable {
     case music
     case persona
+    /// Lyrics only (the Suno proxy's `/suno/submit/lyrics`).
+    case lyrics
+}
+
+/// The API format a task was created through; a task is visible only through the format that created it.
+enum SimAPIFormat: String, Sendable {
+    case evolink
+    case sunoProxy = "suno-proxy"
 }
 
 /// A task's state at one moment, in the simulator's own words; each API format maps it to its own names.
@@ -55,6 +63,8 @@ struct SimTask: Sendable {
     let personaSourceTaskID: String?
     let personaSourceResultID: String?
     let idempotencyKey: String?
+    /// The format that created the task.
+    var api: SimAPIFormat = .evolink
 
     /// Share of the duration spent `pending` before processing starts.
     static let pendingShare = 0.15

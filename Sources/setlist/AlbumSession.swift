@@ -110,16 +110,35 @@ struct AlbumSession {
                     servesMediaForAnyResult: true))
             let baseURL = try await simulator.start()
             let transport = AsyncHTTPTransport()
-            let provider = EvolinkProvider(baseURL: baseURL, apiKey: key, transport: transport, now: { Date() })
+            let provider: any MusicProvider =
+                switch manifest.provider.api {
+                case .evolink:
+                    EvolinkProvider(baseURL: baseURL, apiKey: key, transport: transport, now: { Date() })
+                case .sunoProxy:
+                    SunoProxyProvider(
+                        baseURL: baseURL, apiKey: key, transport: transport,
+                        typicalTaskSeconds: SunoProxyProvider.defaultTypicalTaskSeconds / speed, now: { Date() })
+                }
             return Connection(provider: provider, simulatorURL: baseURL) {
                 try? await transport.shutdown()
                 await simulator.stop()
             }
         }
         let transport = AsyncHTTPTransport()
-        let provider = EvolinkProvider(
-            baseURL: manifest.provider.baseURL, apiKey: apiKey ?? "", transport: transport,
-            honoursIdempotencyKeys: manifest.provider.idempotencyKeys, now: { Date() })
+        let provider: any MusicProvider =
+            switch manifest.provider.api {
+            case .evolink:
+                EvolinkProvider(
+                    baseURL: manifest.provider.baseURL, apiKey: apiKey ?? "", transport: transport,
+                    honoursIdempotencyKeys: manifest.provider.idempotencyKeys, now: { Date() })
+            case .sunoProxy:
+                SunoProxyProvider(
+                    baseURL: manifest.provider.baseURL, apiKey: apiKey ?? "", transport: transport,
+                    typicalTaskSeconds: ProcessInfo.processInfo.environment["SETLIST_SUNO_PROXY_TASK_SECONDS"]
+                        .flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
+                        ?? SunoProxyProvider.defaultTypicalTaskSeconds,
+                    now: { Date() })
+            }
         return Connection(provider: provider, simulatorURL: nil) { try? await transport.shutdown() }
     }
 

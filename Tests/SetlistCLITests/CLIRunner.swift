@@ -67,6 +67,18 @@ enum CLIRunner {
 }
 
 extension CLIRunner {
+    /// Runs `setlist` like ``run(_:in:environment:stdin:)`` but waits on a dispatch thread, so a test that
+    /// talks to an in-process simulator never blocks one of the few cooperative threads the simulator needs.
+    static func runDetached(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+    ) async throws -> CLIResult {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try run(arguments, in: directory, environment: environment) })
+            }
+        }
+    }
+
     /// Starts `setlist` without waiting for it; its output is discarded. For tests that kill it mid-run.
     static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Process {
         let process = Process()

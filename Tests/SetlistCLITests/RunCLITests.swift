@@ -9,7 +9,7 @@ struct RunCLITests {
         let simulator = try await SimulatorHarness.start()
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
         defer { workspace.remove() }
-        let result = try workspace.run()
+        let result = try await workspace.run()
         #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
 
         let tasks = try await simulator.tasks()
@@ -33,7 +33,7 @@ struct RunCLITests {
         #expect(stats.value("max_requests_per_60s", AlbumWorkspace.key) as? Double ?? 99 <= 60)
         #expect(stats.value("paid_submissions", "created") as? Double == 8)
 
-        let again = try workspace.run()
+        let again = try await workspace.run()
         #expect(again.exitCode == 0)
         #expect(try await simulator.admin("stats").value("paid_submissions", "created") as? Double == 8)
         await simulator.stop()
@@ -43,7 +43,7 @@ struct RunCLITests {
         let simulator = try await SimulatorHarness.start()
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
         defer { workspace.remove() }
-        #expect(try workspace.run(["--quiet"]).exitCode == 0)
+        #expect(try await workspace.run(["--quiet"]).exitCode == 0)
         let ledgerPath = workspace.directory.appendingPathComponent("album.ledger.json").path
         let files = try LedgerStore.load(path: ledgerPath).ledger.jobs.values.flatMap { $0.results.flatMap(\.files) }
         #expect(files.count == 7 * 2 * 2)
@@ -61,7 +61,7 @@ struct RunCLITests {
         let altered = workspace.directory.appendingPathComponent("out/coastline-stories/02-tidewater-1.png")
         try Data("not a cover".utf8).write(to: altered)
         let requestsBefore = try await simulator.admin("stats").value("paid_submissions", "created") as? Double
-        let rerun = try workspace.run()
+        let rerun = try await workspace.run()
         #expect(rerun.exitCode == 0, "stdout: \(rerun.stdout)\nstderr: \(rerun.stderr)")
         #expect(try await simulator.admin("stats").value("paid_submissions", "created") as? Double == requestsBefore)
         #expect(try Data(contentsOf: victim) == original)
@@ -95,7 +95,7 @@ struct RunCLITests {
         }
         #expect(kills >= 3, "the test must interrupt the run several times to mean anything")
         if !finished {
-            let result = try workspace.run(["--quiet"])
+            let result = try await workspace.run(["--quiet"])
             #expect(result.exitCode == 0, "stderr: \(result.stderr)")
         }
         let tasks = try await simulator.tasks()
@@ -120,8 +120,8 @@ struct RunCLITests {
                 .replacingOccurrences(of: "backoff: {initial: 5s, max: 2m}", with: "backoff: {initial: 1s, max: 2s}")
         }
         defer { workspace.remove() }
-        var result = try workspace.run(["--quiet"])
-        for _ in 0..<2 where result.exitCode == 1 { result = try workspace.run(["--quiet"]) }
+        var result = try await workspace.run(["--quiet"])
+        for _ in 0..<2 where result.exitCode == 1 { result = try await workspace.run(["--quiet"]) }
         #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         let tasks = try await simulator.tasks()
         let keys = tasks.compactMap { $0["idempotency_key"] as? String }
@@ -133,7 +133,7 @@ struct RunCLITests {
         let simulator = try await SimulatorHarness.start(speed: 100, rateLimit: 14)
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
         defer { workspace.remove() }
-        let result = try workspace.run(["--log-format", "json"])
+        let result = try await workspace.run(["--log-format", "json"])
         #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         let stats = try await simulator.admin("stats")
         let limited = (stats.value("requests") as? [String: Any] ?? [:]).values.compactMap {
@@ -149,14 +149,14 @@ struct RunCLITests {
         let workspace = try AlbumWorkspace(example: "starter.yaml", baseURL: simulator.baseURL)
         defer { workspace.remove() }
         let secret = "wrong-key-a3c59e7d11f04b2e"
-        let result = try CLIRunner.run(
+        let result = try await CLIRunner.runDetached(
             ["run", workspace.manifest.path], in: workspace.directory, environment: ["SETLIST_TEST_KEY": secret])
         #expect(result.exitCode == 3, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
         for file in try workspace.writtenFiles() {
             #expect(!String(decoding: file.data, as: UTF8.self).contains(secret), "\(file.path) holds the key")
         }
-        let good = try workspace.run(["--log-format", "json"])
+        let good = try await workspace.run(["--log-format", "json"])
         #expect(good.exitCode == 0)
         for file in try workspace.writtenFiles() {
             #expect(!String(decoding: file.data, as: UTF8.self).contains(AlbumWorkspace.key), "\(file.path)")
@@ -169,7 +169,7 @@ struct RunCLITests {
         let simulator = try await SimulatorHarness.start(credits: 20)
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
         defer { workspace.remove() }
-        let result = try workspace.run(["--quiet"])
+        let result = try await workspace.run(["--quiet"])
         #expect(result.exitCode == 4, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         await simulator.stop()
     }
@@ -180,7 +180,7 @@ struct RunCLITests {
             $0.replacingOccurrences(of: "max_credits: 200", with: "max_credits: 20")
         }
         defer { workspace.remove() }
-        let result = try workspace.run(["--quiet"])
+        let result = try await workspace.run(["--quiet"])
         #expect(result.exitCode == 4, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         let spent = try await simulator.tasks().reduce(0.0) { $0 + ($1["credits_reserved"] as? Double ?? 0) }
         #expect(spent <= 20)
@@ -193,13 +193,13 @@ struct RunCLITests {
             $0.replacingOccurrences(of: "deadline: 2h", with: "deadline: 2s")
         }
         defer { workspace.remove() }
-        let first = try workspace.run(["--quiet"])
+        let first = try await workspace.run(["--quiet"])
         #expect(first.exitCode == 75, "stdout: \(first.stdout)\nstderr: \(first.stderr)")
         let created = try await simulator.tasks().count
         let text = try String(contentsOf: workspace.manifest, encoding: .utf8)
         try text.replacingOccurrences(of: "deadline: 2s", with: "deadline: 2h")
             .write(to: workspace.manifest, atomically: true, encoding: .utf8)
-        let second = try workspace.run(["--quiet"])
+        let second = try await workspace.run(["--quiet"])
         #expect(second.exitCode == 0, "stdout: \(second.stdout)\nstderr: \(second.stderr)")
         #expect(try await simulator.tasks().count == 8)
         #expect(created <= 8)
@@ -212,7 +212,7 @@ struct RunCLITests {
             $0.replacingOccurrences(of: "attempts: 3", with: "attempts: 1")
         }
         defer { workspace.remove() }
-        let result = try workspace.run()
+        let result = try await workspace.run()
         #expect(result.exitCode == 1, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         #expect(result.stdout.contains("blocked"))
         let ledger = try LedgerStore.load(path: workspace.directory.appendingPathComponent("album.ledger.json").path)
@@ -220,16 +220,16 @@ struct RunCLITests {
         await simulator.stop()
     }
 
-    @Test func simulateFlagRunsTheExampleInProcess() throws {
+    @Test func simulateFlagRunsTheExampleInProcess() async throws {
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: nil)
         defer { workspace.remove() }
-        let result = try CLIRunner.run(["run", workspace.manifest.path, "--simulate"], in: workspace.directory)
+        let result = try await CLIRunner.runDetached(["run", workspace.manifest.path, "--simulate"], in: workspace.directory)
         #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         #expect(FileManager.default.fileExists(
             atPath: workspace.directory.appendingPathComponent("album.sim.ledger.json").path))
         #expect(!FileManager.default.fileExists(
             atPath: workspace.directory.appendingPathComponent("album.ledger.json").path))
-        let plan = try CLIRunner.run(["plan", workspace.manifest.path, "--simulate", "--format", "json"],
+        let plan = try await CLIRunner.runDetached(["plan", workspace.manifest.path, "--simulate", "--format", "json"],
                                      in: workspace.directory)
         #expect(plan.exitCode == 0)
         let document = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
@@ -238,13 +238,13 @@ struct RunCLITests {
         #expect(jobs.allSatisfy { $0["action"] as? String == "skip" }, "\(jobs)")
     }
 
-    @Test func missingKeyIsAUsageErrorAndDryRunSendsNothing() throws {
+    @Test func missingKeyIsAUsageErrorAndDryRunSendsNothing() async throws {
         let workspace = try AlbumWorkspace(example: "starter.yaml", baseURL: "http://127.0.0.1:9")
         defer { workspace.remove() }
-        let missing = try CLIRunner.run(["run", workspace.manifest.path], in: workspace.directory)
+        let missing = try await CLIRunner.runDetached(["run", workspace.manifest.path], in: workspace.directory)
         #expect(missing.exitCode == 2)
         #expect(missing.stderr.contains("SETLIST_TEST_KEY"))
-        let dry = try workspace.run(["--dry-run"])
+        let dry = try await workspace.run(["--dry-run"])
         #expect(dry.exitCode == 0)
         #expect(dry.stdout.contains("submit"))
         let files = try FileManager.default.contentsOfDirectory(atPath: workspace.directory.path)

@@ -32,8 +32,8 @@ struct AlbumWorkspace {
     }
 
     /// Runs `setlist run` on the manifest with the test key in the environment.
-    func run(_ extra: [String] = []) throws -> CLIResult {
-        try CLIRunner.run(
+    func run(_ extra: [String] = []) async throws -> CLIResult {
+        try await CLIRunner.runDetached(
             ["run", manifest.path] + extra, in: directory, environment: ["SETLIST_TEST_KEY": Self.key])
     }
 

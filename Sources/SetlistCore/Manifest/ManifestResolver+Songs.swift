@@ -51,7 +51,7 @@ extension ManifestResolver {
     /// Songs whose mode is custom when any of these keys is set.
     static let customModeKeys = ["title", "style", "lyrics", "lyrics_file"]
 
-    mutating func resolveSongs() -> [Song] {
+    mutating func resolveSongs(api: ProviderAPI? = nil) -> [Song] {
         let defaults = raw.defaults.map { checkFields($0, owner: "defaults") } ?? CheckedSongFields()
         var songs: [Song] = []
         songs.reserveCapacity(raw.songs.count)
@@ -59,6 +59,7 @@ extension ManifestResolver {
             let owner = entry.id.map { "song '\($0.value)'" } ?? "song #\(index + 1)"
             let own = checkFields(entry, owner: owner)
             if let song = resolveSong(entry, own: own, defaults: defaults, owner: owner, track: index + 1) {
+                if api == .sunoProxy { checkProxyServes(song, entry: entry, defaults: raw.defaults, owner: owner) }
                 songs.append(song)
             }
         }

@@ -40,7 +40,7 @@ struct ManifestResolver {
         let slug = Self.slug(album ?? "")
         let output = resolveOutput(albumSlug: slug)
         registerJobs()
-        let songs = resolveSongs()
+        let songs = resolveSongs(api: provider?.api)
         let personas = resolvePersonas(api: provider?.api)
         checkCycles()
         guard !diagnostics.containsErrors, let album, let provider, let retry else { return nil }

@@ -1,0 +1,229 @@
+/// The Suno proxy routes (api-contract §B) over the same store, accounts, credits, rate limit, faults and
+/// statistics as the Evolink routes. Tasks created here are visible only here, and Evolink tasks only there.
+extension SimulatorCore {
+    private enum ProxyRoute {
+        case music
+        case lyrics
+        case persona
+        case fetch(String)
+        case batchFetch
+    }
+
+    /// Nominal seconds of a lyrics task.
+    static let lyricsSeconds = 10.0
+
+    /// Answers a request under `/suno/`. A trailing slash is ignored (one mirror writes `/suno/persona/create/`).
+    func proxyAPI(_ request: SimRequest) async -> SimOutcome {
+        var path = request.path
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        let route: ProxyRoute
+        switch (request.method, path) {
+        case (.post, "/suno/submit/music"): route = .music
+        case (.post, "/suno/submit/lyrics"): route = .lyrics
+        case (.post, "/suno/persona/create"): route = .persona
+        case (.post, "/suno/fetch"): route = .batchFetch
+        case (.get, _) where path.hasPrefix("/suno/fetch/"):
+            route = .fetch(String(path.dropFirst("/suno/fetch/".count)))
+        default:
+            let error = ProxyError(
+                status: .notFound, code: "not_found",
+                message: "There is no route \(request.method.rawValue) \(request.path).")
+            return .respond(error.response)
+        }
+        let gate = state.withLock { state in self.gate(request, state: &state) }
+        switch gate {
+        case .stop(let stop):
+            return proxyOutcome(stop)
+        case .proceed(let owner, let slow):
+            if let slow { try? await clock.sleep(slow) }
+            switch route {
+            case .music, .lyrics, .persona:
+                let (response, paid) = state.withLock { state in
+                    proxySubmit(route: route, request.body, owner: owner, state: &state)
+                }
+                let lost = paid && state.withLock { $0.roll($0.faults.lostResponse, name: "lost") }
+                return lost ? .dropConnection : .respond(response)
+            case .fetch(let id):
+                let now = clock.seconds
+                return .respond(
+                    state.withLock { state in
+                        guard let task = proxyTask(id, owner: owner, store: state.store) else {
+                            return ProxyError.taskNotExist.response
+                        }
+                        return .json(ProxyFormat.envelope(render(task, now: now)))
+                    })
+            case .batchFetch:
+                let now = clock.seconds
+                return .respond(
+                    state.withLock { state in
+                        guard let body = JSONValue.parse(request.body), body.objectMembers != nil else {
+                            return ProxyError.invalidRequest("The request body must be a JSON object.").response
+                        }
+                        do throws(ProxyError) {
+                            let ids = try ProxyRules().fetchIDs(body)
+                            let tasks = ids.compactMap { proxyTask($0, owner: owner, store: state.store) }
+                            return .json(ProxyFormat.envelope(.array(tasks.map { render($0, now: now) })))
+                        } catch {
+                            return error.response
+                        }
+                    })
+            }
+        }
+    }
+
+    /// A task of the proxy format that `owner` may see; persona ids are not tasks.
+    private func proxyTask(_ id: String, owner: String, store: TaskStore) -> SimTask? {
+        guard let task = store.task(id), task.api == .sunoProxy, task.ownerKey == owner, task.kind != .persona else {
+            return nil
+        }
+        return task
+    }
+
+    private func render(_ task: SimTask, now: Double) -> JSONValue {
+        ProxyFormat.task(task, now: now, startUnixTime: configuration.startUnixTime, baseURL: baseURL)
+    }
+
+    /// The proxy answer for a request the gate stopped (api-contract §B.8).
+    private func proxyOutcome(_ stop: GateStop) -> SimOutcome {
+        switch stop {
+        case .unauthorized:
+            return .respond(ProxyError.unauthorized.response)
+        case .rateLimited(let wait):
+            var error = ProxyError(
+                status: .tooManyRequests, code: "rate_limit_exceeded", message: "当前分组上游负载已饱和，请稍后再试")
+            error.retryAfter = wait
+            return .respond(error.response)
+        case .drop:
+            return .dropConnection
+        case .serverError(let unavailable):
+            let error =
+                unavailable
+                ? ProxyError(
+                    status: .serviceUnavailable, code: "no_available_channel",
+                    message: "No available channel, please try again later.", openAIStyle: true)
+                : ProxyError(status: .internalServerError, code: "internal_error", message: "Internal server error.")
+            return .respond(error.response)
+        case .malformed:
+            let truncated = #"{"code":"success","message":"","data":"#
+            return .respond(SimResponse(status: .ok, contentType: "application/json", body: Array(truncated.utf8)))
+        }
+    }
+
+    /// Handles a submission; the flag says whether it created a paid task (which the `lost` fault may hide).
+    private func proxySubmit(
+        route: ProxyRoute, _ bytes: [UInt8], owner: String, state: inout SimulatorState
+    ) -> (SimResponse, Bool) {
+        guard let body = JSONValue.parse(bytes), body.objectMembers != nil else {
+            return (ProxyError.invalidRequest("The request body must be a JSON object.").response, false)
+        }
+        let now = clock.seconds
+        do throws(ProxyError) {
+            switch route {
+            case .music:
+                let task = try proxyMusicTask(body, owner: owner, now: now, state: &state)
+                book(task, bodyKey: String(Media.fnv1a(body.canonicalText), radix: 16), state: &state)
+                return (.json(ProxyFormat.envelope(.string(task.id))), true)
+            case .lyrics:
+                let topic = try ProxyRules().lyrics(body)
+                let task = proxyLyricsTask(body, topic: topic, owner: owner, now: now, state: &state)
+                state.store.insert(task)
+                return (.json(ProxyFormat.envelope(.string(task.id))), false)
+            case .persona:
+                let (persona, source, clip) = try proxyPersona(body, owner: owner, now: now, state: &state)
+                book(persona, bodyKey: String(Media.fnv1a(body.canonicalText), radix: 16), state: &state)
+                return (.json(ProxyFormat.persona(persona, source: source, clip: clip, baseURL: baseURL)), true)
+            case .fetch, .batchFetch:
+                preconditionFailure("Fetches are not submissions.")
+            }
+        } catch {
+            return (error.response, false)
+        }
+    }
+
+    private func proxyMusicTask(
+        _ body: JSONValue, owner: String, now: Double, state: inout SimulatorState
+    ) throws(ProxyError) -> SimTask {
+        let store = state.store
+        let request = try ProxyRules().music(
+            body,
+            lookup: { personaID in
+                guard let task = store.task(forPersonaID: personaID), task.ownerKey == owner,
+                    task.api == .sunoProxy
+                else { return .unknown }
+                let status = task.status(at: now)
+                return status == .completed ? .usable : .notCompleted(status)
+            },
+            clipExists: { clipID in
+                guard let task = store.task(forResultID: clipID), task.kind == .music else { return false }
+                return task.api == .sunoProxy && task.status(at: now) == .completed
+            })
+        try charge(SimulatorCore.musicCredits, owner: owner, now: now, state: &state)
+        let nominal = SimulatorCore.musicSeconds / configuration.speed
+        let duration = nominal * state.uniform(0.8...1.1)
+        let failure =
+            state.roll(state.faults.taskFailure, name: "fail")
+            ? SimulatorCore.failures[Int.random(in: 0..<SimulatorCore.failures.count, using: &state.faultRandom)]
+            : nil
+        let songs = songs(
+            customMode: !request.inspiration, title: request.title, style: request.tags,
+            description: request.description, duration: nil, state: &state)
+        return SimTask(
+            id: newProxyID(&state), kind: .music, ownerKey: owner, model: request.mv, request: body, createdAt: now,
+            createdUnix: configuration.startUnixTime + Int64(now.rounded(.down)), duration: duration,
+            estimatedTime: SimulatorCore.estimatedTime(nominal), creditsReserved: SimulatorCore.musicCredits,
+            failure: failure, songs: songs, personaID: nil, personaSourceTaskID: nil, personaSourceResultID: nil,
+            idempotencyKey: nil, api: .sunoProxy)
+    }
+
+    private func proxyLyricsTask(
+        _ body: JSONValue, topic: String, owner: String, now: Double, state: inout SimulatorState
+    ) -> SimTask {
+        let nominal = SimulatorCore.lyricsSeconds / configuration.speed
+        let song = SimSong(
+            resultID: SimulatorCore.uuid(&state.random), title: SimulatorCore.title(fromDescription: topic), tags: "",
+            duration: 0)
+        return SimTask(
+            id: newProxyID(&state), kind: .lyrics, ownerKey: owner, model: "lyrics", request: body, createdAt: now,
+            createdUnix: configuration.startUnixTime + Int64(now.rounded(.down)),
+            duration: nominal * state.uniform(0.8...1.1), estimatedTime: SimulatorCore.estimatedTime(nominal),
+            creditsReserved: 0, failure: nil, songs: [song], personaID: nil, personaSourceTaskID: nil,
+            personaSourceResultID: nil, idempotencyKey: nil, api: .sunoProxy)
+    }
+
+    /// Creates a persona at once: the root clip must be a completed proxy clip of the same account.
+    private func proxyPersona(
+        _ body: JSONValue, owner: String, now: Double, state: inout SimulatorState
+    ) throws(ProxyError) -> (SimTask, SimTask, SimSong) {
+        let clipID = try ProxyRules().persona(body)
+        guard let source = state.store.task(forResultID: clipID), source.kind == .music, source.api == .sunoProxy,
+            source.ownerKey == owner, let clip = source.songs.first(where: { $0.resultID == clipID })
+        else {
+            throw .invalidRequest(
+                "root_clip_id '\(clipID)' does not exist in this account; it must be a generated clip, not an upload.")
+        }
+        let status = source.status(at: now)
+        guard status == .completed else {
+            throw .invalidRequest("root_clip_id '\(clipID)' is \(status.rawValue); a persona needs a completed clip.")
+        }
+        try charge(SimulatorCore.personaCredits, owner: owner, now: now, state: &state)
+        let id = newProxyID(&state)
+        let persona = SimTask(
+            id: id, kind: .persona, ownerKey: owner, model: source.model, request: body, createdAt: now,
+            createdUnix: configuration.startUnixTime + Int64(now.rounded(.down)), duration: 0, estimatedTime: 0,
+            creditsReserved: SimulatorCore.personaCredits, failure: nil, songs: [], personaID: id,
+            personaSourceTaskID: source.id, personaSourceResultID: clipID, idempotencyKey: nil, api: .sunoProxy)
+        return (persona, source, clip)
+    }
+
+    private func charge(_ credits: Int, owner: String, now: Double, state: inout SimulatorState) throws(ProxyError) {
+        if let limit = configuration.creditsPerKey, state.creditsUsed(by: owner, now: now) + credits > limit {
+            throw .insufficientQuota
+        }
+    }
+
+    private func newProxyID(_ state: inout SimulatorState) -> String {
+        var id: String
+        repeat { id = SimulatorCore.uuid(&state.random) } while state.store.contains(id)
+        return id
+    }
+}

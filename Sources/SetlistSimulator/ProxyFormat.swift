@@ -1,0 +1,141 @@
+/// Renders stored tasks in the Suno proxy format (api-contract §B.3–§B.7): the `{code, message, data}` envelope,
+/// upper-case task statuses, string progress, and Suno clips.
+enum ProxyFormat {
+    /// A success envelope around `data`.
+    static func envelope(_ data: JSONValue) -> JSONValue {
+        .object([("code", "success"), ("message", ""), ("data", data)])
+    }
+
+    /// The task status at `now`: `SUBMITTED` for the first half of the pending share, then `QUEUED`,
+    /// `IN_PROGRESS`, and `SUCCESS` or `FAILURE`.
+    static func status(_ task: SimTask, now: Double) -> String {
+        switch task.status(at: now) {
+        case .pending: now < task.createdAt + task.duration * SimTask.pendingShare / 2 ? "SUBMITTED" : "QUEUED"
+        case .processing: "IN_PROGRESS"
+        case .completed: "SUCCESS"
+        case .failed: "FAILURE"
+        }
+    }
+
+    /// A task object as `GET /suno/fetch/{id}` and `POST /suno/fetch` return it.
+    static func task(_ task: SimTask, now: Double, startUnixTime: Int64, baseURL: String) -> JSONValue {
+        let status = task.status(at: now)
+        let terminal = status == .completed || status == .failed
+        let startedAt = task.createdAt + task.duration * SimTask.pendingShare
+        func unix(_ seconds: Double) -> JSONValue { .number(Double(startUnixTime + Int64(seconds.rounded(.down)))) }
+        let progress = terminal ? 100 : task.progress(at: now)
+        return .object([
+            ("task_id", .string(task.id)),
+            ("notify_hook", .string(task.request["notify_hook"]?.stringValue ?? "")),
+            ("action", task.kind == .lyrics ? "LYRICS" : "MUSIC"),
+            ("status", .string(self.status(task, now: now))),
+            ("fail_reason", .string(status == .failed ? task.failure?.message ?? "" : "")),
+            ("submit_time", .number(Double(task.createdUnix))),
+            ("start_time", status == .pending ? .number(0) : unix(startedAt)),
+            ("finish_time", terminal ? unix(task.endsAt) : .number(0)),
+            ("progress", .string("\(progress)%")),
+            ("data", data(task, status: status, baseURL: baseURL)),
+        ])
+    }
+
+    /// The bare Suno persona object `POST /suno/persona/create` answers with (not wrapped in the envelope).
+    static func persona(_ persona: SimTask, source: SimTask, clip: SimSong, baseURL: String) -> JSONValue {
+        let clipObject = self.clip(clip, task: source, status: .completed, baseURL: baseURL)
+        return .object([
+            ("id", .string(persona.personaID ?? persona.id)),
+            ("name", .string(persona.request["name"]?.stringValue ?? "")),
+            ("description", .string(persona.request["description"]?.stringValue ?? "")),
+            ("image_s3_id", .string(EvolinkFormat.imageURL(clip.resultID, baseURL: baseURL))),
+            ("root_clip_id", .string(clip.resultID)),
+            ("clip", clipObject),
+            ("user_display_name", "setlist simulator"),
+            ("user_handle", "simulator"),
+            ("user_image_url", ""),
+            ("persona_clips", .array([.object([("clip", clipObject), ("id", .number(0))])])),
+            ("is_suno_persona", false),
+            ("is_trashed", false),
+            ("is_owned", true),
+            ("is_public", .bool(persona.request["is_public"]?.boolValue ?? false)),
+            ("is_public_approved", false),
+            ("is_loved", false),
+            ("upvote_count", .number(0)),
+            ("clip_count", .number(1)),
+        ])
+    }
+
+    private static func data(_ task: SimTask, status: SimTaskStatus, baseURL: String) -> JSONValue {
+        if task.kind == .lyrics {
+            guard status == .completed, let song = task.songs.first else { return .null }
+            let topic = task.request["prompt"]?.stringValue ?? ""
+            return .object([
+                ("id", .string(song.resultID)),
+                ("title", .string(song.title)),
+                ("text", .string("[Verse]\nA song about \(topic)\n[Chorus]\n\(song.title), \(song.title)")),
+                ("status", "complete"),
+            ])
+        }
+        if status == .pending { return .null }
+        return .array(task.songs.map { clip($0, task: task, status: status, baseURL: baseURL) })
+    }
+
+    private static func clip(_ song: SimSong, task: SimTask, status: SimTaskStatus, baseURL: String) -> JSONValue {
+        let clipStatus: String =
+            switch status {
+            case .pending: "queued"
+            case .processing: "streaming"
+            case .completed: "complete"
+            case .failed: "error"
+            }
+        let done = status == .completed
+        let request = task.request
+        let description = request["gpt_description_prompt"]?.stringValue ?? ""
+        let major = task.model.hasPrefix("chirp-v") ? String(task.model.dropFirst("chirp-".count)) : task.model
+        return .object([
+            ("id", .string(song.resultID)),
+            ("title", .string(song.title)),
+            ("status", .string(clipStatus)),
+            ("model_name", .string(task.model)),
+            ("major_model_version", .string(major)),
+            ("audio_url", .string(done ? EvolinkFormat.audioURL(song.resultID, baseURL: baseURL) : "")),
+            ("image_url", .string(done ? EvolinkFormat.imageURL(song.resultID, baseURL: baseURL) : "")),
+            ("image_large_url", .string(done ? EvolinkFormat.imageURL(song.resultID, baseURL: baseURL) : "")),
+            ("video_url", ""),
+            ("created_at", .string(isoTime(task.createdUnix))),
+            (
+                "metadata",
+                .object([
+                    ("tags", .string(song.tags)),
+                    ("prompt", .string(description.isEmpty ? request["prompt"]?.stringValue ?? "" : "")),
+                    ("gpt_description_prompt", .string(description)),
+                    ("duration", done ? .number(song.duration) : .null),
+                    ("type", "gen"),
+                    ("error_type", status == .failed ? "generation_failed" : .null),
+                    ("error_message", status == .failed ? .string(task.failure?.message ?? "") : .null),
+                ])
+            ),
+        ])
+    }
+
+    /// `2025-09-21T06:21:43.000Z` for Unix seconds.
+    static func isoTime(_ unix: Int64) -> String {
+        let days = unix >= 0 ? unix / 86_400 : (unix - 86_399) / 86_400
+        let seconds = unix - days * 86_400
+        let (year, month, day) = civil(days: days)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(two(month))-\(two(day))T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):"
+            + "\(two(seconds % 60)).000Z"
+    }
+
+    /// Year, month and day of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+    private static func civil(days: Int64) -> (Int64, Int64, Int64) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

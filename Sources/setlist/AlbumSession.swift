@@ -40,10 +40,10 @@ struct AlbumSession {
         try LedgerStore.load(path: ledgerPath)
     }
 
-    /// Runs the album and returns its exit code. `apiKey` is ignored for simulated runs.
+    /// Runs the album and returns its exit code; `metrics` receives the run's figures when it ran to an end.
     func run(
         selection: RunSelection, apiKey: String?, speed: Double, reporter: ConsoleReporter,
-        registerInterrupt: (@escaping @Sendable () -> Void) -> Void
+        metrics: inout RunMetrics?, registerInterrupt: (@escaping @Sendable () -> Void) -> Void
     ) async -> Int32 {
         let lock: RunLock
         do {
@@ -59,7 +59,7 @@ struct AlbumSession {
             defer { store.close() }
             for warning in store.openWarnings { reporter.report(.warning(warning)) }
             let connection = try await connect(apiKey: apiKey, speed: speed)
-            let provider = connection.provider
+            let provider = CountingProvider(connection.provider)
             let mediaTransport = AsyncHTTPTransport(maxResponseBytes: MediaSettings.maxFileBytes)
             let stop: @Sendable () async -> Void = {
                 try? await mediaTransport.shutdown()
@@ -87,6 +87,13 @@ struct AlbumSession {
             }
             await stop()
             reporter.printBlock(RunSummaryTable.render(graph: graph, ledger: summary.ledger, outcome: summary.outcome))
+            let run = summary.ledger.runs.last
+            metrics = RunMetrics(
+                album: manifest.album, jobsByState: RunMetrics.jobsByState(graph: graph, ledger: summary.ledger),
+                requests: provider.requests, retries: summary.statistics.retries,
+                creditsReserved: run?.creditsReserved ?? 0,
+                durationSeconds: run.map { Double(($0.endedAtMs ?? $0.startedAtMs) - $0.startedAtMs) / 1000 } ?? 0,
+                lastSuccessUnixTime: RunMetrics.lastSuccessUnixTime(in: summary.ledger), outcome: summary.outcome)
             return summary.outcome.exitCode
         } catch {
             reporter.printBlock("error: \(error)")

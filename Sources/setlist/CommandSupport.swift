@@ -67,6 +67,24 @@ enum CommandSupport {
         return key
     }
 
+    /// Writes `text` to `path` through a temporary file in the same directory, fsync and rename, so a reader
+    /// never sees half a file.
+    static func writeAtomically(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
+        let handle = try FileHandle(forWritingTo: {
+            FileManager.default.createFile(atPath: temporary.path, contents: nil)
+            return temporary
+        }())
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data(text.utf8))
+        try handle.synchronize()
+        try handle.close()
+        guard rename(temporary.path, url.path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+    }
+
     /// One exit code for several albums: the most serious one.
     static func combined(_ codes: [Int32]) -> Int32 {
         for code: Int32 in [70, 3, 4, 75, 1] where codes.contains(code) { return code }

@@ -48,6 +48,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Read the API key from this file instead of the environment variable the manifest names.")
     var apiKeyFile: String?
 
+    @Option(help: "Write Prometheus text-format metrics of the run to this file (atomically), for node_exporter.")
+    var metricsFile: String?
+
     func run() async throws {
         let sessions = try CommandSupport.sessions(for: manifests, simulate: simulate)
         let selection = try CommandSupport.selection(only: only, force: force, resubmitUnknown: resubmitUnknown,
@@ -57,16 +60,26 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         var codes: [Int32] = []
+        var metrics: [RunMetrics] = []
         let interrupts = SignalForwarder()
         for session in sessions {
             let key = simulate ? nil : try CommandSupport.apiKey(for: session.manifest, file: apiKeyFile)
             let reporter = ConsoleReporter(
                 format: logFormat, quiet: quiet, total: session.graph.count, upToDate: 0)
+            var albumMetrics: RunMetrics?
             codes.append(
                 await session.run(
-                    selection: selection, apiKey: key, speed: speed, reporter: reporter,
+                    selection: selection, apiKey: key, speed: speed, reporter: reporter, metrics: &albumMetrics,
                     registerInterrupt: interrupts.forward(to:)))
+            if let albumMetrics { metrics.append(albumMetrics) }
             if interrupts.fired { break }
+        }
+        if let metricsFile {
+            do {
+                try CommandSupport.writeAtomically(PrometheusTextFormat.render(metrics), to: metricsFile)
+            } catch {
+                FileHandle.standardError.write(Data("warning: cannot write the metrics file \(metricsFile): \(error)\n".utf8))
+            }
         }
         let code = CommandSupport.combined(codes)
         if code != 0 { throw ExitCode(code) }

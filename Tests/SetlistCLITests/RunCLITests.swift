@@ -223,7 +223,13 @@ struct RunCLITests {
     @Test func simulateFlagRunsTheExampleInProcess() async throws {
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: nil)
         defer { workspace.remove() }
-        let result = try await CLIRunner.runDetached(["run", workspace.manifest.path, "--simulate"], in: workspace.directory)
+        let metrics = workspace.directory.appendingPathComponent("setlist.prom")
+        let result = try await CLIRunner.runDetached(
+            ["run", workspace.manifest.path, "--simulate", "--metrics-file", metrics.path], in: workspace.directory)
+        let exposition = try String(contentsOf: metrics, encoding: .utf8)
+        #expect(exposition.contains("setlist_jobs{album=\"Coastline Stories\",state=\"completed\"} 8"), "\(exposition)")
+        #expect(exposition.contains("setlist_requests{album=\"Coastline Stories\",route=\"submit_song\",status=\"200\"} 7"))
+        #expect(exposition.contains("setlist_run_exit_code{album=\"Coastline Stories\"} 0"))
         #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         #expect(FileManager.default.fileExists(
             atPath: workspace.directory.appendingPathComponent("album.sim.ledger.json").path))

@@ -6,7 +6,7 @@ import SetlistSimulator
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Run a local simulator of the Evolink Suno API until interrupted.",
+        abstract: "Run a local simulator of the Evolink Suno API and the Suno proxy format until interrupted.",
         discussion: """
             Prints one line with the base URL, then serves until SIGINT or SIGTERM. Admin routes: GET /_sim/stats, \
             GET /_sim/tasks, GET and POST /_sim/faults, POST /_sim/reset. See docs/SIMULATOR.md.

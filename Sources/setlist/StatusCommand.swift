@@ -36,6 +36,6 @@ struct StatusCommand: ParsableCommand {
             manifest: session.manifest, graph: session.graph, ledger: loaded.ledger, selection: RunSelection())
         return StatusReport(
             album: session.manifest.album, ledgerPath: session.ledgerPath, graph: session.graph,
-            ledger: loaded.ledger, decisions: decisions)
+            ledger: loaded.ledger, decisions: decisions, downloads: session.manifest.output.download)
     }
 }

@@ -201,6 +201,21 @@ struct AlbumReportTests {
         #expect(html.contains(">blocked by sunset</td>"))
     }
 
+    @Test func statusCountsDownloadsStillPendingForCompletedSongs() throws {
+        let status = StatusReport(
+            album: manifest.album, ledgerPath: "summer.ledger.json", graph: graph, ledger: ledger,
+            decisions: ReportFixture.decisions(for: graph), downloads: [.audio, .cover])
+        let openRoad = try #require(status.jobs.first { $0.id == "open-road" })
+        #expect(openRoad.downloadsPending == openRoad.results * 2 - openRoad.files)
+        #expect(openRoad.downloadsPending > 0)
+        #expect(status.jobs.filter { $0.state != .completed }.allSatisfy { $0.downloadsPending == 0 })
+        #expect(status.text.contains("downloads pending: \(openRoad.downloadsPending) file"))
+        let none = StatusReport(
+            album: manifest.album, ledgerPath: "summer.ledger.json", graph: graph, ledger: ledger,
+            decisions: ReportFixture.decisions(for: graph), downloads: [])
+        #expect(!none.text.contains("downloads pending"))
+    }
+
     @Test func relativeURLsClimbAndEncode() {
         #expect(AlbumReport.relativeURL(from: "/w/album", to: "/w/album/out/01 a#b.mp3") == "out/01%20a%23b.mp3")
         #expect(AlbumReport.relativeURL(from: "/w/album/site", to: "/w/album/out/a.mp3") == "../out/a.mp3")

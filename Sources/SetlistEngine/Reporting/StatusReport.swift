@@ -22,6 +22,8 @@ public struct StatusReport: Sendable, Hashable, Encodable {
         public var results: Int
         /// Files downloaded for those results.
         public var files: Int
+        /// Files of the kinds `output.download` asks for that are not recorded yet; the next run fetches them.
+        public var downloadsPending: Int
         /// Credits reserved for all of the job's attempts.
         public var creditsReserved: Double
         /// The most recent failure's message, or the job that blocked this one, for jobs that are not completed.
@@ -38,6 +40,7 @@ public struct StatusReport: Sendable, Hashable, Encodable {
             case creditsReserved = "credits_reserved"
             case lastError = "last_error"
             case nextReason = "next_reason"
+            case downloadsPending = "downloads_pending"
         }
 
         /// Encodes every key, `null` where a value is absent, and `not_run` as the state of a job the ledger has
@@ -52,6 +55,7 @@ public struct StatusReport: Sendable, Hashable, Encodable {
             try container.encode(personaID, forKey: .personaID)
             try container.encode(results, forKey: .results)
             try container.encode(files, forKey: .files)
+            try container.encode(downloadsPending, forKey: .downloadsPending)
             try container.encode(creditsReserved, forKey: .creditsReserved)
             try container.encode(lastError, forKey: .lastError)
             try container.encode(next, forKey: .next)
@@ -102,8 +106,12 @@ public struct StatusReport: Sendable, Hashable, Encodable {
         case lastRun = "last_run"
     }
 
-    /// Builds the report of `graph`'s jobs from `ledger`; `decisions` are the resume planner's, in job order.
-    public init(album: String, ledgerPath: String, graph: JobGraph, ledger: Ledger, decisions: [ResumeDecision]) {
+    /// Builds the report of `graph`'s jobs from `ledger`; `decisions` are the resume planner's, in job order, and
+    /// `downloads` the media kinds the manifest's `output.download` asks for.
+    public init(
+        album: String, ledgerPath: String, graph: JobGraph, ledger: Ledger, decisions: [ResumeDecision],
+        downloads: [MediaKind] = []
+    ) {
         self.album = album
         self.ledgerPath = ledgerPath
         jobs = zip(graph.jobs, decisions).map { spec, decision in
@@ -111,12 +119,17 @@ public struct StatusReport: Sendable, Hashable, Encodable {
             guard let record = ledger[job: spec.id] else {
                 return Job(
                     id: spec.id, kind: spec.kind, state: nil, attempts: 0, taskID: nil, personaID: nil, results: 0,
-                    files: 0, creditsReserved: 0, lastError: nil, next: action.kind, nextReason: action.reason)
+                    files: 0, downloadsPending: 0, creditsReserved: 0, lastError: nil, next: action.kind,
+                    nextReason: action.reason)
             }
             return Job(
                 id: spec.id, kind: spec.kind, state: record.state, attempts: record.attempts.count,
                 taskID: record.attempts.last?.taskID, personaID: record.personaID ?? record.chainedInputs?.personaID,
                 results: record.results.count, files: record.results.reduce(0) { $0 + $1.files.count },
+                downloadsPending: record.state == .completed && spec.kind == .song
+                    ? record.results.reduce(0) { total, result in
+                        total + downloads.filter { result.file($0) == nil }.count
+                    } : 0,
                 creditsReserved: record.attempts.reduce(0) { $0 + ($1.creditsReserved ?? 0) },
                 lastError: record.state == .completed
                     ? nil : record.lastError?.message ?? record.blockedBy.map { "blocked by \($0)" },
@@ -157,6 +170,11 @@ public struct StatusReport: Sendable, Hashable, Encodable {
         }
         let actions = ActionKind.allCases.compactMap { action in
             nextRun[action.rawValue].map { "\(action.rawValue) \($0)" }
+        }
+        let pending = jobs.reduce(0) { $0 + $1.downloadsPending }
+        if pending > 0 {
+            text += "downloads pending: \(pending) file\(pending == 1 ? "" : "s") of completed songs; the next run "
+                + "fetches them without generating anything\n"
         }
         text += "next run: " + actions.joined(separator: ", ")
         let work = (nextRun[ActionKind.submit.rawValue] ?? 0) + (nextRun[ActionKind.poll.rawValue] ?? 0)

@@ -64,7 +64,7 @@ extension ManifestResolver {
 
     mutating func resolvePersonas(api: ProviderAPI?) -> [Persona] {
         var personas: [Persona] = []
-        var sources: [String: String] = [:]
+        var sources: [PersonaSource: String] = [:]
         for (index, entry) in raw.personas.enumerated() {
             let owner = entry.id.map { "persona '\($0.value)'" } ?? "persona #\(index + 1)"
             if entry.id == nil, entry.keys["id"] == nil {
@@ -73,12 +73,11 @@ extension ManifestResolver {
             let graphID = registeredID(entry.id, kind: .persona)
             let source = resolveSource(entry, owner: owner, api: api, graphID: graphID)
             if let source, let id = entry.id {
-                let key = "\(source)"
-                if let other = sources[key] {
+                if let other = sources[source] {
                     error(at: entry.keys["from"], "\(owner): persona '\(other)' is already made from the same song "
                         + "result; the provider allows one persona per result. Use another take or song.")
                 } else {
-                    sources[key] = id.value
+                    sources[source] = id.value
                 }
             }
             let name = personaText(entry.name, owner: owner, field: "name", limit: Self.maxPersonaName, entry: entry)

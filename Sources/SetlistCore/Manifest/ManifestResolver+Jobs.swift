@@ -62,7 +62,7 @@ extension ManifestResolver {
         return ids
     }
 
-    mutating func resolvePersonas(api: ProviderAPI?) -> [Persona] {
+    mutating func resolvePersonas(api: ProviderAPI) -> [Persona] {
         var personas: [Persona] = []
         var sources: [PersonaSource: String] = [:]
         for (index, entry) in raw.personas.enumerated() {
@@ -99,7 +99,7 @@ extension ManifestResolver {
     }
 
     private mutating func resolveSource(
-        _ entry: RawPersona, owner: String, api: ProviderAPI?, graphID: String?
+        _ entry: RawPersona, owner: String, api: ProviderAPI, graphID: String?
     ) -> PersonaSource? {
         switch entry.from {
         case nil:
@@ -130,7 +130,7 @@ extension ManifestResolver {
     }
 
     private mutating func checkTaskID(
-        _ taskID: Located<String>?, owner: String, api: ProviderAPI?, location: SourceLocation
+        _ taskID: Located<String>?, owner: String, api: ProviderAPI, location: SourceLocation
     ) -> String? {
         guard let taskID else {
             error(at: location, "\(owner): from needs task_id, the id of the task that made the song.")

@@ -389,3 +389,31 @@ private func load(
         #expect(result.diagnostics.map(\.message) == [message])
     }
 }
+
+@Suite struct ManifestPersonaSourceTests {
+    @Test func onePersonaPerSongResult() {
+        let result = load("""
+            songs:
+              - id: s
+                title: S
+                style: pop
+                lyrics: la
+            personas:
+              - {id: p1, from: s, name: P, description: D}
+              - {id: p2, from: s, take: 1, name: P, description: D}
+              - {id: p3, from: s, take: 2, name: P, description: D}
+            """)
+        #expect(result.diagnostics.map(\.message) == [
+            "persona 'p2': persona 'p1' is already made from the same song result; the provider allows one "
+                + "persona per result. Use another take or song.",
+        ])
+        #expect(result.diagnostics.first?.location?.line == 10)
+    }
+
+    @Test func callbackURLLengthIsLimited() {
+        let url = "https://hooks.example.com/" + String(repeating: "a", count: 2030)
+        let result = load("songs:\n  - id: a\n    prompt: x\n    callback_url: \(url)\n")
+        #expect(result.diagnostics.map(\.message) == ["song 'a': callback_url is 2056 characters; the provider "
+            + "allows 2048."])
+    }
+}

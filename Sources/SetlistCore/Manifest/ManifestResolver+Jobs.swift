@@ -62,9 +62,9 @@ extension ManifestResolver {
         return ids
     }
 
-    mutating func resolvePersonas(api: ProviderAPI?) -> [Persona] {
+    mutating func resolvePersonas(api: ProviderAPI) -> [Persona] {
         var personas: [Persona] = []
-        var sources: [String: String] = [:]
+        var sources: [PersonaSource: String] = [:]
         for (index, entry) in raw.personas.enumerated() {
             let owner = entry.id.map { "persona '\($0.value)'" } ?? "persona #\(index + 1)"
             if entry.id == nil, entry.keys["id"] == nil {
@@ -73,12 +73,11 @@ extension ManifestResolver {
             let graphID = registeredID(entry.id, kind: .persona)
             let source = resolveSource(entry, owner: owner, api: api, graphID: graphID)
             if let source, let id = entry.id {
-                let key = "\(source)"
-                if let other = sources[key] {
+                if let other = sources[source] {
                     error(at: entry.keys["from"], "\(owner): persona '\(other)' is already made from the same song "
                         + "result; the provider allows one persona per result. Use another take or song.")
                 } else {
-                    sources[key] = id.value
+                    sources[source] = id.value
                 }
             }
             let name = personaText(entry.name, owner: owner, field: "name", limit: Self.maxPersonaName, entry: entry)
@@ -100,7 +99,7 @@ extension ManifestResolver {
     }
 
     private mutating func resolveSource(
-        _ entry: RawPersona, owner: String, api: ProviderAPI?, graphID: String?
+        _ entry: RawPersona, owner: String, api: ProviderAPI, graphID: String?
     ) -> PersonaSource? {
         switch entry.from {
         case nil:
@@ -131,7 +130,7 @@ extension ManifestResolver {
     }
 
     private mutating func checkTaskID(
-        _ taskID: Located<String>?, owner: String, api: ProviderAPI?, location: SourceLocation
+        _ taskID: Located<String>?, owner: String, api: ProviderAPI, location: SourceLocation
     ) -> String? {
         guard let taskID else {
             error(at: location, "\(owner): from needs task_id, the id of the task that made the song.")

@@ -325,8 +325,8 @@ extension ManifestResolver {
 
     private mutating func checkCallbackURL(_ value: Located<String>, owner: String) -> Located<String>? {
         let text = value.value
-        guard text.utf8.count <= 2048 else {
-            error(at: value.location, "\(owner): callback_url is \(text.utf8.count) characters; the provider "
+        guard Self.length(text) <= 2048 else {
+            error(at: value.location, "\(owner): callback_url is \(Self.length(text)) characters; the provider "
                 + "allows 2048.")
             return nil
         }

@@ -33,7 +33,7 @@ struct ManifestResolver {
     }
 
     mutating func resolve() -> ResolvedManifest? {
-        let album = resolveAlbum()
+        let album = resolveHeader()
         let provider = resolveProvider()
         let limits = resolveLimits()
         let retry = resolveRetry()
@@ -41,7 +41,7 @@ struct ManifestResolver {
         let output = resolveOutput(albumSlug: slug)
         registerJobs()
         let songs = resolveSongs(api: provider?.api)
-        let personas = resolvePersonas(api: provider?.api)
+        let personas = resolvePersonas(api: provider?.api ?? raw.provider.api?.value ?? .evolink)
         checkCycles()
         guard !diagnostics.containsErrors, let album, let provider, let retry else { return nil }
         return ResolvedManifest(
@@ -60,7 +60,8 @@ struct ManifestResolver {
 
     // MARK: Top level
 
-    private mutating func resolveAlbum() -> String? {
+    /// Checks `setlist`, `album` and that `songs` exists; returns the album name.
+    private mutating func resolveHeader() -> String? {
         if let version = raw.setlist {
             if version.value != 1 {
                 error(at: version.location, "manifest format version \(version.value) is not supported; "

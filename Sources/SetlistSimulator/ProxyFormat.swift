@@ -1,3 +1,5 @@
+import SetlistCore
+
 /// Renders stored tasks in the Suno proxy format (api-contract §B.3–§B.7): the `{code, message, data}` envelope,
 /// upper-case task statuses, string progress, and Suno clips.
 enum ProxyFormat {
@@ -118,24 +120,6 @@ enum ProxyFormat {
 
     /// `2025-09-21T06:21:43.000Z` for Unix seconds.
     static func isoTime(_ unix: Int64) -> String {
-        let days = unix >= 0 ? unix / 86_400 : (unix - 86_399) / 86_400
-        let seconds = unix - days * 86_400
-        let (year, month, day) = civil(days: days)
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)-\(two(month))-\(two(day))T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):"
-            + "\(two(seconds % 60)).000Z"
-    }
-
-    /// Year, month and day of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-    private static func civil(days: Int64) -> (Int64, Int64, Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        LedgerTime.iso8601(unixMilliseconds: unix * 1000)
     }
 }

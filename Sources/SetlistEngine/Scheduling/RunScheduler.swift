@@ -158,6 +158,15 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         var pollOutstanding: Bool
     }
 
+    /// A moment at which a job may need attention. Timers are never removed early: one whose job has moved on
+    /// is recognised as stale when it comes due and dropped, so each step costs O(due timers · log n) rather than a
+    /// pass over every running job.
+    private struct Timer: Sendable {
+        var at: C.Instant
+        var job: Int
+        var attempt: Int
+    }
+
     private struct Slot: Sendable, Hashable {
         var phase: Phase
         var nextAttempt: Int
@@ -180,8 +189,10 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     private var creditsReserved: Double
     private var stopReason: StopReason?
     private var pendingActions: [SchedulerAction] = []
-    private var runningJobs = Set<Int>()
     private var backingOffJobs = Set<Int>()
+    private var pollTimers = PriorityQueue<Timer>(by: RunScheduler.isEarlier)
+    private var timeoutTimers = PriorityQueue<Timer>(by: RunScheduler.isEarlier)
+    private var backoffTimers = PriorityQueue<Timer>(by: RunScheduler.isEarlier)
 
     /// Statistics for the run summary.
     public private(set) var statistics = SchedulerStatistics()
@@ -229,13 +240,11 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             slots[index].reuseAttempt = attempt
         case .poll(let taskID, let attempt):
             slots[index].nextAttempt = attempt + 1
-            setPhase(
+            start(
                 index,
-                .running(
-                    Running(
-                        taskID: taskID, attempt: attempt, submittedAt: now, estimate: nil, polls: 0,
-                        nextPollAt: now, pollOutstanding: false
-                    )
+                Running(
+                    taskID: taskID, attempt: attempt, submittedAt: now, estimate: nil, polls: 0, nextPollAt: now,
+                    pollOutstanding: false
                 )
             )
             inFlight += 1
@@ -291,11 +300,8 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         actions += pendingActions
         pendingActions = []
 
-        for index in runningJobs {
-            if case .running(let running) = slots[index].phase, !running.pollOutstanding {
-                wakeNoLaterThan(min(running.nextPollAt, running.submittedAt.advanced(by: configuration.taskTimeout)))
-            }
-        }
+        if let poll = firstLive(.poll) { wakeNoLaterThan(poll.at) }
+        if let timeout = firstLive(.timeout) { wakeNoLaterThan(timeout.at) }
         let finished = inFlight == 0 && (stopReason != nil || !hasQueuedWork())
         return SchedulerStep(actions: actions, wakeAt: finished ? nil : wake, outcome: finished ? outcome() : nil)
     }
@@ -331,7 +337,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             taskID: snapshot.id, attempt: attempt, submittedAt: now, estimate: estimate, polls: 0,
             nextPollAt: now.advanced(by: configuration.poll.firstPoll(estimate: estimate)), pollOutstanding: false
         )
-        setPhase(index, .running(running))
+        start(index, running)
         slots[index].reuseAttempt = nil
         if snapshot.status.isTerminal { taskFinished(index, snapshot: snapshot, now: now) }
     }
@@ -392,8 +398,9 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             if running.estimate == nil, let seconds = snapshot.estimatedSeconds {
                 running.estimate = .milliseconds(Int64((seconds * 1000).rounded()))
             }
-            running.nextPollAt = now.advanced(by: configuration.poll.nextPoll(after: running.polls, estimate: running.estimate))
-            setPhase(index, .running(running))
+            running.nextPollAt = now.advanced(
+                by: configuration.poll.nextPoll(after: running.polls, estimate: running.estimate))
+            awaitPoll(index, running, now: now)
             if snapshot.status.isTerminal { taskFinished(index, snapshot: snapshot, now: now) }
         }
     }
@@ -420,7 +427,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             }
             let delay = configuration.backoff.delay(forRetry: running.polls + 1, using: &random)
             running.nextPollAt = now.advanced(by: min(delay, configuration.poll.maximumInterval))
-            setPhase(index, .running(running))
+            awaitPoll(index, running, now: now)
         }
     }
 
@@ -460,7 +467,9 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         statistics.retries += 1
         let delay = configuration.backoff.delay(forRetry: slots[index].triesThisRun, using: &random)
         slots[index].reuseAttempt = reuse ? attempt : nil
-        setPhase(index, .backingOff(until: now.advanced(by: delay)))
+        let until = now.advanced(by: delay)
+        setPhase(index, .backingOff(until: until))
+        backoffTimers.insert(Timer(at: until, job: index, attempt: 0))
         let next = reuse ? attempt : slots[index].nextAttempt
         pendingActions.append(.retryScheduled(job: index, attempt: next, delay: delay, reason: reason))
     }
@@ -488,17 +497,80 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     }
 
     private mutating func setPhase(_ index: Int, _ phase: Phase) {
-        switch slots[index].phase {
-        case .running: runningJobs.remove(index)
-        case .backingOff: backingOffJobs.remove(index)
-        default: break
-        }
+        if case .backingOff = slots[index].phase { backingOffJobs.remove(index) }
         slots[index].phase = phase
-        switch phase {
-        case .running: runningJobs.insert(index)
-        case .backingOff: backingOffJobs.insert(index)
-        default: break
+        if case .backingOff = phase { backingOffJobs.insert(index) }
+    }
+
+    /// Puts job `index` in a new task attempt and arms its poll and timeout timers.
+    private mutating func start(_ index: Int, _ running: Running) {
+        setPhase(index, .running(running))
+        pollTimers.insert(Timer(at: running.nextPollAt, job: index, attempt: running.attempt))
+        timeoutTimers.insert(
+            Timer(
+                at: running.submittedAt.advanced(by: configuration.taskTimeout), job: index, attempt: running.attempt))
+    }
+
+    /// Records a status answer that left the task running: arms the next poll, and the timeout again if it came
+    /// due while the request was out (a timeout never fires under an outstanding poll).
+    private mutating func awaitPoll(_ index: Int, _ running: Running, now: C.Instant) {
+        setPhase(index, .running(running))
+        pollTimers.insert(Timer(at: running.nextPollAt, job: index, attempt: running.attempt))
+        let timeout = running.submittedAt.advanced(by: configuration.taskTimeout)
+        if timeout <= now { timeoutTimers.insert(Timer(at: timeout, job: index, attempt: running.attempt)) }
+    }
+
+    private static func isEarlier(_ lhs: Timer, _ rhs: Timer) -> Bool {
+        lhs.at != rhs.at ? lhs.at < rhs.at : lhs.job < rhs.job
+    }
+
+    private enum TimerKind {
+        case poll, timeout, backoff
+    }
+
+    /// The earliest live timer of `kind`, dropping the stale ones in front of it.
+    private mutating func firstLive(_ kind: TimerKind) -> Timer? {
+        while true {
+            let first: Timer? =
+                switch kind {
+                case .poll: pollTimers.first
+                case .timeout: timeoutTimers.first
+                case .backoff: backoffTimers.first
+                }
+            guard let first else { return nil }
+            let live =
+                switch kind {
+                case .poll: isPollDue(first)
+                case .timeout: isTimeoutDue(first)
+                case .backoff: isBackoffDue(first)
+                }
+            if live { return first }
+            popTimer(kind)
         }
+    }
+
+    private mutating func popTimer(_ kind: TimerKind) {
+        switch kind {
+        case .poll: _ = pollTimers.popFirst()
+        case .timeout: _ = timeoutTimers.popFirst()
+        case .backoff: _ = backoffTimers.popFirst()
+        }
+    }
+
+    private func isPollDue(_ timer: Timer) -> Bool {
+        guard case .running(let running) = slots[timer.job].phase else { return false }
+        return running.attempt == timer.attempt && !running.pollOutstanding && running.nextPollAt == timer.at
+    }
+
+    private func isTimeoutDue(_ timer: Timer) -> Bool {
+        guard case .running(let running) = slots[timer.job].phase else { return false }
+        return running.attempt == timer.attempt && !running.pollOutstanding
+            && running.submittedAt.advanced(by: configuration.taskTimeout) == timer.at
+    }
+
+    private func isBackoffDue(_ timer: Timer) -> Bool {
+        guard case .backingOff(let until) = slots[timer.job].phase else { return false }
+        return until == timer.at
     }
 
     private mutating func makeReady(_ index: Int) {
@@ -519,57 +591,50 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     }
 
     private mutating func expireTimeouts(now: C.Instant) {
-        for index in runningJobs.sorted() {
-            guard case .running(let running) = slots[index].phase, !running.pollOutstanding,
-                running.submittedAt.advanced(by: configuration.taskTimeout) <= now
-            else { continue }
+        while let timer = firstLive(.timeout), timer.at <= now {
+            popTimer(.timeout)
+            guard case .running(let running) = slots[timer.job].phase else { continue }
             pendingActions.append(
                 .timedOut(
-                    job: index, attempt: running.attempt, taskID: running.taskID,
-                    willRetry: slots[index].triesThisRun < configuration.attempts))
+                    job: timer.job, attempt: running.attempt, taskID: running.taskID,
+                    willRetry: slots[timer.job].triesThisRun < configuration.attempts))
             attemptFailed(
-                index, reason: "task \(running.taskID) was still unfinished after the task timeout",
+                timer.job, reason: "task \(running.taskID) was still unfinished after the task timeout",
                 retriable: true, now: now)
         }
     }
 
     private mutating func releaseBackoffs(now: C.Instant, wake: inout C.Instant?) {
-        for index in backingOffJobs.sorted() {
-            guard case .backingOff(let until) = slots[index].phase else { continue }
-            if until <= now {
-                makeReady(index)
-            } else if wake.map({ until < $0 }) ?? true {
-                wake = until
+        while let timer = firstLive(.backoff) {
+            guard timer.at <= now else {
+                if wake.map({ timer.at < $0 }) ?? true { wake = timer.at }
+                return
             }
+            popTimer(.backoff)
+            makeReady(timer.job)
         }
     }
 
     private mutating func schedulePolls(now: C.Instant, wake: inout C.Instant?) -> [SchedulerAction] {
-        var due: [(index: Int, at: C.Instant)] = []
-        for index in runningJobs {
-            if case .running(let running) = slots[index].phase, !running.pollOutstanding, running.nextPollAt <= now {
-                due.append((index, running.nextPollAt))
-            }
-        }
-        guard !due.isEmpty else { return [] }
-        due.sort { $0.at != $1.at ? $0.at < $1.at : $0.index < $1.index }
         var actions: [SchedulerAction] = []
-        var position = 0
-        while position < due.count {
+        while let first = firstLive(.poll), first.at <= now {
             let allowed = requests.nextAllowed(at: now)
             guard allowed <= now else {
                 if wake.map({ allowed < $0 }) ?? true { wake = allowed }
                 break
             }
             requests.record(at: now)
-            let batch = due[position..<min(position + max(1, configuration.maxBatchSize), due.count)].map(\.index)
-            position += batch.count
+            var batch: [Int] = []
             var taskIDs: [String] = []
-            for index in batch {
-                guard case .running(var running) = slots[index].phase else { continue }
+            while batch.count < max(1, configuration.maxBatchSize),
+                let timer = firstLive(.poll), timer.at <= now
+            {
+                popTimer(.poll)
+                guard case .running(var running) = slots[timer.job].phase else { continue }
                 running.pollOutstanding = true
+                batch.append(timer.job)
                 taskIDs.append(running.taskID)
-                setPhase(index, .running(running))
+                setPhase(timer.job, .running(running))
             }
             actions.append(.poll(jobs: batch, taskIDs: taskIDs))
         }

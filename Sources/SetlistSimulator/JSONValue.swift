@@ -1,4 +1,5 @@
 import Foundation
+import SetlistCore
 
 /// A JSON document as the simulator reads and writes it. Objects keep their key order, so responses come out in
 /// the documented order, and the canonical form (sorted keys) identifies identical request bodies.
@@ -16,7 +17,21 @@ enum JSONValue: Sendable, Equatable {
 
     /// Parses `bytes` as one JSON value, or returns nil when they are not valid JSON.
     static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        (try? JSONParser.parse(bytes)).map(JSONValue.init(parsed:))
+    }
+
+    /// The parsed value, with object members sorted by key.
+    private init(parsed: SetlistCore.JSONValue) {
+        switch parsed {
+        case .null: self = .null
+        case .bool(let flag): self = .bool(flag)
+        case .integer(let integer): self = .number(Double(integer))
+        case .number(let number): self = .number(number)
+        case .string(let text): self = .string(text)
+        case .array(let elements): self = .array(elements.map(JSONValue.init(parsed:)))
+        case .object(let members):
+            self = .object(members.sorted { $0.key < $1.key }.map { ($0.key, JSONValue(parsed: $0.value)) })
+        }
     }
 
     /// The member `key` of an object, nil for other values or a missing key.
@@ -147,44 +162,6 @@ enum JSONValue: Sendable, Equatable {
             }
         }
         output += "\""
-    }
-}
-
-extension JSONValue: Decodable {
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    init(from decoder: any Decoder) throws {
-        if let container = try? decoder.container(keyedBy: Key.self) {
-            var members: [(String, JSONValue)] = []
-            for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
-                members.append((key.stringValue, try container.decode(JSONValue.self, forKey: key)))
-            }
-            self = .object(members)
-            return
-        }
-        if var container = try? decoder.unkeyedContainer() {
-            var elements: [JSONValue] = []
-            while !container.isAtEnd {
-                elements.append(try container.decode(JSONValue.self))
-            }
-            self = .array(elements)
-            return
-        }
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let flag = try? container.decode(Bool.self) {
-            self = .bool(flag)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else {
-            self = .string(try container.decode(String.self))
-        }
     }
 }
 

@@ -1,8 +1,9 @@
 import Foundation
+import SetlistCore
 
 /// Any JSON value. Providers decode response bodies into it and read fields leniently: unknown keys are
 /// ignored, and a number sent as a string (or a code sent as a number) is still understood.
-enum JSONValue: Sendable, Hashable, Decodable {
+enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case number(Double)
@@ -10,26 +11,21 @@ enum JSONValue: Sendable, Hashable, Decodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else if let bool = try? container.decode(Bool.self) {
-            self = .bool(bool)
-        } else if let string = try? container.decode(String.self) {
-            self = .string(string)
-        } else if let array = try? container.decode([JSONValue].self) {
-            self = .array(array)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
     /// Parses `data`, or returns nil when it is not JSON.
     static func parse(_ data: Data) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: data)
+        (try? JSONParser.parse([UInt8](data))).map(JSONValue.init(parsed:))
+    }
+
+    private init(parsed: SetlistCore.JSONValue) {
+        switch parsed {
+        case .null: self = .null
+        case .bool(let flag): self = .bool(flag)
+        case .integer(let integer): self = .number(Double(integer))
+        case .number(let number): self = .number(number)
+        case .string(let text): self = .string(text)
+        case .array(let elements): self = .array(elements.map(JSONValue.init(parsed:)))
+        case .object(let members): self = .object(members.mapValues(JSONValue.init(parsed:)))
+        }
     }
 
     /// The member `key` of an object; nil for other values or a missing key.

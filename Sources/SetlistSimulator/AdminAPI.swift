@@ -90,6 +90,8 @@ extension SimulatorCore {
                 ("status", .string(task.status(at: now).rawValue)),
                 ("progress", .number(Double(task.progress(at: now)))),
                 ("created", .number(Double(task.createdUnix))),
+                ("created_at_seconds", .number(task.createdAt)),
+                ("duration_seconds", .number(task.duration)),
                 ("credits_reserved", .number(Double(task.creditsReserved))),
                 ("idempotency_key", task.idempotencyKey.map(JSONValue.string) ?? .null),
                 ("request", task.request),

@@ -158,8 +158,8 @@ extension SimulatorCore {
                 return task.api == .sunoProxy && task.status(at: now) == .completed
             })
         try charge(SimulatorCore.musicCredits, owner: owner, now: now, state: &state)
-        let nominal = SimulatorCore.musicSeconds / configuration.speed
-        let duration = nominal * state.uniform(0.8...1.1)
+        let nominal = configuration.timing.musicSeconds / configuration.speed
+        let duration = nominal * durationFactor(for: body, state: &state)
         let failure =
             state.roll(state.faults.taskFailure, name: "fail")
             ? SimulatorCore.failures[Int.random(in: 0..<SimulatorCore.failures.count, using: &state.faultRandom)]

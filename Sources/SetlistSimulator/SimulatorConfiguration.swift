@@ -21,6 +21,8 @@ public struct SimulatorConfiguration: Sendable {
     public var seed: UInt64
     /// Time scale: every task duration and `estimated_time` is divided by it (100 turns 120 s into 1.2 s).
     public var speed: Double
+    /// How long tasks take before ``speed`` divides them.
+    public var timing: TaskTiming
     /// Faults injected into API requests and tasks.
     public var faults: FaultConfiguration
     /// The address to bind.
@@ -46,6 +48,7 @@ public struct SimulatorConfiguration: Sendable {
         rateLimitPerMinute: Int? = nil,
         seed: UInt64 = 1,
         speed: Double = 1,
+        timing: TaskTiming = TaskTiming(),
         faults: FaultConfiguration = FaultConfiguration(),
         host: String = "127.0.0.1",
         port: Int = 0,
@@ -59,6 +62,7 @@ public struct SimulatorConfiguration: Sendable {
         self.rateLimitPerMinute = rateLimitPerMinute
         self.seed = seed
         self.speed = speed
+        self.timing = timing
         self.faults = faults
         self.host = host
         self.port = port
@@ -66,6 +70,32 @@ public struct SimulatorConfiguration: Sendable {
         self.requireModeFlags = requireModeFlags
         self.resultDataShape = resultDataShape
         self.servesMediaForAnyResult = servesMediaForAnyResult
+    }
+}
+
+/// Task durations: a nominal time per kind (reported as `estimated_time`), times a factor drawn from ``spread``.
+public struct TaskTiming: Sendable, Equatable {
+    /// Nominal seconds of a music task (the documented `estimated_time` example).
+    public var musicSeconds: Double
+    /// Nominal seconds of an asynchronous persona task.
+    public var personaSeconds: Double
+    /// The range of the factor a task's actual duration is its nominal time times.
+    public var spread: ClosedRange<Double>
+    /// When true, the factor comes from a hash of the seed and the request body without the ids chained into it
+    /// (`persona_id`, `task_id`, `result_id`, clip ids), instead of from the random stream. The same job then
+    /// takes the same time in every run and in every order, so benchmarks can compare scheduling policies on
+    /// identical work.
+    public var keyedByRequest: Bool
+
+    /// Creates a timing; the defaults are the documented examples with a factor of 0.8 to 1.1.
+    public init(
+        musicSeconds: Double = 120, personaSeconds: Double = 15, spread: ClosedRange<Double> = 0.8...1.1,
+        keyedByRequest: Bool = false
+    ) {
+        self.musicSeconds = musicSeconds
+        self.personaSeconds = personaSeconds
+        self.spread = spread
+        self.keyedByRequest = keyedByRequest
     }
 }
 

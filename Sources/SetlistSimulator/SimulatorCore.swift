@@ -99,9 +99,6 @@ final class SimulatorCore: Sendable {
     private let rules: EvolinkRules
     let keys: Set<String>
 
-    /// Nominal task durations in seconds (the documented `estimated_time` examples).
-    static let musicSeconds = 120.0
-    static let personaSeconds = 15.0
     /// Credits reserved per request (the public price; the seed example shows 10).
     static let musicCredits = 8
     static let personaCredits = 1
@@ -365,8 +362,9 @@ final class SimulatorCore: Sendable {
         if let limit = configuration.creditsPerKey, state.creditsUsed(by: owner, now: now) + credits > limit {
             throw .insufficientQuota
         }
-        let nominal = (kind == .music ? SimulatorCore.musicSeconds : SimulatorCore.personaSeconds) / configuration.speed
-        let duration = nominal * state.uniform(0.8...1.1)
+        let timing = configuration.timing
+        let nominal = (kind == .music ? timing.musicSeconds : timing.personaSeconds) / configuration.speed
+        let duration = nominal * durationFactor(for: body, state: &state)
         let unix = configuration.startUnixTime + Int64(now.rounded(.down))
         var id: String
         repeat {
@@ -387,6 +385,19 @@ final class SimulatorCore: Sendable {
             personaSourceTaskID: persona?.sourceTaskID, personaSourceResultID: persona?.resultID,
             idempotencyKey: idempotencyKey
         )
+    }
+
+    /// The factor a new task's duration is its nominal time times (see ``TaskTiming``).
+    func durationFactor(for body: JSONValue, state: inout SimulatorState) -> Double {
+        let spread = configuration.timing.spread
+        guard configuration.timing.keyedByRequest, case .object(let members) = body else {
+            return state.uniform(spread)
+        }
+        let chained: Set<String> = ["persona_id", "task_id", "result_id", "clip_id", "artist_clip_id", "root_clip_id"]
+        let key = JSONValue.object(members.filter { !chained.contains($0.0) }).canonicalText
+        let hash = Media.fnv1a("\(configuration.seed):\(key)")
+        let unit = Double(hash % 1_000_000) / 999_999
+        return spread.lowerBound + (spread.upperBound - spread.lowerBound) * unit
     }
 
     /// `estimated_time` for a scaled nominal duration: whole seconds rounded up, so a client polling then mostly

@@ -92,3 +92,46 @@ import Testing
         }
     }
 }
+
+/// `TaskTiming`: nominal times, the spread, and durations keyed by the request for benchmarks.
+@Suite struct TaskTimingTests {
+    private static func durations(of sim: Harness) async throws -> [String: Double] {
+        var durations: [String: Double] = [:]
+        for task in try await sim.admin("/_sim/tasks")["tasks"]?.arrayValue ?? [] {
+            if let id = task["id"]?.stringValue, let seconds = task["duration_seconds"]?.numberValue {
+                durations[id] = seconds
+            }
+        }
+        return durations
+    }
+
+    @Test func keyedDurationsIgnoreChainedIDsAndOrder() async throws {
+        let timing = TaskTiming(musicSeconds: 100, spread: 0.5...1.5, keyedByRequest: true)
+        let first = #"{"model": "suno-v5", "prompt": "first song"}"#
+        let second = #"{"model": "suno-v5", "prompt": "second song"}"#
+        var runs: [[String: Double]] = []
+        for order in [[first, second], [second, first]] {
+            try await Harness.with(SimulatorConfiguration(seed: 3, timing: timing)) { sim in
+                var byPrompt: [String: Double] = [:]
+                var ids: [String: String] = [:]
+                for body in order { ids[body] = try #require(try await sim.generate(body).string("id")) }
+                let durations = try await Self.durations(of: sim)
+                for (body, id) in ids { byPrompt[body] = durations[id] }
+                runs.append(byPrompt)
+            }
+        }
+        #expect(runs[0] == runs[1])
+        for seconds in runs[0].values { #expect((50...150).contains(seconds)) }
+        #expect(runs[0][first] != runs[0][second])
+    }
+
+    @Test func nominalTimeIsTheEstimate() async throws {
+        let timing = TaskTiming(musicSeconds: 40, spread: 1...1)
+        try await Harness.with(SimulatorConfiguration(timing: timing)) { sim in
+            let reply = try await sim.generate(Seeds.musicBody)
+            #expect(reply.json["task_info"]?["estimated_time"]?.numberValue == 40)
+            let id = try #require(reply.string("id"))
+            #expect(try await Self.durations(of: sim)[id] == 40)
+        }
+    }
+}

@@ -7,10 +7,13 @@ import NIOCore
 public final class AsyncHTTPTransport: HTTPTransport {
     /// The default limit on a response body.
     public static let defaultMaxResponseBytes = 8 * 1024 * 1024
+    /// The default number of exchanges in progress at once; more wait their turn before their timeout starts.
+    public static let defaultMaxConcurrentRequests = 16
 
     private let client: HTTPClient
     private let ownsClient: Bool
     private let maxResponseBytes: Int
+    private let permits: RequestPermits
 
     /// Creates a transport with its own client. Call ``shutdown()`` when done.
     /// - Parameters:
@@ -18,25 +21,34 @@ public final class AsyncHTTPTransport: HTTPTransport {
     ///   - readTimeout: The longest pause while reading a response, including its body, which the request's
     ///     own timeout (up to the response head) does not cover.
     ///   - maxResponseBytes: Larger response bodies fail with ``HTTPTransportError/Kind/invalidResponse``.
+    ///   - maxConcurrentRequests: Exchanges in progress at once (and pooled connections per host). Requests
+    ///     beyond it wait for a turn before their timeout starts, so a run with thousands of tasks in flight
+    ///     queues its status requests instead of failing them on connection timeouts.
     public init(
         connectTimeout: Duration = .seconds(10), readTimeout: Duration = .seconds(30),
-        maxResponseBytes: Int = defaultMaxResponseBytes
+        maxResponseBytes: Int = defaultMaxResponseBytes, maxConcurrentRequests: Int = defaultMaxConcurrentRequests
     ) {
-        let configuration = HTTPClient.Configuration(
+        var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: HTTPClient.Configuration.Timeout(
                 connect: Self.timeAmount(connectTimeout), read: Self.timeAmount(readTimeout))
         )
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = maxConcurrentRequests
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         ownsClient = true
         self.maxResponseBytes = maxResponseBytes
+        permits = RequestPermits(limit: maxConcurrentRequests)
     }
 
     /// Creates a transport that borrows `client`; the caller keeps responsibility for shutting it down.
-    public init(borrowing client: HTTPClient, maxResponseBytes: Int = defaultMaxResponseBytes) {
+    public init(
+        borrowing client: HTTPClient, maxResponseBytes: Int = defaultMaxResponseBytes,
+        maxConcurrentRequests: Int = defaultMaxConcurrentRequests
+    ) {
         self.client = client
         ownsClient = false
         self.maxResponseBytes = maxResponseBytes
+        permits = RequestPermits(limit: maxConcurrentRequests)
     }
 
     /// Shuts the owned client down; does nothing for a borrowed one.
@@ -46,8 +58,19 @@ public final class AsyncHTTPTransport: HTTPTransport {
         }
     }
 
-    /// Sends the request, waits at most the request's timeout for the response head, and collects the body.
+    /// Waits for a turn, sends the request, waits at most the request's timeout for the response head, and
+    /// collects the body.
     public func send(_ request: HTTPRequestData) async throws -> HTTPResponseData {
+        do {
+            return try await permits.withPermit { try await exchange(request) }
+        } catch let error as HTTPTransportError {
+            throw error
+        } catch {
+            throw Self.classify(error, timeout: request.timeout, maxResponseBytes: maxResponseBytes)
+        }
+    }
+
+    private func exchange(_ request: HTTPRequestData) async throws -> HTTPResponseData {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = request.method == .get ? .GET : .POST
         for field in request.headers {

@@ -40,17 +40,17 @@ struct RunSchedulerTests {
             now: .at(0), seed: 1)
         let step = scheduler.step(now: .at(0))
         #expect(submittedJobs(step) == [0, 1])
-        #expect(step.wakeAt == .at(60.25))
+        #expect(step.wakeAt == .at(61))
     }
 
-    @Test func pollsFirstJustAfterTheProviderEstimate() {
+    @Test func pollsFirstJustBeforeTheProviderEstimate() {
         var scheduler = Scheduler(jobs: [job("a")], configuration: configuration(), now: .at(0), seed: 1)
         _ = scheduler.step(now: .at(0))
         scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t-a", estimate: 100), now: .at(0))
         let waiting = scheduler.step(now: .at(1))
         #expect(waiting.actions.isEmpty)
-        #expect(waiting.wakeAt == .at(105))
-        #expect(scheduler.step(now: .at(105)).actions == [.poll(jobs: [0], taskIDs: ["t-a"])])
+        #expect(waiting.wakeAt == .at(85))
+        #expect(scheduler.step(now: .at(85)).actions == [.poll(jobs: [0], taskIDs: ["t-a"])])
     }
 
     @Test func retriesServerSideTaskFailuresWithANewAttempt() {
@@ -253,5 +253,67 @@ struct RateWindowTests {
         #expect(window.nextAllowed(at: .at(21)) == .at(61))
         _ = window.nextAllowed(at: .at(200))
         #expect(window.currentLimit == 26)
+    }
+
+    @Test func oneBurstOfRejectionsLowersTheLimitOnce() {
+        var window = RateWindow<ManualClock>(limit: 60, margin: .zero)
+        for second in 0..<21 { window.record(at: .at(Double(second))) }
+        window.rejected(at: .at(21), retryAfter: .seconds(2))
+        window.rejected(at: .at(21.5), retryAfter: .seconds(2))
+        window.rejected(at: .at(22), retryAfter: .seconds(2))
+        #expect(window.currentLimit == 20)
+        #expect(window.nextAllowed(at: .at(22)) == .at(61))
+    }
+
+    @Test func probesByOneNearTheLevelTheProviderRefused() {
+        var window = RateWindow<ManualClock>(limit: 60, margin: .zero)
+        for second in 0..<21 { window.record(at: .at(Double(second))) }
+        window.rejected(at: .at(21), retryAfter: .seconds(2))
+        _ = window.nextAllowed(at: .at(200))
+        #expect(window.currentLimit == 26)
+        for second in 200..<221 { window.record(at: .at(Double(second))) }
+        window.rejected(at: .at(221), retryAfter: .seconds(2))
+        #expect(window.currentLimit == 20)
+        _ = window.nextAllowed(at: .at(400))
+        #expect(window.currentLimit == 21)
+        _ = window.nextAllowed(at: .at(500))
+        #expect(window.currentLimit == 22)
+    }
+}
+
+@Suite("PollSchedule")
+struct PollScheduleTests {
+    @Test("polls just before the estimate, then at even steps around it, then less and less often")
+    func stepsAroundTheEstimate() {
+        let schedule = PollSchedule()
+        let estimate = Duration.seconds(100)
+        func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+        #expect(abs(seconds(schedule.firstPoll(estimate: estimate)) - 85) < 1e-6)
+        for poll in 1...4 { #expect(abs(seconds(schedule.nextPoll(after: poll, estimate: estimate)) - 7) < 1e-6) }
+        #expect(abs(seconds(schedule.nextPoll(after: 5, estimate: estimate)) - 11.2) < 1e-6)
+        #expect(schedule.nextPoll(after: 12, estimate: estimate) == .seconds(30))
+        #expect(abs(seconds(schedule.firstPoll(estimate: nil)) - 51) < 1e-6)
+        #expect(schedule.firstPoll(estimate: .zero) == .milliseconds(200))
+    }
+
+    @Test("costs under three requests per task when tasks take 0.8 to 1.1 times the estimate")
+    func economyAroundAnAccurateEstimate() {
+        let schedule = PollSchedule()
+        let estimate = Duration.seconds(120)
+        var total = 0
+        let samples = 300
+        for sample in 0..<samples {
+            let duration = estimate * (0.8 + 0.3 * Double(sample) / Double(samples - 1))
+            var elapsed = schedule.firstPoll(estimate: estimate)
+            var polls = 1
+            while elapsed < duration {
+                elapsed += schedule.nextPoll(after: polls, estimate: estimate)
+                polls += 1
+            }
+            total += polls
+        }
+        #expect(Double(total) / Double(samples) < 3)
     }
 }

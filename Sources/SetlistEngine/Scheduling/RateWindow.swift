@@ -7,8 +7,9 @@ import SetlistCore
 /// to the limit still goes out at once. Each call is amortized O(1); memory is O(limit).
 ///
 /// The limit can drop below its configured value (AIMD): on a 429 it falls to what the provider demonstrably
-/// accepted in the last window, and it grows back by a tenth of the configured limit (at least one) for every
-/// full window without a rejection.
+/// accepted in the last window. For every full window without a rejection it grows back by a tenth of the
+/// configured limit while it stays below the level the provider last refused, and by one above it, so a run
+/// probes a provider that limits harder than configured gently instead of running into it every minute.
 public struct RateWindow<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
     /// The configured ceiling, events per window.
     public let configuredLimit: Int
@@ -20,10 +21,13 @@ public struct RateWindow<C: Clock>: Sendable where C.Duration == Duration, C.Ins
     private var head = 0
     private var pausedUntil: C.Instant?
     private var lastIncrease: C.Instant?
+    private var refusedLimit: Int?
 
     /// Creates a limiter of `limit` events per `window`. `margin` widens the window so that events spaced
-    /// exactly one window apart here cannot land within one window at the provider.
-    public init(limit: Int, window: Duration = .seconds(60), margin: Duration = .milliseconds(250)) {
+    /// exactly one window apart here cannot land within one window at the provider: it covers the time between
+    /// the decision to send and the request's arrival (a ledger `fsync`, a queued connection, a TLS handshake),
+    /// at a cost of margin / window of the rate (under 2% for the default second).
+    public init(limit: Int, window: Duration = .seconds(60), margin: Duration = .seconds(1)) {
         precondition(limit > 0, "A rate limit must allow at least one event.")
         configuredLimit = limit
         currentLimit = limit
@@ -59,8 +63,15 @@ public struct RateWindow<C: Clock>: Sendable where C.Duration == Duration, C.Ins
 
     /// Reacts to a rate-limit rejection: the limit falls to the number of events the provider accepted in the
     /// last window (at least one, at most one less than before), and nothing is sent before `retryAfter` passes.
+    /// A rejection that arrives while an earlier one still pauses sending answers a request sent before that
+    /// reduction, so it only extends the pause: one burst of 429s lowers the limit once.
     public mutating func rejected(at now: C.Instant, retryAfter: Duration?) {
+        if let pausedUntil, now < pausedUntil {
+            pause(until: now.advanced(by: retryAfter ?? .seconds(5)))
+            return
+        }
         let accepted = max(count(at: now) - 1, 1)
+        refusedLimit = currentLimit
         currentLimit = max(1, min(currentLimit - 1, accepted))
         lastIncrease = now
         pause(until: now.advanced(by: retryAfter ?? .seconds(5)))
@@ -74,7 +85,9 @@ public struct RateWindow<C: Clock>: Sendable where C.Duration == Duration, C.Ins
     private mutating func growIfQuiet(at now: C.Instant) {
         guard currentLimit < configuredLimit, let last = lastIncrease else { return }
         if last.advanced(by: window) <= now {
-            currentLimit = min(configuredLimit, currentLimit + max(1, configuredLimit / 10))
+            let step = currentLimit + max(1, configuredLimit / 10) < refusedLimit ?? configuredLimit
+                ? max(1, configuredLimit / 10) : 1
+            currentLimit = min(configuredLimit, currentLimit + step)
             lastIncrease = now
         }
     }

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "setlist", targets: ["setlist"]),
+        .executable(name: "setlist-bench", targets: ["setlist-bench"]),
         .library(name: "SetlistCore", targets: ["SetlistCore"]),
     ],
     dependencies: [
@@ -54,6 +55,16 @@ let package = Package(
                 "SetlistSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "setlist-bench",
+            dependencies: [
+                "SetlistCore",
+                "SetlistEngine",
+                "SetlistProviders",
+                "SetlistSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SetlistCoreTests", dependencies: ["SetlistCore"], exclude: ["Fixtures"]),

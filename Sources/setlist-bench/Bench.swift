@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import SetlistCore
+
+/// `setlist-bench`: measures setlist against the performance bars of DESIGN §7 and prints one line per figure.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "setlist-bench",
+        abstract: "Measure setlist against the bars of DESIGN §7: one line per figure.",
+        discussion: """
+            Runs against the in-process simulator over loopback HTTP. Scheduling, polling and rate figures run on a \
+            scaled clock shared by setlist and the simulator, so simulated minutes pass in real milliseconds; \
+            overhead figures run the setlist binary as a child process. Build with -c release.
+            """)
+
+    @Option(help: "Comma-separated sections to run: schedule, polls, rate, overhead (default: all).")
+    var only: String?
+
+    @Option(help: "Simulated seconds per real second for the schedule and polls sections.")
+    var speed: Double = 100
+
+    @Option(help: "Simulated seconds per real second for the one-at-a-time baseline (it runs every job in turn).")
+    var serialSpeed: Double = 1000
+
+    @Option(help: "Simulated seconds per real second for the rate section (lower keeps loopback jitter small).")
+    var rateSpeed: Double = 20
+
+    @Option(help: "Seed of the random DAG, the simulator and setlist's jitter.")
+    var seed: UInt64 = 7
+
+    @Option(help: "Songs of the overhead album (one persona per ten songs).")
+    var overheadSongs: Int = 10000
+
+    @Option(help: "The setlist binary for the overhead section (default: next to this executable).")
+    var setlist: String?
+
+    @Flag(help: "Leave out the slow one-at-a-time baseline.")
+    var skipSerialBaseline = false
+
+    func run() async throws {
+        let sections = Set((only ?? "schedule,polls,rate,overhead").split(separator: ",").map(String.init))
+        if sections.contains("schedule") { try await schedule() }
+        if sections.contains("polls") { try await polls() }
+        if sections.contains("rate") { try await rate() }
+        if sections.contains("overhead") { try overhead() }
+    }
+
+    private func schedule() async throws {
+        for workload in [Workload.wideAlbum(), .personaChain(), .randomDAG(seed: seed)] {
+            let ours = try await withEnvironment(speed: speed) { environment in
+                try await SchedulingBench.runSetlist(workload, api: .evolink, environment: environment, seed: seed)
+            }
+            var line = "schedule \(workload.name) (\(workload.shape); \(workload.limitsText)): "
+                + "lower bound \(format(ours.lowerBound)) s; setlist \(format(ours.makespan)) s = "
+                + ratio(ours.makespan, ours.lowerBound) + " [bar <= 1.05: \(ours.makespan <= ours.lowerBound * 1.05 ? "met" : "falls short")]"
+            if !skipSerialBaseline {
+                let serial = try await withEnvironment(speed: serialSpeed) { environment in
+                    try await SchedulingBench.runBaseline(workload, api: .evolink, environment: environment, waves: false)
+                }
+                line += "; one-at-a-time \(format(serial.makespan)) s = \(ratio(serial.makespan, ours.lowerBound))"
+            }
+            let waves = try await withEnvironment(speed: speed) { environment in
+                try await SchedulingBench.runBaseline(workload, api: .evolink, environment: environment, waves: true)
+            }
+            line += "; wave-by-wave (pool \(workload.concurrency)) \(format(waves.makespan)) s = "
+                + ratio(waves.makespan, ours.lowerBound)
+            emit(line)
+        }
+    }
+
+    private func polls() async throws {
+        let workload = Workload.wideAlbum()
+        for api in ProviderAPI.allCases {
+            let figures = try await withEnvironment(speed: speed) { environment in
+                try await SchedulingBench.runSetlist(workload, api: api, environment: environment, seed: seed)
+            }
+            let perTask = Double(figures.statusRequests) / Double(max(1, figures.tasks))
+            emit(
+                "polls \(api.rawValue) (\(workload.shape), task times 0.8-1.1 x estimate): "
+                    + "\(String(format: "%.2f", perTask)) status requests per task "
+                    + "(\(figures.statusRequests) for \(figures.tasks) tasks) [bar <= 3: \(perTask <= 3 ? "met" : "falls short")]")
+        }
+    }
+
+    private func rate() async throws {
+        var bound = Workload.wideAlbum()
+        bound.name = "rate"
+        bound.concurrency = 40
+        bound.requestsPerMinute = 40
+        bound.submitsPerMinute = 20
+        let adherence = try await withEnvironment(speed: rateSpeed) { environment in
+            let figures = try await SchedulingBench.runSetlist(bound, api: .evolink, environment: environment, seed: seed)
+            let seen = try await environment.admin("/_sim/stats")["max_requests_per_60s"]?[environment.key]?.number
+            return (figures, Int(seen ?? -1))
+        }
+        let highest = RateFigures.maxPerMinute(adherence.0.calls)
+        emit(
+            "rate adherence (\(bound.shape), concurrency 40, 40 requests/min configured, provider unlimited): "
+                + "highest 60 s window \(highest) sent, \(adherence.1) seen by the simulator, limit 40 "
+                + "[bar: no window over the limit: \(max(highest, adherence.1) <= 40 ? "met" : "falls short")]")
+
+        let providerLimit = 40
+        var harder = bound
+        harder.requestsPerMinute = 120
+        harder.submitsPerMinute = 60
+        let limited = try await withEnvironment(speed: rateSpeed, rateLimit: providerLimit) { environment in
+            try await SchedulingBench.runSetlist(harder, api: .evolink, environment: environment, seed: seed)
+        }
+        let (share, minutes) = RateFigures.shareOfLimit(limited.calls, limit: providerLimit)
+        let refused = limited.calls.filter(\.rateLimited).count
+        emit(
+            "rate share (provider limits \(providerLimit)/min, manifest says 120/min): "
+                + "\(String(format: "%.1f", share * 100))% of the provider's rate used over \(minutes) full busy minutes, "
+                + "\(refused) requests refused with 429 of \(limited.calls.count) "
+                + "[bar >= 90%: \(share >= 0.9 ? "met" : "falls short")]")
+    }
+
+    private func overhead() throws {
+        let binary = setlist ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("setlist").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw BenchError("no setlist binary at \(binary); build it with swift build -c release or pass --setlist")
+        }
+        for songs in [overheadSongs / 10, overheadSongs] {
+            let figures = try OverheadBench.run(setlist: binary, songs: songs)
+            var line = "overhead \(songs) songs (\(figures.jobs) jobs, instant tasks, no limits): "
+                + "exit \(figures.exitStatus), wall \(String(format: "%.2f", figures.wallSeconds)) s, "
+                + "peak RSS \(figures.peakRSSBytes >> 20) MB"
+            if let events = figures.events, let bytes = figures.journalBytes, events > 0 {
+                line += ", ledger \(events) events, \(bytes / events) journal bytes per event"
+            }
+            if songs == overheadSongs {
+                let met = figures.wallSeconds <= 20 && figures.peakRSSBytes <= 200 << 20 && figures.exitStatus == 0
+                line += " [bar <= 20 s and <= 200 MB: \(met ? "met" : "falls short")]"
+            }
+            emit(line)
+        }
+    }
+
+    private func withEnvironment<T>(
+        speed: Double, rateLimit: Int? = nil, _ body: (BenchEnvironment) async throws -> T
+    ) async throws -> T {
+        let environment = try await BenchEnvironment.start(speed: speed, seed: seed, rateLimit: rateLimit)
+        do {
+            let value = try await body(environment)
+            await environment.stop()
+            return value
+        } catch {
+            await environment.stop()
+            throw error
+        }
+    }
+
+    /// Writes one figure line at once, unbuffered, so a long run shows each figure as it is measured.
+    private func emit(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    private func format(_ seconds: Double) -> String { String(format: "%.0f", seconds) }
+
+    private func ratio(_ value: Double, _ bound: Double) -> String {
+        String(format: "%.3f x bound", value / bound)
+    }
+}

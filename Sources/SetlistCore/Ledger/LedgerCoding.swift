@@ -2,54 +2,25 @@ import Foundation
 
 /// Encodes and decodes the ledger's two file forms: the snapshot (the whole ``Ledger``, pretty-printed, sorted
 /// keys, ending in a newline) and journal lines (one ``LedgerJournalEntry``, compact, sorted keys, ending in a
-/// newline). Both forms are byte-for-byte stable: the same value always gives the same bytes.
+/// newline). Both forms are byte-for-byte stable: the same value always gives the same bytes, the bytes
+/// Foundation's `JSONEncoder` gives with `.sortedKeys` and `.withoutEscapingSlashes`. They are written straight
+/// into the output bytes, so encoding costs about the output's size in memory.
 ///
-/// Holds its own encoders, so keep one per owner rather than sharing it between threads.
+/// Holds its own decoder, so keep one per owner rather than sharing it between threads.
 public struct LedgerCoder {
-    private let snapshotEncoder: JSONEncoder
-    private let lineEncoder: JSONEncoder
     private let decoder: JSONDecoder
 
     /// Creates a coder.
     public init() {
-        snapshotEncoder = JSONEncoder()
-        snapshotEncoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        lineEncoder = JSONEncoder()
-        lineEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         decoder = JSONDecoder()
     }
 
-    /// The snapshot bytes of `ledger`. Empty arrays and objects are written `[]` and `{}`.
-    public func snapshot(_ ledger: Ledger) throws -> [UInt8] {
-        var bytes = Self.collapsingEmptyContainers(in: [UInt8](try snapshotEncoder.encode(ledger)))
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
-    }
-
-    /// Rewrites the pretty printer's empty containers (`[`, newlines and spaces, `]`) as `[]` and `{}`. A run of
-    /// whitespace with a newline can only be formatting: JSON strings hold newlines escaped.
-    static func collapsingEmptyContainers(in bytes: [UInt8]) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            output.append(byte)
-            index += 1
-            guard byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") else { continue }
-            let closing = byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")
-            var end = index
-            var sawNewline = false
-            while end < bytes.count, bytes[end] == UInt8(ascii: " ") || bytes[end] == UInt8(ascii: "\n") {
-                sawNewline = sawNewline || bytes[end] == UInt8(ascii: "\n")
-                end += 1
-            }
-            if sawNewline, end < bytes.count, bytes[end] == closing {
-                output.append(closing)
-                index = end + 1
-            }
-        }
-        return output
+    /// The snapshot bytes of `ledger`. Empty arrays and objects are written `[]` and `{}`. `expectedSize`, such
+    /// as the size of the previous snapshot, reserves the output's memory up front.
+    public func snapshot(_ ledger: Ledger, expectedSize: Int = 0) throws(LedgerEncodingError) -> [UInt8] {
+        var writer = LedgerJSONWriter(pretty: true, capacity: expectedSize + 1)
+        ledger.writeJSON(to: &writer)
+        return try writer.finish(appending: UInt8(ascii: "\n"))
     }
 
     /// The ledger a snapshot holds.
@@ -58,10 +29,10 @@ public struct LedgerCoder {
     }
 
     /// One journal line, newline included.
-    public func line(_ entry: LedgerJournalEntry) throws -> [UInt8] {
-        var bytes = [UInt8](try lineEncoder.encode(entry))
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
+    public func line(_ entry: LedgerJournalEntry) throws(LedgerEncodingError) -> [UInt8] {
+        var writer = LedgerJSONWriter(pretty: false)
+        entry.writeJSON(to: &writer)
+        return try writer.finish(appending: UInt8(ascii: "\n"))
     }
 
     /// The entry one journal line holds, without its newline.

@@ -16,13 +16,15 @@ public protocol LedgerFileSystem: Sendable {
     func replaceFile(atPath path: String, with bytes: [UInt8]) throws(LedgerStoreError)
 }
 
-/// An open file that only grows at its end, such as the journal. Used by one owner at a time.
-public protocol LedgerAppendFile: AnyObject {
+/// An open file that only grows at its end, such as the journal. Used by one owner at a time, except that
+/// ``sync()`` may also run on another thread while the owner appends (the ledger store's group commit).
+public protocol LedgerAppendFile: AnyObject, Sendable {
     /// The file's length in bytes, including everything appended so far.
     var size: Int { get }
     /// Writes `bytes` at the end of the file. After a failure `size` tells how much was written.
     func append(_ bytes: [UInt8]) throws(LedgerStoreError)
-    /// Makes everything appended so far durable (`fsync`).
+    /// Makes durable (`fsync`) everything appended before the call; may run concurrently with ``append(_:)``,
+    /// never with ``close()``.
     func sync() throws(LedgerStoreError)
     /// Cuts the file to `size` bytes and makes that durable.
     func truncate(toSize size: Int) throws(LedgerStoreError)
@@ -108,8 +110,9 @@ public struct PosixLedgerFileSystem: LedgerFileSystem {
     }
 }
 
-/// A journal file open with `O_APPEND`.
-final class PosixAppendFile: LedgerAppendFile {
+/// A journal file open with `O_APPEND`. `size` is read and written by its owner only; ``sync()``, the one call
+/// that may come from another thread, reads nothing but the descriptor, which changes only in ``close()``.
+final class PosixAppendFile: LedgerAppendFile, @unchecked Sendable {
     private var fd: Int32
     private let path: String
     private(set) var size: Int

@@ -1,3 +1,4 @@
+import Dispatch
 import SetlistCore
 import Synchronization
 
@@ -6,9 +7,9 @@ public enum LedgerDurability: Sendable, Hashable {
     /// Written and `fsync`ed before ``LedgerStore/append(_:durability:)`` returns. Required for submit intents
     /// and accepted task ids (DESIGN §3, "Never pay twice").
     case synced
-    /// Written (so it survives the process being killed) but `fsync`ed only by the next synced append,
-    /// ``LedgerStore/sync()`` or ``LedgerStore/compact()``. A power loss may drop it. Fits events whose loss costs
-    /// only a repeated status request or download, such as task progress.
+    /// Written (so it survives the process being killed) but `fsync`ed only by the next synced or durable
+    /// append, ``LedgerStore/sync()`` or ``LedgerStore/compact()``. A power loss may drop it. Fits events whose
+    /// loss costs only a repeated status request or download, such as task progress.
     case buffered
 }
 
@@ -27,9 +28,11 @@ public struct LoadedLedger: Sendable {
 /// The durable home of one ledger: the snapshot file `<path>` and the journal `<path>.journal` (JSON Lines).
 ///
 /// ``append(_:durability:)`` writes one journal line and, by default, `fsync`s it before folding the event into
-/// the in-memory ledger: the cost per event is one line, whatever the ledger's size. ``compact()`` writes the
-/// whole ledger as the new snapshot atomically and empties the journal. Loading reads the snapshot and replays
-/// the journal; a torn last line is ignored with a warning.
+/// the in-memory ledger: the cost per event is one line, whatever the ledger's size. ``appendDurably(_:)`` is its
+/// form for concurrent callers: appends made close together share one `fsync`, run on a thread of the store's own,
+/// so no caller blocks a thread of Swift's cooperative pool while it waits. ``compact()`` writes the whole ledger
+/// as the new snapshot atomically and empties the journal. Loading reads the snapshot and replays the journal; a
+/// torn last line is ignored with a warning.
 ///
 /// Safe to call from any thread; calls are serialized. One process at a time may write a ledger: hold a
 /// ``RunLock`` while the store is open.
@@ -39,17 +42,10 @@ public final class LedgerStore: Sendable {
     /// Warnings from opening the ledger, as full sentences.
     public let openWarnings: [String]
     private let fileSystem: any LedgerFileSystem
-    private let state: Mutex<State>
-
-    private struct State {
-        var ledger: Ledger
-        var coder: LedgerCoder
-        var journal: (any LedgerAppendFile)?
-        var unsyncedEvents: Int
-        var eventsSinceCompaction: Int
-        var snapshotBytes: Int
-        var failure: String?
-    }
+    private let state: Mutex<StoreState>
+    /// Runs the `fsync`s that ``appendDurably(_:)`` waits for, one round at a time, outside the lock and off
+    /// Swift's cooperative threads.
+    private let syncQueue = DispatchQueue(label: "setlist.ledger.journal-sync")
 
     /// The journal's path for the ledger at `path`.
     public static func journalPath(for path: String) -> String {
@@ -87,15 +83,17 @@ public final class LedgerStore: Sendable {
         self.fileSystem = fileSystem
         openWarnings = loaded.warnings
         state = Mutex(
-            State(
-                ledger: loaded.ledger, coder: coder, journal: journal, unsyncedEvents: 0,
-                eventsSinceCompaction: loaded.replayedEvents, snapshotBytes: snapshotBytes, failure: nil
+            StoreState(
+                ledger: loaded.ledger, coder: coder, journal: journal, writtenSequence: loaded.ledger.sequence,
+                durableSequence: loaded.ledger.sequence, eventsSinceCompaction: loaded.replayedEvents,
+                snapshotBytes: snapshotBytes
             )
         )
     }
 
     deinit {
-        close()
+        // No sync round is queued or running: each holds a reference to the store.
+        closeJournal(state.withLock { $0.detachJournal() })
     }
 
     /// A copy of the ledger. Cheap to take, but a copy that is still alive when the next event is appended
@@ -129,10 +127,7 @@ public final class LedgerStore: Sendable {
     /// cost of snapshots proportional to the events appended, so O(1) per event amortized; callers may also
     /// compact on a timer and at the end of each run.
     public var compactionAdvised: Bool {
-        state.withLock { state in
-            let journalSize = state.journal?.size ?? 0
-            return journalSize >= max(state.snapshotBytes, 64 * 1024)
-        }
+        state.withLock { $0.compactionAdvised }
     }
 
     /// Records `event`: checks that it fits the ledger, writes it to the journal as one line (and `fsync`s it
@@ -144,43 +139,47 @@ public final class LedgerStore: Sendable {
     /// so the run ends before it pays for anything it could not record.
     public func append(_ event: LedgerEvent, durability: LedgerDurability = .synced) throws(LedgerStoreError) {
         let path = path
-        try state.withLock { (state: inout State) throws(LedgerStoreError) in
-            let journal = try Self.usableJournal(state, path: path)
-            do throws(LedgerError) {
-                try state.ledger.validate(event)
-            } catch {
-                throw .invalidEvent(path: path, line: nil, error: error)
-            }
-            let line: [UInt8]
-            do {
-                line = try state.coder.line(LedgerJournalEntry(sequence: state.ledger.sequence + 1, event: event))
-            } catch {
-                throw .encoding(path: path, detail: "\(error)")
-            }
-            let validSize = journal.size
-            do throws(LedgerStoreError) {
-                try journal.append(line)
-            } catch {
-                try? journal.truncate(toSize: validSize)
-                state.failure = error.description
-                throw error
-            }
-            state.unsyncedEvents += 1
-            if durability == .synced { try Self.sync(&state, journal) }
-            do throws(LedgerError) {
-                try state.ledger.apply(event)
-            } catch {
-                throw .invalidEvent(path: path, line: nil, error: error)
-            }
-            state.eventsSinceCompaction += 1
+        try state.withLock { (state: inout StoreState) throws(LedgerStoreError) in
+            try state.write(event, path: path)
+            if durability == .synced { try state.syncJournal(path: path) }
+            try state.fold(event, path: path)
         }
+    }
+
+    /// Records `event` durably, like ``append(_:durability:)`` with `.synced`, for concurrent callers: returns
+    /// only once the event's line is on stable storage, but waits for that without holding the store's lock or
+    /// a thread. The line is written and the event folded into the in-memory ledger at once; the store's sync
+    /// thread then `fsync`s the journal for every line written so far, so appends made while one `fsync` runs
+    /// share the next one.
+    ///
+    /// Throws as ``append(_:durability:)`` does. If the `fsync` fails, every append waiting for it throws that
+    /// error and the store stops: later calls throw ``LedgerStoreError/stopped(path:cause:)``.
+    public func appendDurably(_ event: LedgerEvent) async throws(LedgerStoreError) {
+        let path = path
+        let outcome = await withCheckedContinuation { (continuation: SyncWaiter.Continuation) in
+            let startsSyncRound = state.withLock { state in
+                do throws(LedgerStoreError) {
+                    let sequence = try state.write(event, path: path)
+                    try state.fold(event, path: path)
+                    state.syncWaiters.append(SyncWaiter(sequence: sequence, continuation: continuation))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                    return false
+                }
+                guard !state.syncRoundScheduled else { return false }
+                state.syncRoundScheduled = true
+                return true
+            }
+            if startsSyncRound { syncQueue.async { self.runSyncRounds() } }
+        }
+        try outcome.get()
     }
 
     /// Makes every buffered event durable (`fsync`).
     public func sync() throws(LedgerStoreError) {
         let path = path
-        try state.withLock { (state: inout State) throws(LedgerStoreError) in
-            try Self.sync(&state, Self.usableJournal(state, path: path))
+        try state.withLock { (state: inout StoreState) throws(LedgerStoreError) in
+            try state.syncJournal(path: path)
         }
     }
 
@@ -194,53 +193,59 @@ public final class LedgerStore: Sendable {
     public func compact() throws(LedgerStoreError) {
         let path = path
         let fileSystem = fileSystem
-        try state.withLock { (state: inout State) throws(LedgerStoreError) in
-            let journal = try Self.usableJournal(state, path: path)
-            let bytes: [UInt8]
-            do {
-                bytes = try state.coder.snapshot(state.ledger)
-            } catch {
-                throw .encoding(path: path, detail: "\(error)")
-            }
-            try fileSystem.replaceFile(atPath: path, with: bytes)
-            do throws(LedgerStoreError) {
-                try journal.truncate(toSize: 0)
-            } catch {
-                state.failure = error.description
-                throw error
-            }
-            state.unsyncedEvents = 0
-            state.eventsSinceCompaction = 0
-            state.snapshotBytes = bytes.count
+        try state.withLock { (state: inout StoreState) throws(LedgerStoreError) in
+            try state.compact(path: path, fileSystem: fileSystem)
+        }
+    }
+
+    /// Compacts (see ``compact()``) if ``compactionAdvised`` is true, deciding under the store's lock, so that
+    /// callers appending concurrently do not write the same snapshot one after another.
+    public func compactIfAdvised() throws(LedgerStoreError) {
+        let path = path
+        let fileSystem = fileSystem
+        try state.withLock { (state: inout StoreState) throws(LedgerStoreError) in
+            guard state.compactionAdvised else { return }
+            try state.compact(path: path, fileSystem: fileSystem)
         }
     }
 
     /// Syncs buffered events and closes the journal. Later calls that write throw. Does not compact: call
     /// ``compact()`` first at the end of a run.
     public func close() {
+        guard let journal = state.withLock({ $0.detachJournal() }) else { return }
+        syncQueue.sync {}  // lets a sync round that still uses the journal finish
+        closeJournal(journal)
+    }
+
+    /// Syncs what is not yet durable, settles the appends waiting for it, and closes `journal`, which
+    /// ``StoreState/detachJournal()`` has taken out of the state.
+    private func closeJournal(_ journal: (any LedgerAppendFile)?) {
+        guard let journal else { return }
         state.withLock { state in
-            guard let journal = state.journal else { return }
-            if state.unsyncedEvents > 0, state.failure == nil { try? journal.sync() }
-            journal.close()
-            state.journal = nil
+            if state.failure == nil, state.durableSequence < state.writtenSequence {
+                do throws(LedgerStoreError) {
+                    try journal.sync()
+                    state.markDurable(through: state.writtenSequence)
+                } catch {
+                    state.stop(error)
+                }
+            }
         }
+        journal.close()
     }
 
-    private static func usableJournal(_ state: State, path: String) throws(LedgerStoreError) -> any LedgerAppendFile {
-        if let failure = state.failure { throw .stopped(path: path, cause: failure) }
-        guard let journal = state.journal else { throw .stopped(path: path, cause: "the store was closed") }
-        return journal
-    }
-
-    private static func sync(_ state: inout State, _ journal: any LedgerAppendFile) throws(LedgerStoreError) {
-        guard state.unsyncedEvents > 0 else { return }
-        do throws(LedgerStoreError) {
-            try journal.sync()
-        } catch {
-            state.failure = error.description
-            throw error
+    /// Syncs the journal, on the sync queue, until no ``appendDurably(_:)`` waits any more.
+    private func runSyncRounds() {
+        while let round = state.withLock({ $0.nextSyncRound() }) {
+            do throws(LedgerStoreError) {
+                try round.journal.sync()
+                state.withLock { $0.markDurable(through: round.through) }
+            } catch {
+                state.withLock { state in
+                    if state.failure == nil { state.stop(error) }
+                }
+            }
         }
-        state.unsyncedEvents = 0
     }
 
     private static func load(
@@ -267,6 +272,154 @@ public final class LedgerStore: Sendable {
             replayedEvents: replay.replayed
         )
         return (loaded, snapshot?.count ?? 0)
+    }
+}
+
+/// A call of ``LedgerStore/appendDurably(_:)`` waiting for a sync that covers its line.
+private struct SyncWaiter {
+    typealias Continuation = CheckedContinuation<Result<Void, LedgerStoreError>, Never>
+
+    /// The sequence number of the waiting event's line.
+    var sequence: Int
+    var continuation: Continuation
+}
+
+/// Everything a ``LedgerStore`` guards with its lock.
+private struct StoreState {
+    var ledger: Ledger
+    var coder: LedgerCoder
+    /// The open journal; nil once the store is closed.
+    var journal: (any LedgerAppendFile)?
+    /// The sequence number of the last line written to the journal.
+    var writtenSequence: Int
+    /// The sequence number of the last line known to be on stable storage.
+    var durableSequence: Int
+    /// Durable appends waiting for a sync that covers their line, in the order of their lines.
+    var syncWaiters: [SyncWaiter] = []
+    /// Whether the sync queue has a round of syncing queued or running.
+    var syncRoundScheduled = false
+    /// Events appended since the last compaction (or replayed from the journal at open).
+    var eventsSinceCompaction: Int
+    /// The size of the last snapshot written or read.
+    var snapshotBytes: Int
+    /// The write or sync that failed and stopped the store.
+    var failure: LedgerStoreError?
+
+    /// See ``LedgerStore/compactionAdvised``.
+    var compactionAdvised: Bool {
+        (journal?.size ?? 0) >= max(snapshotBytes, 64 * 1024)
+    }
+
+    /// The journal, unless the store was stopped or closed.
+    func usableJournal(path: String) throws(LedgerStoreError) -> any LedgerAppendFile {
+        if let failure { throw .stopped(path: path, cause: failure.description) }
+        guard let journal else { throw .stopped(path: path, cause: "the store was closed") }
+        return journal
+    }
+
+    /// Checks that `event` fits the ledger and writes its journal line; returns the line's sequence number. A
+    /// failed write cuts the partial line off where it can and stops the store.
+    @discardableResult
+    mutating func write(_ event: LedgerEvent, path: String) throws(LedgerStoreError) -> Int {
+        let journal = try usableJournal(path: path)
+        do throws(LedgerError) {
+            try ledger.validate(event)
+        } catch {
+            throw .invalidEvent(path: path, line: nil, error: error)
+        }
+        let sequence = ledger.sequence + 1
+        let line: [UInt8]
+        do throws(LedgerEncodingError) {
+            line = try coder.line(LedgerJournalEntry(sequence: sequence, event: event))
+        } catch {
+            throw .encoding(path: path, detail: error.description)
+        }
+        let validSize = journal.size
+        do throws(LedgerStoreError) {
+            try journal.append(line)
+        } catch {
+            try? journal.truncate(toSize: validSize)
+            stop(error)
+            throw error
+        }
+        writtenSequence = sequence
+        return sequence
+    }
+
+    /// Folds an event whose line was written into the in-memory ledger.
+    mutating func fold(_ event: LedgerEvent, path: String) throws(LedgerStoreError) {
+        do throws(LedgerError) {
+            try ledger.apply(event)
+        } catch {
+            throw .invalidEvent(path: path, line: nil, error: error)
+        }
+        eventsSinceCompaction += 1
+    }
+
+    /// `fsync`s the journal if a written line is not yet durable. A failure stops the store.
+    mutating func syncJournal(path: String) throws(LedgerStoreError) {
+        let journal = try usableJournal(path: path)
+        guard durableSequence < writtenSequence else { return }
+        do throws(LedgerStoreError) {
+            try journal.sync()
+        } catch {
+            stop(error)
+            throw error
+        }
+        markDurable(through: writtenSequence)
+    }
+
+    /// Writes the snapshot and empties the journal (see ``LedgerStore/compact()``).
+    mutating func compact(path: String, fileSystem: any LedgerFileSystem) throws(LedgerStoreError) {
+        let journal = try usableJournal(path: path)
+        let bytes: [UInt8]
+        do throws(LedgerEncodingError) {
+            bytes = try coder.snapshot(ledger, expectedSize: snapshotBytes + journal.size)
+        } catch {
+            throw .encoding(path: path, detail: error.description)
+        }
+        try fileSystem.replaceFile(atPath: path, with: bytes)
+        markDurable(through: writtenSequence)
+        do throws(LedgerStoreError) {
+            try journal.truncate(toSize: 0)
+        } catch {
+            stop(error)
+            throw error
+        }
+        eventsSinceCompaction = 0
+        snapshotBytes = bytes.count
+    }
+
+    /// The journal and the sequence number a sync round makes durable, or nil when no append waits or the
+    /// store is closed (``LedgerStore/close()`` then settles the waiting appends itself).
+    mutating func nextSyncRound() -> (journal: any LedgerAppendFile, through: Int)? {
+        guard !syncWaiters.isEmpty, let journal else {
+            syncRoundScheduled = false
+            return nil
+        }
+        return (journal, writtenSequence)
+    }
+
+    /// Takes the journal out of the state, closing the store for writes.
+    mutating func detachJournal() -> (any LedgerAppendFile)? {
+        defer { journal = nil }
+        return journal
+    }
+
+    /// Records that every line up to `sequence` is on stable storage, and resumes the appends waiting for them.
+    mutating func markDurable(through sequence: Int) {
+        durableSequence = max(durableSequence, sequence)
+        let durableWaiters = syncWaiters.prefix { $0.sequence <= durableSequence }.count
+        for waiter in syncWaiters[..<durableWaiters] { waiter.continuation.resume(returning: .success(())) }
+        syncWaiters.removeFirst(durableWaiters)
+    }
+
+    /// Stops the store after a failed write or sync: every later call throws, and every append still waiting
+    /// for a sync throws `error`.
+    mutating func stop(_ error: LedgerStoreError) {
+        failure = error
+        for waiter in syncWaiters { waiter.continuation.resume(returning: .failure(error)) }
+        syncWaiters = []
     }
 }
 

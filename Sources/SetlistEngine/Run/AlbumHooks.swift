@@ -38,19 +38,19 @@ final class AlbumHooks: RunHooks {
         case .persona(let persona):
             submission = .persona(try builder.personaRequest(for: persona, chained: chained), idempotencyKey: key)
         }
-        try append(.submitIntent(job: spec.id, attempt: attempt, idempotencyKey: key, inputs: chained, at: now()))
+        try await append(.submitIntent(job: spec.id, attempt: attempt, idempotencyKey: key, inputs: chained, at: now()))
         report(.submitting(job: spec.id, attempt: attempt))
         return submission
     }
 
     func submitted(job: Int, attempt: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws {
         let id = graph.jobs[job].id
-        try append(
+        try await append(
             .submitAccepted(
                 job: id, attempt: attempt, taskID: snapshot.id, creditsReserved: snapshot.creditsReserved, at: now()))
         report(.accepted(job: id, attempt: attempt, taskID: snapshot.id, credits: snapshot.creditsReserved))
         if snapshot.status.isTerminal {
-            try finished(job: job, attempt: attempt, snapshot: snapshot, willRetry: willRetry)
+            try await finished(job: job, attempt: attempt, snapshot: snapshot, willRetry: willRetry)
         }
     }
 
@@ -58,20 +58,20 @@ final class AlbumHooks: RunHooks {
         let id = graph.jobs[job].id
         let mayHaveCreatedTask = error.kind == .transient && (error.httpStatus == nil || replays)
         guard mayHaveCreatedTask else {
-            try append(
+            try await append(
                 .submitFailed(job: id, attempt: attempt, error: RecordedError(error), willRetry: willRetry, at: now()))
             return
         }
-        if !replays || !willRetry { try append(.jobMarkedUnknown(job: id, at: now())) }
+        if !replays || !willRetry { try await append(.jobMarkedUnknown(job: id, at: now())) }
     }
 
     func polled(job: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws {
         let id = graph.jobs[job].id
         guard let attempt = store.job(id)?.attempts.last?.number else { return }
         if snapshot.status.isTerminal {
-            try finished(job: job, attempt: attempt, snapshot: snapshot, willRetry: willRetry)
+            try await finished(job: job, attempt: attempt, snapshot: snapshot, willRetry: willRetry)
         } else {
-            try append(
+            try await append(
                 .taskProgress(job: id, attempt: attempt, status: snapshot.status, progress: snapshot.progress, at: now()),
                 durability: .buffered)
             report(.progress(job: id, status: snapshot.status, percent: snapshot.progress))
@@ -92,7 +92,7 @@ final class AlbumHooks: RunHooks {
         case .blocked(let job, let cause):
             let id = graph.jobs[job].id
             let causeID = graph.jobs[cause].id
-            try append(.jobBlocked(job: id, by: causeID, at: now()))
+            try await append(.jobBlocked(job: id, by: causeID, at: now()))
             report(.blocked(job: id, cause: causeID))
         case .heldUnknown(let job, let attempt):
             report(
@@ -103,7 +103,7 @@ final class AlbumHooks: RunHooks {
         case .timedOut(let job, let attempt, let taskID, let willRetry):
             let error = RecordedError(
                 code: "task_timeout", message: "Task \(taskID) was still unfinished after the task timeout.")
-            try append(
+            try await append(
                 .taskFailed(job: graph.jobs[job].id, attempt: attempt, error: error, willRetry: willRetry, at: now()))
         case .stopped(let reason):
             report(.stopped(reason: Self.describe(reason)))
@@ -112,11 +112,11 @@ final class AlbumHooks: RunHooks {
         }
     }
 
-    private func finished(job: Int, attempt: Int, snapshot: TaskSnapshot, willRetry: Bool) throws {
+    private func finished(job: Int, attempt: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws {
         let id = graph.jobs[job].id
         switch snapshot.status {
         case .completed:
-            try append(
+            try await append(
                 .taskCompleted(
                     job: id, attempt: attempt, results: snapshot.results.map(ResultRecord.init),
                     personaID: snapshot.personaID, at: now()))
@@ -125,16 +125,21 @@ final class AlbumHooks: RunHooks {
             completed(job)
         case .failed, .cancelled:
             let failure = snapshot.failure ?? .unexplained
-            try append(
+            try await append(
                 .taskFailed(job: id, attempt: attempt, error: RecordedError(failure), willRetry: willRetry, at: now()))
         case .pending, .processing:
             break
         }
     }
 
-    private func append(_ event: LedgerEvent, durability: LedgerDurability = .synced) throws {
-        try store.append(event, durability: durability)
-        if store.compactionAdvised { try store.compact() }
+    /// Records `event`; a synced event is on stable storage when this returns, and shares its `fsync` with the
+    /// events other jobs record meanwhile.
+    private func append(_ event: LedgerEvent, durability: LedgerDurability = .synced) async throws {
+        switch durability {
+        case .synced: try await store.appendDurably(event)
+        case .buffered: try store.append(event, durability: .buffered)
+        }
+        try store.compactIfAdvised()
     }
 
     private func existingKey(for id: String, attempt: Int) -> String? {

@@ -68,7 +68,7 @@ final class MediaDownloader: Sendable {
             do {
                 let bytes = try await fetcher.fetch(item.url, maxBytes: MediaSettings.maxFileBytes)
                 let file = try save(bytes, to: item.relativePath, kind: item.kind)
-                try store.append(.downloadRecorded(job: item.job, resultID: item.resultID, file: file))
+                try await store.appendDurably(.downloadRecorded(job: item.job, resultID: item.resultID, file: file))
                 report(.downloaded(job: item.job, path: item.relativePath, bytes: file.bytes))
                 return true
             } catch {

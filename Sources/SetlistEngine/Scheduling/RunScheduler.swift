@@ -300,7 +300,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         actions += pendingActions
         pendingActions = []
 
-        if let poll = firstLive(.poll) { wakeNoLaterThan(poll.at) }
+        if let poll = firstLive(.poll), poll.at > now { wakeNoLaterThan(poll.at) }
         if let timeout = firstLive(.timeout) { wakeNoLaterThan(timeout.at) }
         let finished = inFlight == 0 && (stopReason != nil || !hasQueuedWork())
         return SchedulerStep(actions: actions, wakeAt: finished ? nil : wake, outcome: finished ? outcome() : nil)

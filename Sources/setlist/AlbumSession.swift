@@ -93,7 +93,8 @@ struct AlbumSession {
                 requests: provider.requests, retries: summary.statistics.retries,
                 creditsReserved: run?.creditsReserved ?? 0,
                 durationSeconds: run.map { Double(($0.endedAtMs ?? $0.startedAtMs) - $0.startedAtMs) / 1000 } ?? 0,
-                lastSuccessUnixTime: RunMetrics.lastSuccessUnixTime(in: summary.ledger), outcome: summary.outcome)
+                lastSuccessUnixTime: RunMetrics.lastSuccessUnixTime(in: summary.ledger), outcome: summary.outcome,
+                ledgerEvents: store.journalWrites.events, ledgerJournalBytes: store.journalWrites.bytes)
             return summary.outcome.exitCode
         } catch {
             reporter.printBlock("error: \(error)")

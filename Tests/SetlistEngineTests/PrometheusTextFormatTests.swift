@@ -25,7 +25,7 @@ struct PrometheusTextFormatTests {
         #expect(families.map(\.name) == [
             "setlist_jobs", "setlist_requests", "setlist_retries", "setlist_credits_reserved",
             "setlist_run_duration_seconds", "setlist_last_success_timestamp_seconds", "setlist_run_outcome",
-            "setlist_run_exit_code",
+            "setlist_ledger_events_appended", "setlist_ledger_journal_bytes_appended", "setlist_run_exit_code",
         ])
         #expect(families.allSatisfy { $0.type == "gauge" && !$0.help.isEmpty })
         let jobs = try #require(families.first { $0.name == "setlist_jobs" })

@@ -118,6 +118,12 @@ public final class LedgerStore: Sendable {
         state.withLock { $0.eventsSinceCompaction }
     }
 
+    /// Journal lines (one per event) and their bytes written since the store was opened: the ledger's write
+    /// cost per event, which compaction does not reset.
+    public var journalWrites: (events: Int, bytes: Int) {
+        state.withLock { ($0.journalLinesWritten, $0.journalBytesWritten) }
+    }
+
     /// The journal's current length in bytes.
     public var journalBytes: Int {
         state.withLock { $0.journal?.size ?? 0 }
@@ -300,6 +306,9 @@ private struct StoreState {
     var syncRoundScheduled = false
     /// Events appended since the last compaction (or replayed from the journal at open).
     var eventsSinceCompaction: Int
+    /// Journal lines and bytes written since the store was opened.
+    var journalLinesWritten = 0
+    var journalBytesWritten = 0
     /// The size of the last snapshot written or read.
     var snapshotBytes: Int
     /// The write or sync that failed and stopped the store.
@@ -343,6 +352,8 @@ private struct StoreState {
             throw error
         }
         writtenSequence = sequence
+        journalLinesWritten += 1
+        journalBytesWritten += line.count
         return sequence
     }
 

@@ -38,12 +38,19 @@ public struct RunMetrics: Sendable, Hashable {
     public var lastSuccessUnixTime: Double?
     /// How the run ended.
     public var outcome: RunOutcome
+    /// Ledger events the run appended to the journal.
+    public var ledgerEvents: Int
+    /// Bytes of those journal lines.
+    public var ledgerJournalBytes: Int
 
     /// Creates run metrics.
     public init(
         album: String, jobsByState: [JobState: Int], requests: [RequestKey: Int], retries: Int,
-        creditsReserved: Double, durationSeconds: Double, lastSuccessUnixTime: Double?, outcome: RunOutcome
+        creditsReserved: Double, durationSeconds: Double, lastSuccessUnixTime: Double?, outcome: RunOutcome,
+        ledgerEvents: Int = 0, ledgerJournalBytes: Int = 0
     ) {
+        self.ledgerEvents = ledgerEvents
+        self.ledgerJournalBytes = ledgerJournalBytes
         self.album = album
         self.jobsByState = jobsByState
         self.requests = requests
@@ -113,6 +120,12 @@ public enum PrometheusTextFormat {
                            value: outcome == album.outcome ? 1 : 0)
                 }
             }))
+        families.append(Family(
+            name: "setlist_ledger_events_appended", help: "Ledger events the last run appended to the journal.",
+            samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.ledgerEvents)) }))
+        families.append(Family(
+            name: "setlist_ledger_journal_bytes_appended", help: "Bytes of the journal lines the last run appended.",
+            samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.ledgerJournalBytes)) }))
         families.append(Family(
             name: "setlist_run_exit_code", help: "The exit code of the last run.",
             samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.outcome.exitCode)) }))

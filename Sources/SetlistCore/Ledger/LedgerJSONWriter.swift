@@ -39,15 +39,22 @@ struct LedgerJSONWriter {
     /// Writes `dictionary` as an object, its keys sorted as `.sortedKeys` sorts them (by their UTF-8 bytes), each
     /// member's value written by `value`.
     mutating func object<Value>(_ dictionary: [String: Value], _ value: (inout LedgerJSONWriter, Value) -> Void) {
-        let sorted = dictionary.indices.sorted {
-            dictionary[$0].key.utf8.lexicographicallyPrecedes(dictionary[$1].key.utf8)
-        }
+        let keys = dictionary.keys
+        let sorted = dictionary.indices.sorted { Self.utf8Precedes(keys[$0], keys[$1]) }
         object { writer in
             for index in sorted {
-                let (key, element) = dictionary[index]
-                writer.key(key)
-                value(&writer, element)
+                writer.key(keys[index])
+                value(&writer, dictionary.values[index])
             }
+        }
+    }
+
+    /// Whether `left` sorts before `right` by their UTF-8 bytes, comparing the bytes in place.
+    private static func utf8Precedes(_ left: String, _ right: String) -> Bool {
+        var left = left
+        var right = right
+        return left.withUTF8 { leftBytes in
+            right.withUTF8 { rightBytes in leftBytes.lexicographicallyPrecedes(rightBytes) }
         }
     }
 
@@ -83,7 +90,7 @@ struct LedgerJSONWriter {
 
     private mutating func newlineAndIndent() {
         bytes.append(UInt8(ascii: "\n"))
-        for _ in 0..<depth { raw("  ") }
+        for _ in 0..<(2 * depth) { bytes.append(UInt8(ascii: " ")) }
     }
 
     /// Appends `text` as it is.

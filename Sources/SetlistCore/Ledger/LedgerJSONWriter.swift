@@ -22,10 +22,12 @@ struct LedgerJSONWriter {
         bytes.reserveCapacity(capacity)
     }
 
-    /// The bytes written, followed by `terminator`; throws if a value could not be written as JSON.
-    consuming func finish(appending terminator: UInt8) throws(LedgerEncodingError) -> [UInt8] {
+    /// The bytes written, followed by `terminator`; throws if a value could not be written as JSON. Leaves the
+    /// writer empty, so that the bytes are handed over rather than shared (appending to a shared buffer copies it).
+    mutating func finish(appending terminator: UInt8) throws(LedgerEncodingError) -> [UInt8] {
         if let failure { throw failure }
         bytes.append(terminator)
+        defer { bytes = [] }
         return bytes
     }
 

@@ -145,6 +145,7 @@ final class InstrumentedFileSystem: LedgerFileSystem {
         var appendedBytes: [Int] = []
         var syncs = 0
         var replaces = 0
+        var replacedBytes = 0
         var reads = 0
         /// Fail the next append with this errno after writing this many bytes of it.
         var failAppend: (code: Int32, afterBytes: Int)?
@@ -168,6 +169,7 @@ final class InstrumentedFileSystem: LedgerFileSystem {
     func replaceFile(atPath path: String, with bytes: [UInt8]) throws(LedgerStoreError) {
         let failure = record.withLock { record in
             record.replaces += 1
+            record.replacedBytes += bytes.count
             return record.failReplace
         }
         if let failure { throw .io(operation: "create", path: path + ".tmp", code: failure) }

@@ -368,6 +368,34 @@ import Testing
         #expect(loaded.ledger.sequence == 400)
     }
 
+    /// Compacting whenever it is advised writes snapshot bytes in proportion to the journal bytes appended, so
+    /// snapshots cost O(1) per event amortized, however large the ledger grows.
+    @Test func advisedCompactionWritesSnapshotsProportionalToTheEventsAppended() throws {
+        let scratch = try ScratchDirectory()
+        let fileSystem = InstrumentedFileSystem()
+        let store = try LedgerStore(path: scratch.ledgerPath, fileSystem: fileSystem)
+        func record(_ event: LedgerEvent) throws {
+            try store.append(event, durability: .buffered)
+            try store.compactIfAdvised()
+        }
+        let results = LedgerFixture.albumRun().compactMap { event -> [ResultRecord]? in
+            guard case .taskCompleted(_, _, let results, _, _) = event, !results.isEmpty else { return nil }
+            return results
+        }[0]
+        for index in 0..<1_500 {
+            let job = "song-\(index)"
+            try record(.jobPlanned(job: job, kind: .song, fingerprint: LedgerFixture.sha("a")))
+            try record(.submitIntent(job: job, attempt: 1, idempotencyKey: "key-\(index)", inputs: nil, at: 1))
+            try record(.submitAccepted(job: job, attempt: 1, taskID: "task-\(index)", creditsReserved: 8, at: 2))
+            try record(.taskCompleted(job: job, attempt: 1, results: results, personaID: nil, at: 3))
+        }
+        let (journalBytes, snapshotBytes, snapshots) = fileSystem.record.withLock {
+            ($0.appendedBytes.reduce(0, +), $0.replacedBytes, $0.replaces)
+        }
+        #expect(snapshots >= 3 && snapshots <= 6, "compactions grow with the logarithm of the events")
+        #expect(snapshotBytes <= 3 * journalBytes, "\(snapshotBytes) snapshot bytes for \(journalBytes) journal bytes")
+    }
+
     @Test func compactionIsAdvisedOnceTheJournalOutgrowsTheSnapshot() throws {
         let scratch = try ScratchDirectory()
         let store = try LedgerStore(path: scratch.ledgerPath)

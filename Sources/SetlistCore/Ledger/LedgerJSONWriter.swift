@@ -22,10 +22,12 @@ struct LedgerJSONWriter {
         bytes.reserveCapacity(capacity)
     }
 
-    /// The bytes written, followed by `terminator`; throws if a value could not be written as JSON.
-    consuming func finish(appending terminator: UInt8) throws(LedgerEncodingError) -> [UInt8] {
+    /// The bytes written, followed by `terminator`; throws if a value could not be written as JSON. Leaves the
+    /// writer empty, so that the bytes are handed over rather than shared (appending to a shared buffer copies it).
+    mutating func finish(appending terminator: UInt8) throws(LedgerEncodingError) -> [UInt8] {
         if let failure { throw failure }
         bytes.append(terminator)
+        defer { bytes = [] }
         return bytes
     }
 
@@ -39,15 +41,22 @@ struct LedgerJSONWriter {
     /// Writes `dictionary` as an object, its keys sorted as `.sortedKeys` sorts them (by their UTF-8 bytes), each
     /// member's value written by `value`.
     mutating func object<Value>(_ dictionary: [String: Value], _ value: (inout LedgerJSONWriter, Value) -> Void) {
-        let sorted = dictionary.indices.sorted {
-            dictionary[$0].key.utf8.lexicographicallyPrecedes(dictionary[$1].key.utf8)
-        }
+        let keys = dictionary.keys
+        let sorted = dictionary.indices.sorted { Self.utf8Precedes(keys[$0], keys[$1]) }
         object { writer in
             for index in sorted {
-                let (key, element) = dictionary[index]
-                writer.key(key)
-                value(&writer, element)
+                writer.key(keys[index])
+                value(&writer, dictionary.values[index])
             }
+        }
+    }
+
+    /// Whether `left` sorts before `right` by their UTF-8 bytes, comparing the bytes in place.
+    private static func utf8Precedes(_ left: String, _ right: String) -> Bool {
+        var left = left
+        var right = right
+        return left.withUTF8 { leftBytes in
+            right.withUTF8 { rightBytes in leftBytes.lexicographicallyPrecedes(rightBytes) }
         }
     }
 
@@ -83,7 +92,7 @@ struct LedgerJSONWriter {
 
     private mutating func newlineAndIndent() {
         bytes.append(UInt8(ascii: "\n"))
-        for _ in 0..<depth { raw("  ") }
+        for _ in 0..<(2 * depth) { bytes.append(UInt8(ascii: " ")) }
     }
 
     /// Appends `text` as it is.

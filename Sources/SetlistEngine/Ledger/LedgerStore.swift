@@ -385,7 +385,9 @@ private struct StoreState {
         let journal = try usableJournal(path: path)
         let bytes: [UInt8]
         do throws(LedgerEncodingError) {
-            bytes = try coder.snapshot(ledger, expectedSize: snapshotBytes + journal.size)
+            // Pretty-printed, the journal's events take up to about twice their lines' size in the snapshot.
+            // Reserving too much costs only address space; too little would copy the buffer as it grows.
+            bytes = try coder.snapshot(ledger, expectedSize: snapshotBytes + 2 * journal.size)
         } catch {
             throw .encoding(path: path, detail: error.description)
         }

@@ -117,6 +117,7 @@ class Result:
         self.killed = killed
         self.hung = hung
         self.lines = lines or []
+        self.pid = None
 
     @property
     def text(self):
@@ -579,9 +580,10 @@ KEY_PATTERN = re.compile(r"^sl-(?P<job>.+)-(?P<attempt>\d+)-[0-9a-f]{16}$")
 def audit(album, simulator, require_complete=True):
     """Compares the simulator's paid tasks with the ledger and the files on disk.
 
-    Returns a dict: duplicates (paid tasks beyond the first that was never refunded, per job and per identical
-    body), lost (problems: jobs not completed, paid tasks missing from the ledger, results or files missing or
-    wrong), not_once (jobs without exactly one completed task), and counters."""
+    Returns a dict: duplicates (paid tasks beyond the first that was never refunded, per job, per identical body,
+    and from /_sim/stats), lost (paid tasks missing from the ledger, results or files missing or wrong, ledger
+    files that do not parse), unfinished (jobs not completed, when `require_complete`), not_once (completed jobs
+    without exactly one completed task at the simulator), and counters."""
     tasks = simulator.tasks()
     stats = simulator.stats()
     snapshot, events, _, problems = read_ledger_files(album.ledger)
@@ -757,6 +759,8 @@ def last_event(lines, album):
             return "completed, downloads starting"
         if what.startswith("saved") or what.startswith("download"):
             return "downloading"
+        if what.startswith("failed") or what.startswith("blocked") or what.startswith("held"):
+            return "failure handling"
         return "other"
     return "startup (nothing printed)"
 
@@ -981,7 +985,7 @@ def drill_kill_resume(ctx, figures):
     odd = len(unexpected) + refusals
     figures.add(f"kill-resume: {kills} kills, {duplicates} duplicate paid submissions, {len(lost)} lost results, "
                 f"{len(unloadable)} unloadable ledgers, {len(not_once)} jobs not completed exactly once, "
-                f"{odd} runs with an unexpected exit", passed, details)
+                f"{odd} run{'' if odd == 1 else 's'} with an unexpected exit", passed, details)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -1336,8 +1340,9 @@ def lock_kills(ctx, figures, base, kills=100, window=0.04):
         lines.append("expected: the lock of a killed run is taken over (DESIGN §3); an empty lock names no process, "
                      "so every later run (a nightly cron) exits 75 until someone deletes the file by hand")
     lines.append(f"final run (after the drill removed the empty lock): exit {final.rc}")
-    figures.add(f"lock kills: {kills + (1 if injected else 0)} SIGKILLs while a run takes its lock, {empty} empty "
-                f"lock files left, {len(refused)} later runs refused", not refused and final.rc == 0, lines)
+    figures.add(f"lock kills: {kills + (1 if injected else 0)} SIGKILLs while a run takes its lock, {empty} left an "
+                f"empty lock file, {len(refused)} later run{'' if len(refused) == 1 else 's'} refused by it",
+                not refused and final.rc == 0, lines)
     ctx.summary["lock-kills"] = {"kills": kills, "left": left, "empty": empty, "stuck": stuck, "injected": injected}
 
 

@@ -50,6 +50,7 @@ struct AlbumSession {
             lock = try RunLock.acquire(ledgerPath: ledgerPath, environment: .current(now: Self.unixMilliseconds))
         } catch {
             reporter.printBlock("error: \(error)")
+            if case .io = error as? RunLockError { return RunOutcome.ledgerUnwritable.exitCode }
             return RunOutcome.interrupted.exitCode
         }
         defer { try? lock.release() }

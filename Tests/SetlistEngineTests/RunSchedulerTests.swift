@@ -68,6 +68,20 @@ struct RunSchedulerTests {
         #expect(submittedJobs(scheduler.step(now: .at(136))) == [0])
     }
 
+    @Test func aReplayedAttemptThatFailsRetriesWithTheNextNumber() {
+        var scheduler = Scheduler(
+            jobs: [job("a", start: .resubmit(attempt: 1))], configuration: configuration(), now: .at(0), seed: 1)
+        #expect(scheduler.step(now: .at(0)).actions == [.submit(job: 0, attempt: 1)])
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t1"), now: .at(0))
+        let failure = TaskFailure(code: "service_error", message: "Upstream hiccup.")
+        scheduler.pollSucceeded(jobs: [0], snapshots: [finished("t1", .failed, failure: failure)], now: .at(130))
+        guard case .retryScheduled(0, 2, _, _) = scheduler.step(now: .at(130)).actions.first else {
+            Issue.record("expected a retry as attempt 2")
+            return
+        }
+        #expect(scheduler.step(now: .at(136)).actions == [.submit(job: 0, attempt: 2)])
+    }
+
     @Test func contentPolicyFailureFailsTheJobAndBlocksItsDependents() {
         var scheduler = Scheduler(
             jobs: [job("a"), job("b", after: [0]), job("c", after: [1]), job("d")], configuration: configuration(),

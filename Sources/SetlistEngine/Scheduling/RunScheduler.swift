@@ -236,7 +236,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         case .submit(let attempt):
             slots[index].nextAttempt = attempt
         case .resubmit(let attempt):
-            slots[index].nextAttempt = attempt
+            slots[index].nextAttempt = attempt + 1
             slots[index].reuseAttempt = attempt
         case .poll(let taskID, let attempt):
             slots[index].nextAttempt = attempt + 1

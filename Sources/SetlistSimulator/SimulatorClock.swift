@@ -1,3 +1,5 @@
+import SetlistCore
+
 /// The simulator's view of time: seconds elapsed since it was made, and sleeping. Built from any clock, so tests
 /// drive it with `ManualClock` and the command line with `ContinuousClock`.
 struct SimulatorClock: Sendable {
@@ -15,13 +17,6 @@ struct SimulatorClock: Sendable {
 
     /// Elapsed time in seconds.
     var seconds: Double { elapsed().seconds }
-}
-
-extension Duration {
-    /// The duration in seconds, as a floating-point number.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
 }
 
 /// Timestamps of requests in a sliding window, kept in arrival order with O(1) amortized trimming.

@@ -14,13 +14,13 @@ struct BenchEnvironment {
 
     /// Starts a simulator whose task times depend only on each request (see `TaskTiming.keyedByRequest`).
     static func start(
-        speed: Double, seed: UInt64, rateLimit: Int? = nil, spread: ClosedRange<Double> = 0.8...1.1
+        speed: Double, seed: UInt64, rateLimit: Int? = nil
     ) async throws -> BenchEnvironment {
         let clock = ScaledClock(speed: speed)
         let simulator = Simulator(
             configuration: SimulatorConfiguration(
                 apiKeys: ["bench-key"], rateLimitPerMinute: rateLimit, seed: seed, speed: 1,
-                timing: TaskTiming(spread: spread, keyedByRequest: true)),
+                timing: TaskTiming(keyedByRequest: true)),
             clock: clock)
         let baseURL = try await simulator.start()
         return BenchEnvironment(clock: clock, simulator: simulator, baseURL: baseURL, transport: AsyncHTTPTransport())
@@ -92,7 +92,6 @@ final class RecordingProvider: MusicProvider, @unchecked Sendable {
         var at: Double
         var isSubmission: Bool
         var rateLimited: Bool
-        var taskCount: Int
     }
 
     private let base: any MusicProvider
@@ -111,7 +110,7 @@ final class RecordingProvider: MusicProvider, @unchecked Sendable {
     var honoursIdempotencyKeys: Bool { base.honoursIdempotencyKeys }
 
     func submitSong(_ request: SongRequest, idempotencyKey: String) async throws(ProviderError) -> TaskSnapshot {
-        try await record(submission: true, tasks: 1) { () async throws(ProviderError) in
+        try await record(submission: true) { () async throws(ProviderError) in
             try await base.submitSong(request, idempotencyKey: idempotencyKey)
         }
     }
@@ -119,27 +118,27 @@ final class RecordingProvider: MusicProvider, @unchecked Sendable {
     func submitPersona(_ request: PersonaRequest, idempotencyKey: String) async throws(ProviderError)
         -> TaskSnapshot
     {
-        try await record(submission: true, tasks: 1) { () async throws(ProviderError) in
+        try await record(submission: true) { () async throws(ProviderError) in
             try await base.submitPersona(request, idempotencyKey: idempotencyKey)
         }
     }
 
     func fetchTasks(_ ids: [String]) async throws(ProviderError) -> [TaskSnapshot] {
-        try await record(submission: false, tasks: ids.count) { () async throws(ProviderError) in
+        try await record(submission: false) { () async throws(ProviderError) in
             try await base.fetchTasks(ids)
         }
     }
 
     private func record<T>(
-        submission: Bool, tasks: Int, _ body: () async throws(ProviderError) -> T
+        submission: Bool, _ body: () async throws(ProviderError) -> T
     ) async throws(ProviderError) -> T {
         let at = clock.now.offset.seconds
         do {
             let value = try await body()
-            append(Call(at: at, isSubmission: submission, rateLimited: false, taskCount: tasks))
+            append(Call(at: at, isSubmission: submission, rateLimited: false))
             return value
         } catch {
-            append(Call(at: at, isSubmission: submission, rateLimited: error.kind == .rateLimited, taskCount: tasks))
+            append(Call(at: at, isSubmission: submission, rateLimited: error.kind == .rateLimited))
             throw error
         }
     }

@@ -30,8 +30,3 @@ struct ScaledClock: Clock {
         if remaining > .zero { try await Task.sleep(for: remaining / speed) }
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a floating-point number.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -85,12 +85,12 @@ enum SchedulingBench {
         let durations = try await environment.taskDurations()
         let seconds = graph.jobs.map { durations[taskIDs[$0.id] ?? ""] ?? 0 }
         let submissions = calls.filter { $0.isSubmission && !$0.rateLimited }.count
-        let bound = max(
-            graph.longestPaths(seconds: seconds).criticalPathSeconds,
-            Double(submissions) / Double(workload.submitsPerMinute) * 60,
-            seconds.reduce(0, +) / Double(workload.concurrency))
+        let bound = MakespanBound(
+            criticalPathSeconds: graph.longestPaths(seconds: seconds).criticalPathSeconds, submissions: submissions,
+            submitsPerMinute: workload.submitsPerMinute, totalTaskSeconds: seconds.reduce(0, +),
+            concurrency: workload.concurrency)
         return RunFigures(
-            makespan: makespan, lowerBound: bound, tasks: submissions,
+            makespan: makespan, lowerBound: bound.seconds, tasks: submissions,
             statusRequests: calls.filter { !$0.isSubmission }.count, calls: calls)
     }
 }

@@ -301,14 +301,11 @@ struct PollScheduleTests {
     func stepsAroundTheEstimate() {
         let schedule = PollSchedule()
         let estimate = Duration.seconds(100)
-        func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
-        #expect(abs(seconds(schedule.firstPoll(estimate: estimate)) - 85) < 1e-6)
-        for poll in 1...4 { #expect(abs(seconds(schedule.nextPoll(after: poll, estimate: estimate)) - 7) < 1e-6) }
-        #expect(abs(seconds(schedule.nextPoll(after: 5, estimate: estimate)) - 11.2) < 1e-6)
+        #expect(abs(schedule.firstPoll(estimate: estimate).seconds - 85) < 1e-6)
+        for poll in 1...4 { #expect(abs(schedule.nextPoll(after: poll, estimate: estimate).seconds - 7) < 1e-6) }
+        #expect(abs(schedule.nextPoll(after: 5, estimate: estimate).seconds - 11.2) < 1e-6)
         #expect(schedule.nextPoll(after: 12, estimate: estimate) == .seconds(30))
-        #expect(abs(seconds(schedule.firstPoll(estimate: nil)) - 51) < 1e-6)
+        #expect(abs(schedule.firstPoll(estimate: nil).seconds - 51) < 1e-6)
         #expect(schedule.firstPoll(estimate: .zero) == .milliseconds(200))
     }
 

@@ -148,7 +148,7 @@ public enum RunEvent: Sendable, Hashable {
 
     /// A duration as `1h02m`, `3m05s`, `12s` or `0.4s`.
     public static func format(duration: Duration) -> String {
-        let total = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let total = duration.seconds
         if total < 10 { return total == total.rounded() ? "\(Int(total))s" : String(format1(total)) + "s" }
         let seconds = Int(total.rounded())
         if seconds < 60 { return "\(seconds)s" }

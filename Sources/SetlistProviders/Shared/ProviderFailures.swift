@@ -175,7 +175,6 @@ struct ProviderFailureClassifier: Sendable {
     static func format(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         if attoseconds == 0 { return "\(seconds) s" }
-        let value = Double(seconds) + Double(attoseconds) / 1e18
-        return String(format: "%.1f s", value)
+        return String(format: "%.1f s", duration.seconds)
     }
 }

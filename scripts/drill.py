@@ -1277,10 +1277,12 @@ def drill_lock(ctx, figures):
 
 
 def lock_kills(ctx, figures, base, kills=100, window=0.04):
-    """SIGKILLs while a run takes its lock. A killed run's lock must be taken over by the next run (DESIGN §3); an
-    empty lock file cannot be, because it names no process. Random kills in the first `window` seconds rarely land
-    between the lock's creation and its write, so with strace available the drill also injects the SIGKILL at the
-    first write(2) to the lock file (strace -P LOCK -e inject=write:signal=KILL), which lands there every time."""
+    """SIGKILLs while a run takes its lock. A killed run's lock must be taken over by the next run (DESIGN §3), and
+    no kill may leave a lock file without its content: setlist writes the holder line to `<lock>.<pid>.tmp` and
+    links it into place. Random kills in the first `window` seconds rarely land inside that sequence, so with
+    strace available the drill also injects the SIGKILL at the link(2) that creates the lock
+    (strace -P LOCK -e inject=link:signal=KILL). Last, an empty lock file of the kind older versions could leave,
+    aged past the grace period, must be taken over."""
     rng = random.Random(ctx.seed * 13 + 5)
     simulator = Simulator(ctx, base, "lock-kills", seed=ctx.seed + 900, speed=200)
     empty = 0
@@ -1310,9 +1312,9 @@ def lock_kills(ctx, figures, base, kills=100, window=0.04):
         if strace:
             if os.path.exists(album.lock):
                 os.remove(album.lock)
-            probe = ctx.run(["run", album.manifest], album.dir, "strace-kill-at-lock-write", timeout=120,
+            probe = ctx.run(["run", album.manifest], album.dir, "strace-kill-at-lock-link", timeout=120,
                             prefix=[strace, "-f", "-qq", "-o", os.path.join(album.dir, "logs", "strace.txt"), "-P",
-                                    album.lock, "-e", "trace=write", "-e", "inject=write:signal=KILL"])
+                                    album.lock, "-e", "trace=link", "-e", "inject=link:signal=KILL"])
             size = os.path.getsize(album.lock) if os.path.exists(album.lock) else None
             after = ctx.run(["run", album.manifest], album.dir, "after-injected-kill", timeout=120)
             injected = (probe.rc, size, after.rc,
@@ -1322,6 +1324,12 @@ def lock_kills(ctx, figures, base, kills=100, window=0.04):
                 stuck.append(("strace", after.rc, injected[3]))
             if os.path.exists(album.lock) and after.rc != 0:
                 os.remove(album.lock)
+        with open(album.lock, "wb"):
+            pass
+        aged = time.time() - 60
+        os.utime(album.lock, (aged, aged))
+        legacy = ctx.run(["run", album.manifest], album.dir, "after-old-empty-lock", timeout=120)
+        legacy_ok = legacy.rc == 0 and "which was empty or damaged" in legacy.text
         final = ctx.run(["run", album.manifest], album.dir, "final", timeout=240)
     finally:
         simulator.stop()
@@ -1330,20 +1338,25 @@ def lock_kills(ctx, figures, base, kills=100, window=0.04):
              f"(first run exit {done.rc}): {left} left their own lock behind (taken over by the next run), "
              f"{empty - (1 if injected and injected[1] == 0 else 0)} left an empty one"]
     if injected:
-        lines.append(f"SIGKILL injected by strace at the first write(2) to the lock file: exit {injected[0]}, lock "
-                     f"file left with {injected[1]} bytes; the next run exits {injected[2]}")
+        lines.append(f"SIGKILL injected by strace at the link(2) that creates the lock file: exit {injected[0]}, lock "
+                     f"file " + ("absent" if injected[1] is None else f"left with {injected[1]} bytes")
+                     + f"; the next run exits {injected[2]}")
     else:
-        lines.append("strace not found: the injected kill at the lock's first write was not tried")
+        lines.append("strace not found: the injected kill at the lock's link was not tried")
+    lines.append(f"an empty lock file last written 60 s ago: the next run exits {legacy.rc}"
+                 + (" and takes it over with a warning" if legacy_ok else " <- FAIL"))
     for kind, code, error in stuck[:2]:
         lines.append(f"{kind}: {error[:300]}")
     if refused:
         lines.append("expected: the lock of a killed run is taken over (DESIGN §3); an empty lock names no process, "
                      "so every later run (a nightly cron) exits 75 until someone deletes the file by hand")
-    lines.append(f"final run (after the drill removed the empty lock): exit {final.rc}")
+    lines.append(f"final run: exit {final.rc}")
+    injected_ok = injected is None or (injected[1] is None and injected[2] == 0)
     figures.add(f"lock kills: {kills + (1 if injected else 0)} SIGKILLs while a run takes its lock, {empty} left an "
                 f"empty lock file, {len(refused)} later run{'' if len(refused) == 1 else 's'} refused by it",
-                not refused and final.rc == 0, lines)
-    ctx.summary["lock-kills"] = {"kills": kills, "left": left, "empty": empty, "stuck": stuck, "injected": injected}
+                not refused and empty == 0 and injected_ok and legacy_ok and final.rc == 0, lines)
+    ctx.summary["lock-kills"] = {"kills": kills, "left": left, "empty": empty, "stuck": stuck, "injected": injected,
+                                 "old_empty_lock_exit": legacy.rc}
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -49,8 +49,8 @@ struct AlbumSession {
         do {
             lock = try RunLock.acquire(ledgerPath: ledgerPath, environment: .current(now: Self.unixMilliseconds))
         } catch {
-            reporter.printBlock("error: \(error)")
-            if case .io = error as? RunLockError { return RunOutcome.ledgerUnwritable.exitCode }
+            reporter.printError("\(error)")
+            if case .io = error { return RunOutcome.ledgerUnwritable.exitCode }
             return RunOutcome.interrupted.exitCode
         }
         defer { try? lock.release() }
@@ -98,7 +98,7 @@ struct AlbumSession {
                 ledgerEvents: store.journalWrites.events, ledgerJournalBytes: store.journalWrites.bytes)
             return summary.outcome.exitCode
         } catch {
-            reporter.printBlock("error: \(error)")
+            reporter.printError("\(error)")
             return RunOutcome.ledgerUnwritable.exitCode
         }
     }

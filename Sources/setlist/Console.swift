@@ -64,6 +64,18 @@ final class ConsoleReporter: Sendable {
         }
     }
 
+    /// Prints `error: <message>` to standard error, ending a live progress line on standard output first, so
+    /// that a log collector reading standard output keeps clean lines and the error reaches cron's mail.
+    func printError(_ message: String) {
+        state.withLock { state in
+            if state.progressShown {
+                write("\n")
+                state.progressShown = false
+            }
+            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        }
+    }
+
     private static func isNoteworthy(_ event: RunEvent) -> Bool {
         switch event {
         case .progress, .submitting, .accepted, .downloaded: false

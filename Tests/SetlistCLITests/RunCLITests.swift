@@ -220,6 +220,33 @@ struct RunCLITests {
         await simulator.stop()
     }
 
+    @Test func aHeldLockStopsTheRunBeforeAnythingIsSentAndSaysWhoHoldsIt() async throws {
+        let simulator = try await SimulatorHarness.start()
+        let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
+        defer { workspace.remove() }
+        let ledger = workspace.directory.appendingPathComponent("album.ledger.json").path
+        let lock = RunLock.lockPath(forLedger: ledger)
+        let holder = RunLockEnvironment.current(now: { 1_763_723_346_120 })
+        let line = "{\"host\":\"\(holder.hostName)\",\"pid\":\(getpid()),\"started_at_ms\":1763723346120}\n"
+        try Data(line.utf8).write(to: URL(fileURLWithPath: lock))
+
+        let held = try await workspace.run(["--log-format", "json"])
+        #expect(held.exitCode == 75)
+        #expect(held.stderr.hasPrefix("error: Another setlist run is using this ledger: process \(getpid())"))
+        #expect(held.stderr.contains("holds the lock '\(lock)'"))
+        #expect(!held.stdout.contains("error"), "standard output stays JSON lines: \(held.stdout)")
+        #expect(try await simulator.tasks().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: ledger))
+
+        try Data().write(to: URL(fileURLWithPath: lock))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: lock)
+        let resumed = try await workspace.run(["--quiet"])
+        #expect(resumed.exitCode == 0, "stdout: \(resumed.stdout)\nstderr: \(resumed.stderr)")
+        #expect(resumed.stdout.contains("which was empty or damaged"))
+        #expect(!FileManager.default.fileExists(atPath: lock))
+        await simulator.stop()
+    }
+
     @Test func simulateFlagRunsTheExampleInProcess() async throws {
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: nil)
         defer { workspace.remove() }

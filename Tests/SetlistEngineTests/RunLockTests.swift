@@ -71,15 +71,76 @@ import Testing
         #expect(lock.takeoverWarning != nil)
     }
 
-    @Test func anUnreadableLockIsReported() throws {
+    /// The lock's environment seen `ageMs` after `path` was last modified, with a process that is gone.
+    func environment(pid: Int32, ageMs: Int64, of path: String) throws -> RunLockEnvironment {
+        let modified = try #require(
+            FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
+        let now = Int64((modified.timeIntervalSince1970 * 1000).rounded()) + ageMs
+        return RunLockEnvironment(pid: pid, hostName: "studio", now: { now }, liveness: { _ in .gone })
+    }
+
+    func setModification(of path: String, secondsAgo: Double) throws {
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -secondsAgo)], ofItemAtPath: path)
+    }
+
+    @Test func aFreshUnreadableLockIsReported() throws {
         let scratch = try ScratchDirectory()
-        scratch.write(RunLock.lockPath(forLedger: scratch.ledgerPath), [])
+        let lockPath = RunLock.lockPath(forLedger: scratch.ledgerPath)
+        scratch.write(lockPath, [])
+        let young = RunLock.unreadableLockGracePeriodMs - 1_000
         #expect {
-            try RunLock.acquire(ledgerPath: scratch.ledgerPath, environment: environment(pid: 5151))
+            try RunLock.acquire(
+                ledgerPath: scratch.ledgerPath, environment: environment(pid: 5151, ageMs: young, of: lockPath))
         } throws: { error in
             guard case .unreadable = error as? RunLockError else { return false }
             return "\(error)".contains("does not say which process holds it")
         }
+        #expect(scratch.read(lockPath) == [], "a lock another writer may be filling in is left alone")
+    }
+
+    @Test(arguments: [[UInt8](), Array("{\"pid\":".utf8)])
+    func anUnreadableLockOlderThanTheGracePeriodIsTakenOver(content: [UInt8]) throws {
+        let scratch = try ScratchDirectory()
+        let lockPath = RunLock.lockPath(forLedger: scratch.ledgerPath)
+        scratch.write(lockPath, content)
+        let old = RunLock.unreadableLockGracePeriodMs + 2_000
+        let lock = try RunLock.acquire(
+            ledgerPath: scratch.ledgerPath, environment: environment(pid: 5151, ageMs: old, of: lockPath))
+        let warning = try #require(lock.takeoverWarning)
+        #expect(warning.hasPrefix("Took over the lock '\(lockPath)', which was empty or damaged and last written 7 s ago"))
+        #expect(String(decoding: scratch.read(lockPath)!, as: UTF8.self).contains("\"pid\":5151"))
+        #expect(scratch.files() == ["album.ledger.json.lock"])
+        try lock.release()
+    }
+
+    @Test func theLockPathNeverExistsWithoutItsContent() throws {
+        let scratch = try ScratchDirectory()
+        let lockPath = RunLock.lockPath(forLedger: scratch.ledgerPath)
+        let killedWhileWriting = RunLock.temporaryPath(of: lockPath, pid: 4242)
+        scratch.write(killedWhileWriting, Array("{\"ho".utf8))
+        let lock = try RunLock.acquire(ledgerPath: scratch.ledgerPath, environment: environment(pid: 4242))
+        #expect(lock.takeoverWarning == nil, "a half-written temporary file is not a lock")
+        #expect(String(decoding: scratch.read(lockPath)!, as: UTF8.self).contains("\"pid\":4242"))
+        #expect(scratch.files() == ["album.ledger.json.lock"], "the temporary file is linked, then removed")
+        try lock.release()
+    }
+
+    @Test func leftoversOfKilledLockTakersAreRemovedOnceOld() throws {
+        let scratch = try ScratchDirectory()
+        let lockPath = RunLock.lockPath(forLedger: scratch.ledgerPath)
+        let oldTemporary = RunLock.temporaryPath(of: lockPath, pid: 7001)
+        let oldAside = lockPath + ".stale.7002"
+        let youngTemporary = RunLock.temporaryPath(of: lockPath, pid: 7003)
+        let unrelated = scratch.path + "/album.ledger.json.lock-notes.tmp"
+        for path in [oldTemporary, oldAside, youngTemporary, unrelated] { scratch.write(path, Array("x".utf8)) }
+        for path in [oldTemporary, oldAside, unrelated] { try setModification(of: path, secondsAgo: 60) }
+        let lock = try RunLock.acquire(
+            ledgerPath: scratch.ledgerPath, environment: environment(pid: 5151, ageMs: 0, of: youngTemporary))
+        #expect(
+            scratch.files()
+                == ["album.ledger.json.lock", "album.ledger.json.lock-notes.tmp", "album.ledger.json.lock.7003.tmp"])
+        try lock.release()
     }
 
     @Test func releasingALockSomeoneElseTookOverFails() throws {

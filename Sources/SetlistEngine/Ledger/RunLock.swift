@@ -141,22 +141,30 @@ public struct RunLock: Sendable {
         ledgerPath + ".lock"
     }
 
-    /// Takes the lock of the ledger at `ledgerPath`: creates the lock file with `O_CREAT | O_EXCL`, or takes over
-    /// a lock left by a process that is gone.
+    /// How old an empty or damaged lock file must be before it is taken over. setlist itself never leaves one (the
+    /// holder line is written to a temporary file that is linked into place), so such a file is damage, or a
+    /// lock some other writer is filling in right now; a few seconds tell the two apart.
+    public static let unreadableLockGracePeriodMs: Int64 = 5_000
+
+    /// Takes the lock of the ledger at `ledgerPath`: writes the holder line to a temporary file beside the lock
+    /// and links it to the lock's path (which fails when the lock exists, as `O_EXCL` does), so the lock never
+    /// exists without its content. A lock left by a process that is gone, or an empty or damaged lock older than
+    /// ``unreadableLockGracePeriodMs``, is taken over with a warning.
     public static func acquire(
         ledgerPath: String, environment: RunLockEnvironment
     ) throws(RunLockError) -> RunLock {
         let path = lockPath(forLedger: ledgerPath)
         let holder = RunLockHolder(pid: environment.pid, host: environment.hostName, startedAtMs: environment.now())
         let content = encode(holder)
-        var takenOver: RunLockHolder?
+        var takeoverWarning: String?
         for _ in 0..<3 {
-            if try create(path, content: content) {
-                return RunLock(path: path, holder: holder, takeoverWarning: takenOver.map { warning(path, $0) })
+            if try create(path, content: content, pid: environment.pid) {
+                removeLeftovers(of: path, environment: environment)
+                return RunLock(path: path, holder: holder, takeoverWarning: takeoverWarning)
             }
             guard let existing = try read(path) else { continue }
-            guard let stale = try staleHolder(existing, path: path, environment: environment) else { continue }
-            if try remove(staleContent: existing, path: path, ownPID: environment.pid) { takenOver = stale }
+            guard let warning = try staleLockWarning(existing, path: path, environment: environment) else { continue }
+            if try remove(staleContent: existing, path: path, ownPID: environment.pid) { takeoverWarning = warning }
         }
         guard let existing = try read(path) else { throw .unreadable(lockPath: path) }
         throw .heldByRunningProcess(lockPath: path, holder: try decode(existing, path: path))
@@ -170,22 +178,25 @@ public struct RunLock: Sendable {
         if unlink(path) != 0, errno != ENOENT { throw .io(operation: "remove the lock file", path: path, code: errno) }
     }
 
-    private static func warning(_ path: String, _ old: RunLockHolder) -> String {
-        "Took over the lock '\(path)' left by \(old.summary), which is no longer running; that run stopped "
-            + "without finishing, and this run resumes from its ledger."
-    }
-
-    /// The holder of `content` if its lock may be taken over; nil if the file vanished meanwhile. Throws when a
-    /// live or unverifiable holder has it.
-    private static func staleHolder(
+    /// The warning to print when the lock holding `content` may be taken over; nil if the file vanished
+    /// meanwhile. Throws when a live or unverifiable holder has it, or when an unreadable lock is too young to be
+    /// called abandoned.
+    private static func staleLockWarning(
         _ content: [UInt8], path: String, environment: RunLockEnvironment
-    ) throws(RunLockError) -> RunLockHolder? {
-        let holder = try decode(content, path: path)
+    ) throws(RunLockError) -> String? {
+        guard let holder = try? JSONDecoder().decode(RunLockHolder.self, from: Data(content)) else {
+            guard let modifiedMs = try modificationTimeMs(path) else { return nil }
+            let ageMs = environment.now() - modifiedMs
+            guard ageMs >= unreadableLockGracePeriodMs else { throw .unreadable(lockPath: path) }
+            return "Took over the lock '\(path)', which was empty or damaged and last written "
+                + "\(ageMs / 1000) s ago; no run was writing it, and this run resumes from the ledger."
+        }
         guard holder.host == environment.hostName else { throw .heldOnAnotherHost(lockPath: path, holder: holder) }
         if holder.pid != environment.pid, environment.liveness(holder.pid) == .running {
             throw .heldByRunningProcess(lockPath: path, holder: holder)
         }
-        return holder
+        return "Took over the lock '\(path)' left by \(holder.summary), which is no longer running; that run "
+            + "stopped without finishing, and this run resumes from its ledger."
     }
 
     /// Moves the stale lock aside and deletes it, unless another process replaced it in the meantime (then it is
@@ -206,23 +217,64 @@ public struct RunLock: Sendable {
         return true
     }
 
-    /// Creates the lock file exclusively; false if it exists.
-    private static func create(_ path: String, content: [UInt8]) throws(RunLockError) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        if fd < 0 {
-            if errno == EEXIST { return false }
-            throw .io(operation: "create the lock file", path: path, code: errno)
-        }
+    /// Creates the lock file with its content in place; false if it exists. The content goes to
+    /// ``temporaryPath(of:pid:)`` first and is linked to `path`, so a process killed at any moment leaves either
+    /// no lock or a whole one.
+    private static func create(_ path: String, content: [UInt8], pid: Int32) throws(RunLockError) -> Bool {
+        let temporary = temporaryPath(of: path, pid: pid)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 { throw .io(operation: "create the lock file", path: temporary, code: errno) }
         do throws(PosixFailure) {
             try posixWriteAll(content, to: fd)
             if fsync(fd) != 0 { throw PosixFailure(operation: "sync", code: errno) }
         } catch {
             _ = close(fd)
-            _ = unlink(path)
-            throw .io(operation: "\(error.operation) the lock file", path: path, code: error.code)
+            _ = unlink(temporary)
+            throw .io(operation: "\(error.operation) the lock file", path: temporary, code: error.code)
         }
         _ = close(fd)
-        return true
+        defer { _ = unlink(temporary) }
+        if link(temporary, path) == 0 { return true }
+        if errno == EEXIST { return false }
+        throw .io(operation: "create the lock file", path: path, code: errno)
+    }
+
+    /// Where the holder line is written before it is linked to the lock's path.
+    public static func temporaryPath(of lockPath: String, pid: Int32) -> String {
+        "\(lockPath).\(pid).tmp"
+    }
+
+    /// Removes temporary and moved-aside lock files that processes killed in the middle of taking a lock left
+    /// behind, once they are older than the grace period. Best effort: a file that cannot be removed stays.
+    private static func removeLeftovers(of path: String, environment: RunLockEnvironment) {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let prefix = url.lastPathComponent + "."
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            let suffix = name.dropFirst(prefix.count)
+            guard suffix.hasSuffix(".tmp") || suffix.hasPrefix("stale.") else { continue }
+            let leftover = directory + "/" + name
+            guard let modifiedMs = try? modificationTimeMs(leftover),
+                environment.now() - modifiedMs >= unreadableLockGracePeriodMs
+            else { continue }
+            _ = unlink(leftover)
+        }
+    }
+
+    /// The file's last modification, Unix milliseconds; nil when it does not exist.
+    private static func modificationTimeMs(_ path: String) throws(RunLockError) -> Int64? {
+        var status = stat()
+        if stat(path, &status) != 0 {
+            if errno == ENOENT { return nil }
+            throw .io(operation: "inspect the lock file", path: path, code: errno)
+        }
+        #if canImport(Darwin)
+        let modified = status.st_mtimespec
+        #else
+        let modified = status.st_mtim
+        #endif
+        return Int64(modified.tv_sec) * 1000 + Int64(modified.tv_nsec) / 1_000_000
     }
 
     /// The lock file's bytes, or nil when it does not exist.

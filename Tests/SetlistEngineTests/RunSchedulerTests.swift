@@ -40,7 +40,13 @@ struct RunSchedulerTests {
             now: .at(0), seed: 1)
         let step = scheduler.step(now: .at(0))
         #expect(submittedJobs(step) == [0, 1])
-        #expect(step.wakeAt == .at(61))
+        #expect(step.wakeAt == nil, "both requests are out: only their answers can make room")
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t0"), now: .at(2))
+        scheduler.submitSucceeded(job: 1, attempt: 1, snapshot: running("t1"), now: .at(3))
+        let waiting = scheduler.step(now: .at(3))
+        #expect(waiting.actions.isEmpty)
+        #expect(waiting.wakeAt == .at(62.25), "a window and its margin after the first answer")
+        #expect(submittedJobs(scheduler.step(now: .at(62.25))) == [2])
     }
 
     @Test func pollsFirstJustBeforeTheProviderEstimate() {
@@ -249,8 +255,9 @@ struct RateWindowTests {
         for _ in 0..<500 {
             now = now.advanced(by: .milliseconds(Int64.random(in: 0...9000, using: &random)))
             let allowed = window.nextAllowed(at: now)
-            now = max(now, allowed)
-            window.record(at: now)
+            now = max(now, allowed ?? now)
+            window.willSend()
+            window.answered(at: now)
             sent.append(now)
         }
         for (index, start) in sent.enumerated() {
@@ -261,7 +268,7 @@ struct RateWindowTests {
 
     @Test func fallsToWhatTheProviderAcceptedAndGrowsBackWhenQuiet() {
         var window = RateWindow<ManualClock>(limit: 60, margin: .zero)
-        for second in 0..<21 { window.record(at: .at(Double(second))) }
+        for second in 0..<21 { window.sendAnswered(at: .at(Double(second))) }
         window.rejected(at: .at(21), retryAfter: .seconds(2))
         #expect(window.currentLimit == 20)
         #expect(window.nextAllowed(at: .at(21)) == .at(61))
@@ -271,7 +278,7 @@ struct RateWindowTests {
 
     @Test func oneBurstOfRejectionsLowersTheLimitOnce() {
         var window = RateWindow<ManualClock>(limit: 60, margin: .zero)
-        for second in 0..<21 { window.record(at: .at(Double(second))) }
+        for second in 0..<21 { window.sendAnswered(at: .at(Double(second))) }
         window.rejected(at: .at(21), retryAfter: .seconds(2))
         window.rejected(at: .at(21.5), retryAfter: .seconds(2))
         window.rejected(at: .at(22), retryAfter: .seconds(2))
@@ -279,19 +286,67 @@ struct RateWindowTests {
         #expect(window.nextAllowed(at: .at(22)) == .at(61))
     }
 
+    @Test func aRequestCountsFromTheDecisionUntilOneWindowAfterItsAnswer() {
+        var window = RateWindow<ManualClock>(limit: 2, margin: .zero)
+        window.willSend()
+        window.willSend()
+        #expect(window.nextAllowed(at: .at(0)) == nil, "only an answer can make room")
+        window.answered(at: .at(30))
+        #expect(window.nextAllowed(at: .at(31)) == .at(90), "one window after the answer, not after the decision")
+        #expect(window.count(at: .at(200)) == 1, "the unanswered request still counts")
+        window.answered(at: .at(200))
+        #expect(window.nextAllowed(at: .at(200)) == .at(200))
+        #expect(window.count(at: .at(260)) == 0)
+    }
+
+    @Test func noProviderWindowHoldsMoreThanTheLimitHoweverLongRequestsTakeToArrive() {
+        var window = RateWindow<ManualClock>(limit: 7, margin: .zero)
+        var random = SeededRandom(seed: 7)
+        var now = ManualClock.Instant.at(0)
+        var pending: [(arrival: ManualClock.Instant, answer: ManualClock.Instant)] = []
+        var arrivals: [ManualClock.Instant] = []
+        for _ in 0..<400 {
+            pending.sort { $0.answer < $1.answer }
+            if let next = window.nextAllowed(at: now), pending.count < 5 || Bool.random(using: &random) {
+                now = max(now, next)
+                window.willSend()
+                let arrival = now.advanced(by: .milliseconds(Int64.random(in: 0...20_000, using: &random)))
+                let answer = arrival.advanced(by: .milliseconds(Int64.random(in: 0...3_000, using: &random)))
+                pending.append((arrival, answer))
+                arrivals.append(arrival)
+            } else if !pending.isEmpty {
+                let first = pending.removeFirst()
+                now = max(now, first.answer)
+                window.answered(at: now)
+            }
+        }
+        arrivals.sort()
+        for (index, start) in arrivals.enumerated() {
+            #expect(arrivals[index...].prefix { $0 < start.advanced(by: .seconds(60)) }.count <= 7)
+        }
+    }
+
     @Test func probesByOneNearTheLevelTheProviderRefused() {
         var window = RateWindow<ManualClock>(limit: 60, margin: .zero)
-        for second in 0..<21 { window.record(at: .at(Double(second))) }
+        for second in 0..<21 { window.sendAnswered(at: .at(Double(second))) }
         window.rejected(at: .at(21), retryAfter: .seconds(2))
         _ = window.nextAllowed(at: .at(200))
         #expect(window.currentLimit == 26)
-        for second in 200..<221 { window.record(at: .at(Double(second))) }
+        for second in 200..<221 { window.sendAnswered(at: .at(Double(second))) }
         window.rejected(at: .at(221), retryAfter: .seconds(2))
         #expect(window.currentLimit == 20)
         _ = window.nextAllowed(at: .at(400))
         #expect(window.currentLimit == 21)
         _ = window.nextAllowed(at: .at(500))
         #expect(window.currentLimit == 22)
+    }
+}
+
+extension RateWindow where C == ManualClock {
+    /// A request sent and answered at `instant`.
+    mutating func sendAnswered(at instant: ManualClock.Instant) {
+        willSend()
+        answered(at: instant)
     }
 }
 

@@ -329,6 +329,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
 
     /// Records the provider's answer to a submission.
     public mutating func submitSucceeded(job index: Int, attempt: Int, snapshot: TaskSnapshot, now: C.Instant) {
+        submissionAnswered(at: now)
         guard case .submitting = slots[index].phase else { return }
         creditsReserved += (snapshot.creditsReserved ?? jobs[index].estimatedCredits) - jobs[index].estimatedCredits
         statistics.submissions += 1
@@ -344,6 +345,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
 
     /// Records a failed submission.
     public mutating func submitFailed(job index: Int, attempt: Int, error: ProviderError, now: C.Instant) {
+        submissionAnswered(at: now)
         guard case .submitting = slots[index].phase else { return }
         inFlight -= 1
         creditsReserved -= jobs[index].estimatedCredits
@@ -382,6 +384,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     /// Records the answer to a status request for `jobs`. Jobs whose task is missing from `snapshots` are
     /// treated as unknown to the provider.
     public mutating func pollSucceeded(jobs polled: [Int], snapshots: [TaskSnapshot], now: C.Instant) {
+        requests.answered(at: now)
         statistics.polls += 1
         var byID: [String: TaskSnapshot] = [:]
         for snapshot in snapshots { byID[snapshot.id] = snapshot }
@@ -407,6 +410,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
 
     /// Records a failed status request for `jobs`.
     public mutating func pollFailed(jobs polled: [Int], error: ProviderError, now: C.Instant) {
+        requests.answered(at: now)
         statistics.polls += 1
         switch error.kind {
         case .authentication:
@@ -429,6 +433,12 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             running.nextPollAt = now.advanced(by: min(delay, configuration.poll.maximumInterval))
             awaitPoll(index, running, now: now)
         }
+    }
+
+    /// A submission's answer (or failure) is in: it leaves both rate windows one window from now.
+    private mutating func submissionAnswered(at now: C.Instant) {
+        requests.answered(at: now)
+        submits.answered(at: now)
     }
 
     private mutating func taskFinished(_ index: Int, snapshot: TaskSnapshot, now: C.Instant) {
@@ -619,11 +629,11 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         var actions: [SchedulerAction] = []
         while let first = firstLive(.poll), first.at <= now {
             let allowed = requests.nextAllowed(at: now)
-            guard allowed <= now else {
-                if wake.map({ allowed < $0 }) ?? true { wake = allowed }
+            guard let allowed, allowed <= now else {
+                wakeNoLaterThan(allowed, wake: &wake)
                 break
             }
-            requests.record(at: now)
+            requests.willSend()
             var batch: [Int] = []
             var taskIDs: [String] = []
             while batch.count < max(1, configuration.maxBatchSize),
@@ -652,14 +662,14 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
                 stop(.budget)
                 break
             }
-            let allowed = max(requests.nextAllowed(at: now), submits.nextAllowed(at: now))
-            guard allowed <= now else {
-                if wake.map({ allowed < $0 }) ?? true { wake = allowed }
+            let allowed = Self.later(requests.nextAllowed(at: now), submits.nextAllowed(at: now))
+            guard let allowed, allowed <= now else {
+                wakeNoLaterThan(allowed, wake: &wake)
                 break
             }
             _ = readyQueue.popFirst()
-            requests.record(at: now)
-            submits.record(at: now)
+            requests.willSend()
+            submits.willSend()
             let attempt: Int
             if let reuse = slots[index].reuseAttempt {
                 attempt = reuse
@@ -674,6 +684,18 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             actions.append(.submit(job: index, attempt: attempt))
         }
         return actions
+    }
+
+    /// The later of two rate windows' next allowed instants; nil (wait for an answer) if either is nil.
+    private static func later(_ lhs: C.Instant?, _ rhs: C.Instant?) -> C.Instant? {
+        guard let lhs, let rhs else { return nil }
+        return max(lhs, rhs)
+    }
+
+    /// Moves `wake` earlier to `instant`; a nil instant (only an answer helps) leaves it.
+    private func wakeNoLaterThan(_ instant: C.Instant?, wake: inout C.Instant?) {
+        guard let instant else { return }
+        if wake.map({ instant < $0 }) ?? true { wake = instant }
     }
 
     private func outcome() -> RunOutcome {

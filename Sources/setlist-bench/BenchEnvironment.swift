@@ -14,13 +14,13 @@ struct BenchEnvironment {
 
     /// Starts a simulator whose task times depend only on each request (see `TaskTiming.keyedByRequest`).
     static func start(
-        speed: Double, seed: UInt64, rateLimit: Int? = nil
+        speed: Double, seed: UInt64, rateLimit: Int? = nil, spread: ClosedRange<Double> = TaskTiming().spread
     ) async throws -> BenchEnvironment {
         let clock = ScaledClock(speed: speed)
         let simulator = Simulator(
             configuration: SimulatorConfiguration(
                 apiKeys: ["bench-key"], rateLimitPerMinute: rateLimit, seed: seed, speed: 1,
-                timing: TaskTiming(keyedByRequest: true)),
+                timing: TaskTiming(spread: spread, keyedByRequest: true)),
             clock: clock)
         let baseURL = try await simulator.start()
         return BenchEnvironment(clock: clock, simulator: simulator, baseURL: baseURL, transport: AsyncHTTPTransport())

@@ -59,6 +59,56 @@ struct RunSchedulerTests {
         #expect(scheduler.step(now: .at(85)).actions == [.poll(jobs: [0], taskIDs: ["t-a"])])
     }
 
+    @Test func tasksNearTheirEstimateRideAlongOnABatchStatusRequest() {
+        var scheduler = Scheduler(
+            jobs: [job("a"), job("b"), job("c")], configuration: configuration(batch: 50, poll: PollSchedule(learns: false)),
+            now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t-a", estimate: 100), now: .at(0))
+        scheduler.submitSucceeded(job: 1, attempt: 1, snapshot: running("t-b", estimate: 100), now: .at(10))
+        scheduler.submitSucceeded(job: 2, attempt: 1, snapshot: running("t-c", estimate: 100), now: .at(11))
+        #expect(
+            scheduler.step(now: .at(85)).actions == [.poll(jobs: [0, 1], taskIDs: ["t-a", "t-b"])],
+            "b is 75% into its estimate and rides along; c, at 74%, waits for its own poll")
+        scheduler.pollSucceeded(jobs: [0, 1], snapshots: [running("t-a", estimate: 100), finished("t-b")], now: .at(85))
+        #expect(scheduler.state(of: 1) == .completed, "noticed 10 s before its own first poll")
+        let step = 7.0
+        let next = scheduler.step(now: .at(85))
+        #expect(next.actions.isEmpty)
+        #expect(next.wakeAt.map { abs($0.offset.seconds - (85 + step)) < 0.001 } == true, "a's first follow-up")
+        #expect(
+            scheduler.step(now: .at(85 + step + 0.001)).actions == [.poll(jobs: [0, 2], taskIDs: ["t-a", "t-c"])],
+            "c, now 81% into its estimate, rides along")
+        scheduler.pollSucceeded(
+            jobs: [0, 2], snapshots: [running("t-a"), running("t-c")], now: .at(85 + step + 0.001))
+        let after = scheduler.step(now: .at(85 + step + 0.001))
+        #expect(
+            after.wakeAt.map { abs($0.offset.seconds - (85 + 2 * step + 0.001)) < 0.001 } == true,
+            "c's own first poll (96) moves a follow-up step past the look it just had")
+        #expect(
+            scheduler.step(now: .at(85 + 2 * step + 0.01)).actions == [.poll(jobs: [0, 2], taskIDs: ["t-a", "t-c"])])
+    }
+
+    @Test func aTaskFoundFinishedAtItsFirstPollMovesTheNextFirstPollEarlier() throws {
+        var scheduler = Scheduler(jobs: [job("a"), job("b")], configuration: configuration(concurrency: 1), now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t-a", estimate: 100), now: .at(0))
+        #expect(scheduler.step(now: .at(85)).actions == [.poll(jobs: [0], taskIDs: ["t-a"])])
+        scheduler.pollSucceeded(jobs: [0], snapshots: [finished("t-a")], now: .at(85))
+        #expect(submittedJobs(scheduler.step(now: .at(85))) == [1])
+        scheduler.submitSucceeded(job: 1, attempt: 1, snapshot: running("t-b", estimate: 100), now: .at(85))
+        let wake = try #require(scheduler.step(now: .at(85)).wakeAt)
+        #expect(wake < .at(170) && wake > .at(160), "the first poll comes a little sooner than 85% of the estimate")
+    }
+
+    @Test func aSingleTaskProviderGetsNoCompanions() {
+        var scheduler = Scheduler(jobs: [job("a"), job("b")], configuration: configuration(), now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t-a", estimate: 100), now: .at(0))
+        scheduler.submitSucceeded(job: 1, attempt: 1, snapshot: running("t-b", estimate: 100), now: .at(1))
+        #expect(scheduler.step(now: .at(85)).actions == [.poll(jobs: [0], taskIDs: ["t-a"])])
+    }
+
     @Test func retriesServerSideTaskFailuresWithANewAttempt() {
         var scheduler = Scheduler(jobs: [job("a")], configuration: configuration(), now: .at(0), seed: 1)
         _ = scheduler.step(now: .at(0))
@@ -356,30 +406,67 @@ struct PollScheduleTests {
     func stepsAroundTheEstimate() {
         let schedule = PollSchedule()
         let estimate = Duration.seconds(100)
-        #expect(abs(schedule.firstPoll(estimate: estimate).seconds - 85) < 1e-6)
-        for poll in 1...4 { #expect(abs(schedule.nextPoll(after: poll, estimate: estimate).seconds - 7) < 1e-6) }
-        #expect(abs(schedule.nextPoll(after: 5, estimate: estimate).seconds - 11.2) < 1e-6)
-        #expect(schedule.nextPoll(after: 12, estimate: estimate) == .seconds(30))
-        #expect(abs(schedule.firstPoll(estimate: nil).seconds - 51) < 1e-6)
-        #expect(schedule.firstPoll(estimate: .zero) == .milliseconds(200))
+        let finishes = schedule.initialFinishes
+        #expect(abs(schedule.firstPoll(estimate: estimate, finishes: finishes).seconds - 85) < 1e-6)
+        for poll in 1...4 {
+            #expect(abs(schedule.nextPoll(after: poll, estimate: estimate, finishes: finishes).seconds - 7) < 1e-6)
+        }
+        #expect(abs(schedule.nextPoll(after: 5, estimate: estimate, finishes: finishes).seconds - 11.2) < 1e-6)
+        #expect(schedule.nextPoll(after: 12, estimate: estimate, finishes: finishes) == .seconds(30))
+        #expect(abs(schedule.firstPoll(estimate: nil, finishes: finishes).seconds - 51) < 1e-6)
+        #expect(schedule.firstPoll(estimate: .zero, finishes: finishes) == .milliseconds(200))
     }
 
-    @Test("costs under three requests per task when tasks take 0.8 to 1.1 times the estimate")
-    func economyAroundAnAccurateEstimate() {
-        let schedule = PollSchedule()
+    /// Polls `tasks` tasks whose times are drawn evenly from `spread` times the estimate, learning as a run does;
+    /// returns the status requests per task and the mean delay to notice a finish, as a share of the estimate.
+    func simulate(spread: ClosedRange<Double>, tasks: Int = 300, learns: Bool = true) -> (polls: Double, delay: Double) {
+        let schedule = PollSchedule(learns: learns)
         let estimate = Duration.seconds(120)
-        var total = 0
-        let samples = 300
-        for sample in 0..<samples {
-            let duration = estimate * (0.8 + 0.3 * Double(sample) / Double(samples - 1))
-            var elapsed = schedule.firstPoll(estimate: estimate)
-            var polls = 1
-            while elapsed < duration {
-                elapsed += schedule.nextPoll(after: polls, estimate: estimate)
-                polls += 1
+        var finishes = schedule.initialFinishes
+        var random = SeededRandom(seed: 11)
+        var polls = 0
+        var delay = 0.0
+        for _ in 0..<tasks {
+            let finish = estimate * Double.random(in: spread, using: &random)
+            var look = schedule.firstPoll(estimate: estimate, finishes: finishes)
+            var count = 1
+            while look < finish {
+                look += schedule.nextPoll(after: count, estimate: estimate, finishes: finishes)
+                count += 1
             }
-            total += polls
+            polls += count
+            delay += (look - finish) / estimate
+            if learns {
+                finishes.learn(
+                    finishedByFirstPoll: count == 1, finishedByLastEvenPoll: count <= schedule.evenFollowUps + 1)
+            }
         }
-        #expect(Double(total) / Double(samples) < 3)
+        return (Double(polls) / Double(tasks), delay / Double(tasks))
+    }
+
+    @Test("an accurate estimate costs well under three requests per task and is noticed within 2% of it")
+    func learnsAnAccurateEstimate() {
+        let learned = simulate(spread: 0.97...1.03)
+        #expect(learned.polls < 2.6)
+        #expect(learned.delay < 0.02)
+        let fixed = simulate(spread: 0.97...1.03, learns: false)
+        #expect(fixed.delay > 2 * learned.delay, "without learning the steps stay where the initial factors put them")
+    }
+
+    @Test("a spread of 0.8 to 1.1 times the estimate still costs under three requests per task")
+    func economyAroundASpreadEstimate() {
+        let learned = simulate(spread: 0.8...1.1)
+        #expect(learned.polls < 2.9)
+        #expect(learned.delay < 0.05)
+    }
+
+    @Test func quantilesMoveTowardWhereTasksFinish() {
+        var finishes = FinishQuantiles(low: 0.85, high: 1.13)
+        for _ in 0..<100 { finishes.learn(finishedByFirstPoll: false, finishedByLastEvenPoll: true) }
+        #expect(finishes.low > 0.95, "tasks never finish by the first poll: it moves later")
+        #expect(finishes.high - finishes.low < 0.05, "they always finish by the last even one: it moves closer")
+        let settled = finishes
+        finishes.learn(finishedByFirstPoll: true, finishedByLastEvenPoll: true)
+        #expect(abs(finishes.low - settled.low) < 0.01, "steps shrink with the spread")
     }
 }

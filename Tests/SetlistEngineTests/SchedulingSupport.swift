@@ -18,12 +18,13 @@ func job(_ id: String, after dependencies: [Int] = [], priority: Double = 0, sta
 
 func configuration(
     concurrency: Int = 4, requestsPerMinute: Int = 1000, submitsPerMinute: Int? = nil, maxCredits: Double? = nil,
-    deadline: Duration? = nil, attempts: Int = 3, idempotent: Bool = true, batch: Int = 1
+    deadline: Duration? = nil, attempts: Int = 3, idempotent: Bool = true, batch: Int = 1,
+    poll: PollSchedule = PollSchedule()
 ) -> SchedulerConfiguration {
     SchedulerConfiguration(
         concurrency: concurrency, requestsPerMinute: requestsPerMinute,
         submitsPerMinute: submitsPerMinute ?? requestsPerMinute, maxCredits: maxCredits, deadline: deadline,
-        attempts: attempts, backoff: Backoff(initial: .seconds(5), max: .seconds(60)), maxBatchSize: batch,
+        attempts: attempts, backoff: Backoff(initial: .seconds(5), max: .seconds(60)), poll: poll, maxBatchSize: batch,
         idempotentSubmissions: idempotent
     )
 }

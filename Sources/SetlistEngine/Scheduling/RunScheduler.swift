@@ -156,6 +156,8 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         var polls: Int
         var nextPollAt: C.Instant
         var pollOutstanding: Bool
+        /// The outstanding status request was due for other tasks; this one rode along.
+        var companion = false
     }
 
     /// A moment at which a job may need attention. Timers are never removed early: one whose job has moved on
@@ -193,6 +195,8 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     private var pollTimers = PriorityQueue<Timer>(by: RunScheduler.isEarlier)
     private var timeoutTimers = PriorityQueue<Timer>(by: RunScheduler.isEarlier)
     private var backoffTimers = PriorityQueue<Timer>(by: RunScheduler.isEarlier)
+    /// Where tasks finish, per estimate (milliseconds), as this run has seen it.
+    private var finishes: [Int64: FinishQuantiles] = [:]
 
     /// Statistics for the run summary.
     public private(set) var statistics = SchedulerStatistics()
@@ -336,7 +340,9 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         let estimate = snapshot.estimatedSeconds.map { Duration.milliseconds(Int64(($0 * 1000).rounded())) }
         let running = Running(
             taskID: snapshot.id, attempt: attempt, submittedAt: now, estimate: estimate, polls: 0,
-            nextPollAt: now.advanced(by: configuration.poll.firstPoll(estimate: estimate)), pollOutstanding: false
+            nextPollAt: now.advanced(
+                by: configuration.poll.firstPoll(estimate: estimate, finishes: finishQuantiles(for: estimate))),
+            pollOutstanding: false
         )
         start(index, running)
         slots[index].reuseAttempt = nil
@@ -391,7 +397,6 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         for index in polled {
             guard case .running(var running) = slots[index].phase else { continue }
             running.pollOutstanding = false
-            running.polls += 1
             guard let snapshot = byID[running.taskID] else {
                 setPhase(index, .running(running))
                 attemptFailed(index, reason: "the provider no longer knows task \(running.taskID)", retriable: true,
@@ -401,8 +406,19 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             if running.estimate == nil, let seconds = snapshot.estimatedSeconds {
                 running.estimate = .milliseconds(Int64((seconds * 1000).rounded()))
             }
-            running.nextPollAt = now.advanced(
-                by: configuration.poll.nextPoll(after: running.polls, estimate: running.estimate))
+            let quantiles = finishQuantiles(for: running.estimate)
+            let ownLooksFoundRunning = running.polls
+            if running.companion {
+                running.companion = false
+                let step = configuration.poll.nextPoll(
+                    after: running.polls, estimate: running.estimate, finishes: quantiles)
+                running.nextPollAt = max(running.nextPollAt, now.advanced(by: step))
+            } else {
+                running.polls += 1
+                running.nextPollAt = now.advanced(
+                    by: configuration.poll.nextPoll(after: running.polls, estimate: running.estimate, finishes: quantiles))
+            }
+            if snapshot.status == .completed { learnFinish(of: running, ownLooksFoundRunning: ownLooksFoundRunning) }
             awaitPoll(index, running, now: now)
             if snapshot.status.isTerminal { taskFinished(index, snapshot: snapshot, now: now) }
         }
@@ -424,6 +440,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         for index in polled {
             guard case .running(var running) = slots[index].phase else { continue }
             running.pollOutstanding = false
+            running.companion = false
             if error.kind == .notFound {
                 setPhase(index, .running(running))
                 attemptFailed(index, reason: error.description, retriable: true, now: now)
@@ -433,6 +450,27 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             running.nextPollAt = now.advanced(by: min(delay, configuration.poll.maximumInterval))
             awaitPoll(index, running, now: now)
         }
+    }
+
+    /// The finish quantiles for tasks with `estimate`: learned ones, or the schedule's initial ones.
+    private func finishQuantiles(for estimate: Duration?) -> FinishQuantiles {
+        guard configuration.poll.learns, let estimate else { return configuration.poll.initialFinishes }
+        return finishes[Self.key(estimate)] ?? configuration.poll.initialFinishes
+    }
+
+    /// Learns from a completed task whether it had finished by its first poll and by its last even follow-up,
+    /// from how many of its own polls found it running.
+    private mutating func learnFinish(of running: Running, ownLooksFoundRunning: Int) {
+        guard configuration.poll.learns, let estimate = running.estimate else { return }
+        var quantiles = finishQuantiles(for: estimate)
+        quantiles.learn(
+            finishedByFirstPoll: ownLooksFoundRunning == 0,
+            finishedByLastEvenPoll: ownLooksFoundRunning <= configuration.poll.evenFollowUps)
+        finishes[Self.key(estimate)] = quantiles
+    }
+
+    private static func key(_ estimate: Duration) -> Int64 {
+        Int64((estimate.seconds * 1000).rounded())
     }
 
     /// A submission's answer (or failure) is in: it leaves both rate windows one window from now.
@@ -636,9 +674,8 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             requests.willSend()
             var batch: [Int] = []
             var taskIDs: [String] = []
-            while batch.count < max(1, configuration.maxBatchSize),
-                let timer = firstLive(.poll), timer.at <= now
-            {
+            let capacity = max(1, configuration.maxBatchSize)
+            while batch.count < capacity, let timer = firstLive(.poll), timer.at <= now {
                 popTimer(.poll)
                 guard case .running(var running) = slots[timer.job].phase else { continue }
                 running.pollOutstanding = true
@@ -646,9 +683,35 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
                 taskIDs.append(running.taskID)
                 setPhase(timer.job, .running(running))
             }
+            addCompanions(to: &batch, taskIDs: &taskIDs, capacity: capacity, now: now)
             actions.append(.poll(jobs: batch, taskIDs: taskIDs))
         }
         return actions
+    }
+
+    /// Fills a status request's spare room with the tasks whose own polls come next, when they are near their
+    /// estimate (``PollSchedule/isWorthACompanionLook(elapsed:estimate:)``). Looks at no more timers than the
+    /// request has room for; the ones passed over keep their place.
+    private mutating func addCompanions(to batch: inout [Int], taskIDs: inout [String], capacity: Int, now: C.Instant) {
+        var passedOver: [Timer] = []
+        var looked = 0
+        while batch.count < capacity, looked < capacity, let timer = firstLive(.poll) {
+            looked += 1
+            popTimer(.poll)
+            guard case .running(var running) = slots[timer.job].phase,
+                configuration.poll.isWorthACompanionLook(
+                    elapsed: running.submittedAt.duration(to: now), estimate: running.estimate)
+            else {
+                passedOver.append(timer)
+                continue
+            }
+            running.pollOutstanding = true
+            running.companion = true
+            batch.append(timer.job)
+            taskIDs.append(running.taskID)
+            setPhase(timer.job, .running(running))
+        }
+        for timer in passedOver { pollTimers.insert(timer) }
     }
 
     private mutating func scheduleSubmits(now: C.Instant, wake: inout C.Instant?) -> [SchedulerAction] {

@@ -157,8 +157,10 @@ public struct RunLock: Sendable {
         let holder = RunLockHolder(pid: environment.pid, host: environment.hostName, startedAtMs: environment.now())
         let content = encode(holder)
         var takeoverWarning: String?
+        let temporary = try writeTemporary(content, lockPath: path, pid: environment.pid)
+        defer { _ = unlink(temporary) }
         for _ in 0..<3 {
-            if try create(path, content: content, pid: environment.pid) {
+            if try linkLock(temporary, to: path) {
                 removeLeftovers(of: path, environment: environment)
                 return RunLock(path: path, holder: holder, takeoverWarning: takeoverWarning)
             }
@@ -217,11 +219,11 @@ public struct RunLock: Sendable {
         return true
     }
 
-    /// Creates the lock file with its content in place; false if it exists. The content goes to
-    /// ``temporaryPath(of:pid:)`` first and is linked to `path`, so a process killed at any moment leaves either
-    /// no lock or a whole one.
-    private static func create(_ path: String, content: [UInt8], pid: Int32) throws(RunLockError) -> Bool {
-        let temporary = temporaryPath(of: path, pid: pid)
+    /// Writes the holder line to ``temporaryPath(of:pid:)`` and syncs it, before any attempt to take the lock:
+    /// the lock is then created by one `link(2)`, so a process killed at any moment leaves either no lock or a
+    /// whole one, and a stale lock removed by this process is replaced at once.
+    private static func writeTemporary(_ content: [UInt8], lockPath: String, pid: Int32) throws(RunLockError) -> String {
+        let temporary = temporaryPath(of: lockPath, pid: pid)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 { throw .io(operation: "create the lock file", path: temporary, code: errno) }
         do throws(PosixFailure) {
@@ -233,7 +235,11 @@ public struct RunLock: Sendable {
             throw .io(operation: "\(error.operation) the lock file", path: temporary, code: error.code)
         }
         _ = close(fd)
-        defer { _ = unlink(temporary) }
+        return temporary
+    }
+
+    /// Links the written temporary file to the lock's path; false if a lock exists.
+    private static func linkLock(_ temporary: String, to path: String) throws(RunLockError) -> Bool {
         if link(temporary, path) == 0 { return true }
         if errno == EEXIST { return false }
         throw .io(operation: "create the lock file", path: path, code: errno)

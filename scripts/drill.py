@@ -453,18 +453,13 @@ class Album:
         ]
         if ledger:
             lines.append(f"  ledger: {ledger}")
-        lines.append("songs:")
-        for song in self.songs:
-            lines.append(f"  - id: {song['id']}")
-            for field, value in song.items():
-                if field != "id":
-                    lines.append(f"    {field}: {yaml_scalar(value)}")
-        lines.append("personas:")
-        for persona in self.personas:
-            lines.append(f"  - id: {persona['id']}")
-            for field, value in persona.items():
-                if field != "id":
-                    lines.append(f"    {field}: {yaml_scalar(value)}")
+        for section, entries in (("songs", self.songs), ("personas", self.personas)):
+            lines.append(f"{section}:")
+            for entry in entries:
+                lines.append(f"  - id: {entry['id']}")
+                for field, value in entry.items():
+                    if field != "id":
+                        lines.append(f"    {field}: {yaml_scalar(value)}")
         self.text = "\n".join(lines) + "\n"
         with open(self.manifest, "w") as handle:
             handle.write(self.text)

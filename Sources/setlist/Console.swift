@@ -56,10 +56,7 @@ final class ConsoleReporter: Sendable {
     /// Prints text after the events, ending a live progress line first.
     func printBlock(_ text: String) {
         state.withLock { state in
-            if state.progressShown {
-                write("\n")
-                state.progressShown = false
-            }
+            endProgressLine(&state)
             write(text.hasSuffix("\n") ? text : text + "\n")
         }
     }
@@ -68,12 +65,16 @@ final class ConsoleReporter: Sendable {
     /// that a log collector reading standard output keeps clean lines and the error reaches cron's mail.
     func printError(_ message: String) {
         state.withLock { state in
-            if state.progressShown {
-                write("\n")
-                state.progressShown = false
-            }
+            endProgressLine(&state)
             FileHandle.standardError.write(Data("error: \(message)\n".utf8))
         }
+    }
+
+    /// Ends the live progress line, if one is shown, so that what follows starts on a line of its own.
+    private func endProgressLine(_ state: inout State) {
+        guard state.progressShown else { return }
+        write("\n")
+        state.progressShown = false
     }
 
     private static func isNoteworthy(_ event: RunEvent) -> Bool {

@@ -282,13 +282,10 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         var actions = pendingActions
         pendingActions = []
         var wake: C.Instant?
-        func wakeNoLaterThan(_ instant: C.Instant) {
-            if wake.map({ instant < $0 }) ?? true { wake = instant }
-        }
 
         if let deadline = configuration.deadline, stopReason == nil {
             let end = startedAt.advanced(by: deadline)
-            if end <= now { stop(.deadline) } else { wakeNoLaterThan(end) }
+            if end <= now { stop(.deadline) } else { Self.wake(&wake, noLaterThan: end) }
         }
         expireTimeouts(now: now)
         releaseBackoffs(now: now, wake: &wake)
@@ -304,8 +301,8 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         actions += pendingActions
         pendingActions = []
 
-        if let poll = firstLive(.poll), poll.at > now { wakeNoLaterThan(poll.at) }
-        if let timeout = firstLive(.timeout) { wakeNoLaterThan(timeout.at) }
+        if let poll = firstLive(.poll), poll.at > now { Self.wake(&wake, noLaterThan: poll.at) }
+        if let timeout = firstLive(.timeout) { Self.wake(&wake, noLaterThan: timeout.at) }
         let finished = inFlight == 0 && (stopReason != nil || !hasQueuedWork())
         return SchedulerStep(actions: actions, wakeAt: finished ? nil : wake, outcome: finished ? outcome() : nil)
     }
@@ -655,7 +652,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     private mutating func releaseBackoffs(now: C.Instant, wake: inout C.Instant?) {
         while let timer = firstLive(.backoff) {
             guard timer.at <= now else {
-                if wake.map({ timer.at < $0 }) ?? true { wake = timer.at }
+                Self.wake(&wake, noLaterThan: timer.at)
                 return
             }
             popTimer(.backoff)
@@ -668,7 +665,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         while let first = firstLive(.poll), first.at <= now {
             let allowed = requests.nextAllowed(at: now)
             guard let allowed, allowed <= now else {
-                wakeNoLaterThan(allowed, wake: &wake)
+                Self.wake(&wake, noLaterThan: allowed)
                 break
             }
             requests.willSend()
@@ -677,11 +674,8 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             let capacity = max(1, configuration.maxBatchSize)
             while batch.count < capacity, let timer = firstLive(.poll), timer.at <= now {
                 popTimer(.poll)
-                guard case .running(var running) = slots[timer.job].phase else { continue }
-                running.pollOutstanding = true
-                batch.append(timer.job)
-                taskIDs.append(running.taskID)
-                setPhase(timer.job, .running(running))
+                guard case .running(let running) = slots[timer.job].phase else { continue }
+                addToStatusRequest(timer.job, running, companion: false, batch: &batch, taskIDs: &taskIDs)
             }
             addCompanions(to: &batch, taskIDs: &taskIDs, capacity: capacity, now: now)
             actions.append(.poll(jobs: batch, taskIDs: taskIDs))
@@ -698,20 +692,28 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         while batch.count < capacity, looked < capacity, let timer = firstLive(.poll) {
             looked += 1
             popTimer(.poll)
-            guard case .running(var running) = slots[timer.job].phase,
+            guard case .running(let running) = slots[timer.job].phase,
                 configuration.poll.isWorthACompanionLook(
                     elapsed: running.submittedAt.duration(to: now), estimate: running.estimate)
             else {
                 passedOver.append(timer)
                 continue
             }
-            running.pollOutstanding = true
-            running.companion = true
-            batch.append(timer.job)
-            taskIDs.append(running.taskID)
-            setPhase(timer.job, .running(running))
+            addToStatusRequest(timer.job, running, companion: true, batch: &batch, taskIDs: &taskIDs)
         }
         for timer in passedOver { pollTimers.insert(timer) }
+    }
+
+    /// Puts a running job's task into the status request being built and marks its poll outstanding.
+    private mutating func addToStatusRequest(
+        _ job: Int, _ running: Running, companion: Bool, batch: inout [Int], taskIDs: inout [String]
+    ) {
+        var running = running
+        running.pollOutstanding = true
+        running.companion = companion
+        batch.append(job)
+        taskIDs.append(running.taskID)
+        setPhase(job, .running(running))
     }
 
     private mutating func scheduleSubmits(now: C.Instant, wake: inout C.Instant?) -> [SchedulerAction] {
@@ -727,7 +729,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             }
             let allowed = Self.later(requests.nextAllowed(at: now), submits.nextAllowed(at: now))
             guard let allowed, allowed <= now else {
-                wakeNoLaterThan(allowed, wake: &wake)
+                Self.wake(&wake, noLaterThan: allowed)
                 break
             }
             _ = readyQueue.popFirst()
@@ -756,7 +758,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     }
 
     /// Moves `wake` earlier to `instant`; a nil instant (only an answer helps) leaves it.
-    private func wakeNoLaterThan(_ instant: C.Instant?, wake: inout C.Instant?) {
+    private static func wake(_ wake: inout C.Instant?, noLaterThan instant: C.Instant?) {
         guard let instant else { return }
         if wake.map({ instant < $0 }) ?? true { wake = instant }
     }

@@ -85,7 +85,8 @@ let package = Package(
             dependencies: [
                 "setlist", "SetlistCore", "SetlistEngine", "SetlistSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -92,8 +92,13 @@ final class BaselineRunner: Sendable {
     }
 
     private func chained(_ persona: Persona) -> ChainedInputs {
-        guard case .song(let source, let take) = persona.source, let record = snapshot(of: source) else {
+        guard case .song(let source, let choice) = persona.source, let record = snapshot(of: source) else {
             return ChainedInputs()
+        }
+        let take: Int
+        switch choice ?? .defaultPick {
+        case .newest(let number): take = number
+        case .pinned(let reference): take = reference.take
         }
         return ChainedInputs(
             sourceTaskID: record.id, sourceResultID: take <= record.results.count ? record.results[take - 1].resultID : nil)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SetlistCore
 
 /// The `setlist` command line: turns YAML album specs into songs through music-generation APIs.
 @main
@@ -7,6 +8,7 @@ struct Setlist: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "setlist",
         abstract: "Turn a YAML album spec into finished songs through AI music-generation APIs.",
+        version: SetlistVersion.current,
         subcommands: [
             RunCommand.self, PlanCommand.self, StatusCommand.self, ReportCommand.self, ValidateCommand.self,
             SimulateCommand.self, SchemaCommand.self,

@@ -179,7 +179,7 @@ enum DownloadFixture {
                     try bytes.write(to: url)
                     let file = DownloadedFile(kind: kind, path: path, sha256: String(repeating: "0", count: 64),
                                               bytes: Int64(bytes.count))
-                    try store.append(.downloadRecorded(job: job, resultID: result.resultID, file: file))
+                    try store.append(.downloadRecorded(job: job, take: nil, resultID: result.resultID, file: file))
                     recorded.append(file)
                 }
             }

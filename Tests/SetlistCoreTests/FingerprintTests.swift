@@ -144,7 +144,7 @@ import Testing
     @Test func changingTheTakeChangesThePersonaAndItsSongs() throws {
         let before = try fingerprints(PlanFixtures.album())
         var edited = PlanFixtures.album()
-        edited.personas[0].source = .song(id: "open-road", take: 2)
+        edited.personas[0].source = .song(id: "open-road", take: .newest(take: 2))
         let after = try fingerprints(edited)
         #expect(after["open-road"] == before["open-road"])
         #expect(after["road-voice"] != before["road-voice"])

@@ -101,11 +101,13 @@ enum TrickyLedger {
 
     /// An attempt with every field set.
     static func attempt(_ number: Int) -> AttemptRecord {
-        AttemptRecord(
+        let results = [result(number), result(number + 1)]
+        return AttemptRecord(
             number: number, fingerprint: strings[number % strings.count], idempotencyKey: strings[3],
             submissions: Int.max, taskID: strings[(number + 5) % strings.count], submittedAtMs: times[3],
             acceptedAtMs: times[4], finishedAtMs: times[1], outcome: .superseded, providerStatus: .cancelled,
-            progress: -1, creditsReserved: doubles[number % doubles.count], error: error
+            progress: -1, creditsReserved: doubles[number % doubles.count], error: error, generation: number,
+            results: results, personaID: strings[(number + 4) % strings.count]
         )
     }
 
@@ -114,7 +116,7 @@ enum TrickyLedger {
         JobRecord(
             kind: index.isMultiple(of: 2) ? .song : .persona, fingerprint: strings[index % strings.count],
             state: JobState.allCases[index % JobState.allCases.count], attempts: [attempt(1), attempt(index + 2)],
-            results: [result(index), result(index + 1)], personaID: strings[(index + 4) % strings.count],
+            pick: TakeRef(generation: index + 1, take: 2), personaID: strings[(index + 4) % strings.count],
             chainedInputs: ChainedInputs(
                 personaID: strings[6], personaModel: .voicePersona, sourceTaskID: strings[7],
                 sourceResultID: strings[8], artistClipID: strings[9]
@@ -182,7 +184,7 @@ enum TrickyLedger {
                 .taskFailed(job: text, attempt: index, error: error, willRetry: index.isMultiple(of: 2), at: time),
                 .jobBlocked(job: text, by: text, at: time),
                 .jobMarkedUnknown(job: text, at: time),
-                .downloadRecorded(job: text, resultID: text, file: file(.cover, index)),
+                .downloadRecorded(job: text, take: nil, resultID: text, file: file(.cover, index)),
             ]
         }
         return events
@@ -196,7 +198,7 @@ enum TrickyLedger {
             record.fingerprint = randomString(&random)
             record.attempts[0].creditsReserved = Double(bitPattern: random.next())
             if !record.attempts[0].creditsReserved!.isFinite { record.attempts[0].creditsReserved = nil }
-            if Bool.random(using: &random) { record.results = [] }
+            if Bool.random(using: &random) { record.attempts[1].results = [] }
             if Bool.random(using: &random) { record.chainedInputs = nil }
             jobs[randomString(&random)] = record
         }

@@ -196,13 +196,13 @@ import Testing
         let cover = DownloadedFile(kind: .cover, path: "c.jpg", sha256: "1", bytes: 10)
         let audio = DownloadedFile(kind: .audio, path: "a.mp3", sha256: "2", bytes: 20)
         let audioAgain = DownloadedFile(kind: .audio, path: "a.mp3", sha256: "3", bytes: 30)
-        try ledger.apply(.downloadRecorded(job: "song", resultID: "r", file: cover))
-        try ledger.apply(.downloadRecorded(job: "song", resultID: "r", file: audio))
-        try ledger.apply(.downloadRecorded(job: "song", resultID: "r", file: audioAgain))
+        try ledger.apply(.downloadRecorded(job: "song", take: nil, resultID: "r", file: cover))
+        try ledger.apply(.downloadRecorded(job: "song", take: nil, resultID: "r", file: audio))
+        try ledger.apply(.downloadRecorded(job: "song", take: nil, resultID: "r", file: audioAgain))
         #expect(ledger[job: "song"]?.results.first?.files == [audioAgain, cover])
         #expect(ledger[job: "song"]?.results.first?.file(.audio) == audioAgain)
         #expect(throws: LedgerError.self) {
-            try ledger.apply(.downloadRecorded(job: "song", resultID: "missing", file: audio))
+            try ledger.apply(.downloadRecorded(job: "song", take: nil, resultID: "missing", file: audio))
         }
     }
 
@@ -268,7 +268,7 @@ import Testing
                     willRetry: true, at: 8),
         .jobBlocked(job: "j", by: "i", at: 9),
         .jobMarkedUnknown(job: "j", at: 10),
-        .downloadRecorded(job: "j", resultID: "r",
+        .downloadRecorded(job: "j", take: nil, resultID: "r",
                           file: DownloadedFile(kind: .cover, path: "c", sha256: "s", bytes: 1)),
     ]
 

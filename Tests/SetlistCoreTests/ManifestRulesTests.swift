@@ -136,7 +136,7 @@ private func load(
         #expect(manifest.songs[1].after == ["open-road"])
         #expect(manifest.songs[2].persona == .literal("5c57d49ef834110496fae5aa14fec441"))
         #expect(manifest.songs[2].personaModel == .voicePersona)
-        #expect(manifest.personas[0].source == .song(id: "open-road", take: 2))
+        #expect(manifest.personas[0].source == .song(id: "open-road", take: .newest(take: 2)))
         #expect(manifest.personas[0].vocalWindow == VocalWindow(start: 12, end: 34.5))
         #expect(manifest.personas[0].style == nil)
         #expect(manifest.personas[1].source == .external(

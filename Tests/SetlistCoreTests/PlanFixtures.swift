@@ -34,7 +34,7 @@ enum PlanFixtures {
         )
     }
 
-    static func persona(_ id: String, from source: String, take: Int = 1, after: [String] = []) -> Persona {
+    static func persona(_ id: String, from source: String, take: TakeChoice? = nil, after: [String] = []) -> Persona {
         Persona(
             id: id, source: .song(id: source, take: take), name: "Voice of \(id)", description: "warm vocals",
             after: after
@@ -72,7 +72,7 @@ enum PlanFixtures {
             ],
             personas: [
                 Persona(
-                    id: "road-voice", source: .song(id: "open-road", take: 1), name: "Road Singer",
+                    id: "road-voice", source: .song(id: "open-road", take: .newest(take: 1)), name: "Road Singer",
                     description: "Warm female pop vocals", vocalWindow: VocalWindow(start: 12, end: 34),
                     style: "electronic pop"
                 ),

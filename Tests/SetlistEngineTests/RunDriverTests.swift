@@ -21,6 +21,9 @@ final class RecordingHooks: RunHooks {
               idempotencyKey: "\(names[job])-\(attempt)")
     }
 
+    func requestNotBuilt(job: Int, error: RequestNotBuilt) async throws {}
+    func interpret(job: Int, snapshot: TaskSnapshot) -> TaskSnapshot { snapshot }
+
     func submitted(job: Int, attempt: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws {
         record.withLock { $0.submitted[job, default: []].append(snapshot.id) }
     }

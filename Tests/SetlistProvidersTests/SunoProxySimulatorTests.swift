@@ -32,7 +32,7 @@ struct SunoProxySimulatorTests {
             #expect(clip.audioURL?.hasPrefix(baseURL) == true)
 
             let persona = try await provider.submitPersona(
-                PersonaRequest(sourceTaskID: first.id, resultID: clip.resultID, name: "Road", description: "Warm"),
+                PersonaRequest(sourceTaskID: first.id, resultID: try #require(clip.resultID), name: "Road", description: "Warm"),
                 idempotencyKey: testIdempotencyKey)
             #expect(persona.status == .completed)
             let personaID = try #require(persona.personaID)

@@ -5,8 +5,10 @@
 /// A ledger changes only through ``apply(_:)``, one ``LedgerEvent`` at a time, at a cost independent of the
 /// number of jobs and runs.
 public struct Ledger: Sendable, Hashable {
-    /// The ledger format this version of setlist reads and writes.
-    public static let formatVersion = 1
+    /// The ledger format this version of setlist writes.
+    public static let formatVersion = 2
+    /// The ledger formats this version of setlist reads; a format 1 ledger is migrated when it is next written.
+    public static let readableFormats = 1...formatVersion
 
     /// The album's display name, from the latest run.
     public var album: String?
@@ -55,7 +57,7 @@ public struct Ledger: Sendable, Hashable {
     /// Checks that `event` can be folded into this ledger, without changing it.
     public func validate(_ event: LedgerEvent) throws(LedgerError) {
         switch event {
-        case .runStarted(let run, _, _, _, _):
+        case .runStarted(let run, _, _, _, _, _):
             if runs.contains(where: { $0.id == run }) { throw .duplicateRun(run: run) }
         case .runFinished(let run, _, _, _, _, _, _):
             guard let last = runs.last, last.id == run else { throw .unknownRun(run: run) }
@@ -63,8 +65,11 @@ public struct Ledger: Sendable, Hashable {
             if let record = jobs[job], record.kind != kind {
                 throw .kindChanged(job: job, recorded: record.kind, planned: kind)
             }
-        case .jobRequeued(let job), .jobBlocked(let job, _, _):
+        case .jobRequeued(let job), .jobBlocked(let job, _, _), .jobFailed(let job, _, _):
             _ = try record(job, for: event)
+        case .takePicked(let job, let pick):
+            let record = try record(job, for: event)
+            guard case .success = record.take(.pinned(pick)) else { throw .unknownTake(job: job, take: pick) }
         case .submitIntent(let job, let attempt, let key, _, _):
             let record = try record(job, for: event)
             guard let last = record.attempts.last else { break }
@@ -87,10 +92,16 @@ public struct Ledger: Sendable, Hashable {
             guard let last = record.attempts.last, last.taskID == nil,
                 last.outcome == .submitting || last.outcome == .unknown
             else { throw .nothingUnconfirmed(job: job) }
-        case .downloadRecorded(let job, let resultID, _):
+        case .downloadRecorded(let job, let take, let resultID, _):
             let record = try record(job, for: event)
-            guard record.results.contains(where: { $0.resultID == resultID }) else {
-                throw .unknownResult(job: job, resultID: resultID)
+            if let take {
+                guard case .success = record.take(.pinned(take)) else { throw .unknownTake(job: job, take: take) }
+            } else if let resultID {
+                guard Self.locate(resultID, in: record) != nil else {
+                    throw .unknownResult(job: job, resultID: resultID)
+                }
+            } else {
+                throw .unknownResult(job: job, resultID: "")
             }
         }
     }
@@ -101,11 +112,11 @@ public struct Ledger: Sendable, Hashable {
         try validate(event)
         sequence += 1
         switch event {
-        case .runStarted(let run, let at, let album, let manifest, let provider):
+        case .runStarted(let run, let at, let album, let manifest, let provider, let version):
             self.album = album
             self.manifest = manifest
             self.provider = provider
-            runs.append(RunRecord(id: run, startedAtMs: at))
+            runs.append(RunRecord(id: run, setlistVersion: version, startedAtMs: at))
         case .runFinished(_, let at, let outcome, let exitCode, let skipped, let polls, let requests):
             let index = runs.count - 1
             runs[index].endedAtMs = at
@@ -142,12 +153,15 @@ public struct Ledger: Sendable, Hashable {
                 attempt.progress = progress
             }
         case .taskCompleted(let job, _, let results, let personaID, let at):
+            let generation = jobs[job]!.generations.count + 1
             modifyLatestAttempt(of: job) { attempt in
                 attempt.outcome = .completed
                 attempt.providerStatus = .completed
                 attempt.finishedAtMs = at
+                attempt.generation = generation
+                attempt.results = results
+                attempt.personaID = personaID
             }
-            jobs[job]!.results = results
             jobs[job]!.personaID = personaID
             jobs[job]!.state = .completed
             jobs[job]!.lastError = nil
@@ -162,13 +176,43 @@ public struct Ledger: Sendable, Hashable {
         case .jobMarkedUnknown(let job, _):
             modifyLatestAttempt(of: job) { $0.outcome = .unknown }
             jobs[job]!.state = .unknown
-        case .downloadRecorded(let job, let resultID, let file):
-            let index = jobs[job]!.results.firstIndex { $0.resultID == resultID }!
-            var files = jobs[job]!.results[index].files.filter { $0.kind != file.kind }
+        case .jobFailed(let job, let error, _):
+            jobs[job]!.state = .failed
+            jobs[job]!.lastError = error
+            jobs[job]!.blockedBy = nil
+            countInOpenRun { $0.counts.failed += 1 }
+        case .takePicked(let job, let pick):
+            jobs[job]!.pick = pick
+        case .downloadRecorded(let job, let take, let resultID, let file):
+            let record = jobs[job]!
+            let (attempt, index) = take.flatMap { Self.locate($0, in: record) } ?? Self.locate(resultID ?? "", in: record)!
+            var files = jobs[job]!.attempts[attempt].results[index].files.filter { $0.kind != file.kind }
             files.append(file)
             files.sort { $0.kind.rawValue < $1.kind.rawValue }
-            jobs[job]!.results[index].files = files
+            jobs[job]!.attempts[attempt].results[index].files = files
         }
+    }
+
+    /// The attempt index and take index of `take` in `record`.
+    private static func locate(_ take: TakeRef, in record: JobRecord) -> (Int, Int)? {
+        var generation = 0
+        for index in record.attempts.indices where record.attempts[index].outcome == .completed {
+            generation += 1
+            guard generation == take.generation else { continue }
+            return take.take <= record.attempts[index].results.count ? (index, take.take - 1) : nil
+        }
+        return nil
+    }
+
+    /// The attempt index and take index of the take with `resultID`, newest generation first (format 1 journals
+    /// name a take by its result id).
+    private static func locate(_ resultID: String, in record: JobRecord) -> (Int, Int)? {
+        for index in record.attempts.indices.reversed() {
+            if let take = record.attempts[index].results.firstIndex(where: { $0.resultID == resultID }) {
+                return (index, take)
+            }
+        }
+        return nil
     }
 
     private func record(_ job: String, for event: LedgerEvent) throws(LedgerError) -> JobRecord {
@@ -186,7 +230,7 @@ public struct Ledger: Sendable, Hashable {
         if let last = attempts.indices.last, [.submitting, .running, .unknown].contains(attempts[last].outcome) {
             attempts[last].outcome = .superseded
         }
-        jobs[job] = JobRecord(kind: kind, fingerprint: fingerprint, attempts: attempts)
+        jobs[job] = JobRecord(kind: kind, fingerprint: fingerprint, attempts: attempts, pick: existing.pick)
     }
 
     private mutating func recordIntent(_ job: String, attempt: Int, key: String, inputs: ChainedInputs?, at: Int64) {
@@ -248,6 +292,8 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     case nothingUnconfirmed(job: String)
     /// A download names a result the job does not have.
     case unknownResult(job: String, resultID: String)
+    /// A download or a pick names a take the job does not have.
+    case unknownTake(job: String, take: TakeRef)
     /// A run was started twice with the same id.
     case duplicateRun(run: String)
     /// A run that is not the latest was finished.
@@ -277,6 +323,8 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
             "The job '\(job)' was marked unknown, but its latest attempt is not a submission without a task id."
         case .unknownResult(let job, let resultID):
             "A download was recorded for the result '\(resultID)' of the job '\(job)', which has no such result."
+        case .unknownTake(let job, let take):
+            "A download or pick names \(take) of the job '\(job)', which has no such take."
         case .duplicateRun(let run):
             "A run with the id '\(run)' was already recorded; give each run a new id."
         case .unknownRun(let run):
@@ -308,15 +356,18 @@ extension Ledger: Codable {
         try container.encode(runs, forKey: .runs)
     }
 
-    /// Decodes the snapshot form. Rejects a format version other than ``formatVersion``.
+    /// Decodes the snapshot form of any readable format (format 1 is migrated as it is read: see
+    /// ``JobRecord/init(from:)``). Refuses a newer format, which this version cannot read without losing what it
+    /// does not understand.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let format = try container.decode(Int.self, forKey: .format)
-        guard format == Self.formatVersion else {
+        guard Self.readableFormats.contains(format) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .format, in: container,
-                debugDescription: "The ledger has format \(format), but this version of setlist reads only format "
-                    + "\(Self.formatVersion); use the setlist version that wrote it."
+                debugDescription: "The ledger has format \(format), which a newer version of setlist wrote; this "
+                    + "version reads formats \(Self.readableFormats.lowerBound) to \(Self.formatVersion). Run it with "
+                    + "that newer version; the ledger was left as it is."
             )
         }
         album = try container.decodeIfPresent(String.self, forKey: .album)

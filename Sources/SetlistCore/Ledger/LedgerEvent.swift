@@ -4,8 +4,11 @@
 /// In the journal an event is one JSON object on one line: `type` names the case in snake case, the other keys
 /// are its fields (see docs/LEDGER.md).
 public enum LedgerEvent: Sendable, Hashable {
-    /// A run began. Sets the ledger's album, manifest and provider, and appends a run record.
-    case runStarted(run: String, at: Int64, album: String, manifest: String, provider: LedgerProvider)
+    /// A run began. Sets the ledger's album, manifest and provider, and appends a run record naming the
+    /// version of setlist that made it.
+    case runStarted(
+        run: String, at: Int64, album: String, manifest: String, provider: LedgerProvider,
+        setlistVersion: String? = nil)
     /// A run ended. Completes its record with the outcome, the exit code and the counters only the engine knows.
     case runFinished(
         run: String, at: Int64, outcome: RunOutcome, exitCode: Int32, skipped: Int, polls: Int, requests: Int
@@ -33,8 +36,14 @@ public enum LedgerEvent: Sendable, Hashable {
     /// On resume, the job's last attempt has an intent but no task id: whether the provider created a task is
     /// unknown.
     case jobMarkedUnknown(job: String, at: Int64)
-    /// A result's file was downloaded and verified. Replaces an earlier file of the same kind.
-    case downloadRecorded(job: String, resultID: String, file: DownloadedFile)
+    /// A take's file was downloaded and verified. Replaces the take's earlier record of a file of the same kind.
+    /// Format 2 names the take; format 1 journals name it by `resultID` alone.
+    case downloadRecorded(job: String, take: TakeRef?, resultID: String?, file: DownloadedFile)
+    /// The song's chosen take, as the manifest's `pick` names it now.
+    case takePicked(job: String, pick: TakeRef)
+    /// The job failed before anything was sent: its request could not be built (a chained value is missing, or
+    /// a take it names does not exist). Nothing was paid.
+    case jobFailed(job: String, error: RecordedError, at: Int64)
 
     /// The job the event is about, if any.
     public var jobID: String? {
@@ -45,7 +54,7 @@ public enum LedgerEvent: Sendable, Hashable {
             .submitAccepted(let job, _, _, _, _), .submitFailed(let job, _, _, _, _),
             .taskProgress(let job, _, _, _, _), .taskCompleted(let job, _, _, _, _),
             .taskFailed(let job, _, _, _, _), .jobBlocked(let job, _, _), .jobMarkedUnknown(let job, _),
-            .downloadRecorded(let job, _, _):
+            .downloadRecorded(let job, _, _, _), .takePicked(let job, _), .jobFailed(let job, _, _):
             job
         }
     }
@@ -66,6 +75,8 @@ public enum LedgerEvent: Sendable, Hashable {
         case .jobBlocked: "job_blocked"
         case .jobMarkedUnknown: "job_marked_unknown"
         case .downloadRecorded: "download_recorded"
+        case .takePicked: "take_picked"
+        case .jobFailed: "job_failed"
         }
     }
 }
@@ -100,6 +111,9 @@ extension LedgerEvent: Codable {
         case by
         case resultID = "result_id"
         case file
+        case take
+        case pick
+        case setlistVersion = "setlist_version"
     }
 
     /// Encodes the event as one flat JSON object with a `type` key.
@@ -116,12 +130,13 @@ extension LedgerEvent: Codable {
     func encodeFields(into c: inout KeyedEncodingContainer<CodingKeys>) throws {
         try c.encode(typeName, forKey: .type)
         switch self {
-        case .runStarted(let run, let at, let album, let manifest, let provider):
+        case .runStarted(let run, let at, let album, let manifest, let provider, let version):
             try c.encode(run, forKey: .run)
             try c.encode(at, forKey: .at)
             try c.encode(album, forKey: .album)
             try c.encode(manifest, forKey: .manifest)
             try c.encode(provider, forKey: .provider)
+            try c.encodeIfPresent(version, forKey: .setlistVersion)
         case .runFinished(let run, let at, let outcome, let exitCode, let skipped, let polls, let requests):
             try c.encode(run, forKey: .run)
             try c.encode(at, forKey: .at)
@@ -174,10 +189,18 @@ extension LedgerEvent: Codable {
         case .jobMarkedUnknown(let job, let at):
             try c.encode(job, forKey: .job)
             try c.encode(at, forKey: .at)
-        case .downloadRecorded(let job, let resultID, let file):
+        case .downloadRecorded(let job, let take, let resultID, let file):
             try c.encode(job, forKey: .job)
-            try c.encode(resultID, forKey: .resultID)
+            try c.encodeIfPresent(take, forKey: .take)
+            try c.encodeIfPresent(resultID, forKey: .resultID)
             try c.encode(file, forKey: .file)
+        case .takePicked(let job, let pick):
+            try c.encode(job, forKey: .job)
+            try c.encode(pick, forKey: .pick)
+        case .jobFailed(let job, let error, let at):
+            try c.encode(job, forKey: .job)
+            try c.encode(error, forKey: .error)
+            try c.encode(at, forKey: .at)
         }
     }
 
@@ -188,7 +211,8 @@ extension LedgerEvent: Codable {
             self = try .runStarted(
                 run: c.decode(String.self, forKey: .run), at: c.decode(Int64.self, forKey: .at),
                 album: c.decode(String.self, forKey: .album), manifest: c.decode(String.self, forKey: .manifest),
-                provider: c.decode(LedgerProvider.self, forKey: .provider)
+                provider: c.decode(LedgerProvider.self, forKey: .provider),
+                setlistVersion: c.decodeIfPresent(String.self, forKey: .setlistVersion)
             )
         case "run_finished":
             self = try .runFinished(
@@ -252,13 +276,22 @@ extension LedgerEvent: Codable {
             )
         case "download_recorded":
             self = try .downloadRecorded(
-                job: c.decode(String.self, forKey: .job), resultID: c.decode(String.self, forKey: .resultID),
+                job: c.decode(String.self, forKey: .job), take: c.decodeIfPresent(TakeRef.self, forKey: .take),
+                resultID: c.decodeIfPresent(String.self, forKey: .resultID),
                 file: c.decode(DownloadedFile.self, forKey: .file)
+            )
+        case "take_picked":
+            self = try .takePicked(job: c.decode(String.self, forKey: .job), pick: c.decode(TakeRef.self, forKey: .pick))
+        case "job_failed":
+            self = try .jobFailed(
+                job: c.decode(String.self, forKey: .job), error: c.decode(RecordedError.self, forKey: .error),
+                at: c.decode(Int64.self, forKey: .at)
             )
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: c,
-                debugDescription: "The event type '\(type)' is not one this version of setlist knows."
+                debugDescription: "The journal holds an event of type '\(type)', which a newer version of setlist "
+                    + "wrote; run that version, or the ledger would lose what it records."
             )
         }
     }

@@ -22,13 +22,15 @@ extension LedgerJournalEntry: LedgerJSONWritable {
     func writeJSON(to writer: inout LedgerJSONWriter) {
         writer.object { writer in
             switch event {
-            case .runStarted(let run, let at, let album, let manifest, let provider):
+            case .runStarted(let run, let at, let album, let manifest, let provider, let version):
                 writer.field("album", album)
                 writer.field("at_ms", at)
                 writer.field("manifest", manifest)
                 writer.field("provider", provider)
                 writer.field("run", run)
-                writeSequenceAndType(to: &writer)
+                writer.field("seq", sequence)
+                writer.field("setlist_version", version)
+                writer.field("type", event.typeName)
             case .runFinished(let run, let at, let outcome, let exitCode, let skipped, let polls, let requests):
                 writer.field("at_ms", at)
                 writer.field("exit_code", exitCode)
@@ -94,10 +96,21 @@ extension LedgerJournalEntry: LedgerJSONWritable {
                 writer.field("at_ms", at)
                 writer.field("job", job)
                 writeSequenceAndType(to: &writer)
-            case .downloadRecorded(let job, let resultID, let file):
+            case .downloadRecorded(let job, let take, let resultID, let file):
                 writer.field("file", file)
                 writer.field("job", job)
                 writer.field("result_id", resultID)
+                writer.field("seq", sequence)
+                writer.field("take", take)
+                writer.field("type", event.typeName)
+            case .takePicked(let job, let pick):
+                writer.field("job", job)
+                writer.field("pick", pick)
+                writeSequenceAndType(to: &writer)
+            case .jobFailed(let job, let error, let at):
+                writer.field("at_ms", at)
+                writer.field("error", error)
+                writer.field("job", job)
                 writeSequenceAndType(to: &writer)
             }
         }
@@ -176,11 +189,14 @@ extension AttemptRecord: LedgerJSONWritable {
             writer.field("error", error)
             writer.field("fingerprint", fingerprint)
             writer.field("finished_at_ms", finishedAtMs)
+            writer.field("generation", generation)
             writer.field("idempotency_key", idempotencyKey)
             writer.field("number", number)
             writer.field("outcome", outcome)
+            writer.field("persona_id", personaID)
             writer.field("progress", progress)
             writer.field("provider_status", providerStatus)
+            writer.field("results", results)
             writer.field("submissions", submissions)
             writer.field("submitted_at_ms", submittedAtMs)
             writer.field("task_id", taskID)
@@ -198,8 +214,17 @@ extension JobRecord: LedgerJSONWritable {
             writer.field("kind", kind)
             writer.field("last_error", lastError)
             writer.field("persona_id", personaID)
-            writer.field("results", results)
+            writer.field("pick", pick)
             writer.field("state", state)
+        }
+    }
+}
+
+extension TakeRef: LedgerJSONWritable {
+    func writeJSON(to writer: inout LedgerJSONWriter) {
+        writer.object { writer in
+            writer.field("generation", generation)
+            writer.field("take", take)
         }
     }
 }
@@ -227,6 +252,7 @@ extension RunRecord: LedgerJSONWritable {
             writer.field("exit_code", exitCode)
             writer.field("id", id)
             writer.field("outcome", outcome)
+            writer.field("setlist_version", setlistVersion)
             writer.field("started_at_ms", startedAtMs)
         }
     }

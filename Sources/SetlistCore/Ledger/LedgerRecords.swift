@@ -48,6 +48,9 @@ public enum RunOutcome: String, Sendable, Hashable, Codable, CaseIterable {
     case completed
     /// Some jobs failed or were blocked (exit 1).
     case jobsFailed = "jobs_failed"
+    /// Every job completed, but files of paid takes are not downloaded yet; the next run fetches them without
+    /// paying for anything (exit 1).
+    case downloadsPending = "downloads_pending"
     /// The provider rejected the API key (exit 3).
     case authenticationRejected = "authentication_rejected"
     /// The provider reported insufficient credits (exit 4).
@@ -177,10 +180,10 @@ public struct DownloadedFile: Sendable, Hashable, Codable {
     }
 }
 
-/// One generated song variation with the files downloaded for it.
+/// One take: a generated song variation with the files downloaded for it.
 public struct ResultRecord: Sendable, Hashable, Codable {
-    /// The provider's result (clip) id.
-    public var resultID: String
+    /// The provider's result (clip) id; nil when the provider's answer gave only the take's URL.
+    public var resultID: String?
     /// The generated title.
     public var title: String?
     /// Length in seconds.
@@ -198,7 +201,7 @@ public struct ResultRecord: Sendable, Hashable, Codable {
 
     /// Creates a result record.
     public init(
-        resultID: String, title: String? = nil, duration: Double? = nil, tags: String? = nil,
+        resultID: String?, title: String? = nil, duration: Double? = nil, tags: String? = nil,
         audioURL: String? = nil, streamAudioURL: String? = nil, imageURL: String? = nil,
         files: [DownloadedFile] = []
     ) {
@@ -266,14 +269,24 @@ public struct AttemptRecord: Sendable, Hashable, Codable {
     public var creditsReserved: Double?
     /// Why the attempt failed or was refused.
     public var error: RecordedError?
+    /// For a completed attempt: its generation, the job's completed attempts counted from 1.
+    public var generation: Int?
+    /// For a completed song attempt: its takes, in the provider's order. Kept for good (DESIGN §3).
+    public var results: [ResultRecord]
+    /// For a completed persona attempt: the persona id it derived.
+    public var personaID: String?
 
     /// Creates an attempt record.
     public init(
         number: Int, fingerprint: String, idempotencyKey: String, submissions: Int = 1, taskID: String? = nil,
         submittedAtMs: Int64, acceptedAtMs: Int64? = nil, finishedAtMs: Int64? = nil,
         outcome: AttemptOutcome = .submitting, providerStatus: TaskStatus? = nil, progress: Int? = nil,
-        creditsReserved: Double? = nil, error: RecordedError? = nil
+        creditsReserved: Double? = nil, error: RecordedError? = nil, generation: Int? = nil,
+        results: [ResultRecord] = [], personaID: String? = nil
     ) {
+        self.generation = generation
+        self.results = results
+        self.personaID = personaID
         self.number = number
         self.fingerprint = fingerprint
         self.idempotencyKey = idempotencyKey
@@ -303,6 +316,30 @@ public struct AttemptRecord: Sendable, Hashable, Codable {
         case progress
         case creditsReserved = "credits_reserved"
         case error
+        case generation
+        case results
+        case personaID = "persona_id"
+    }
+
+    /// Decodes an attempt; format 1 attempts have no generation, results or persona id.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        number = try c.decode(Int.self, forKey: .number)
+        fingerprint = try c.decode(String.self, forKey: .fingerprint)
+        idempotencyKey = try c.decode(String.self, forKey: .idempotencyKey)
+        submissions = try c.decode(Int.self, forKey: .submissions)
+        taskID = try c.decodeIfPresent(String.self, forKey: .taskID)
+        submittedAtMs = try c.decode(Int64.self, forKey: .submittedAtMs)
+        acceptedAtMs = try c.decodeIfPresent(Int64.self, forKey: .acceptedAtMs)
+        finishedAtMs = try c.decodeIfPresent(Int64.self, forKey: .finishedAtMs)
+        outcome = try c.decode(AttemptOutcome.self, forKey: .outcome)
+        providerStatus = try c.decodeIfPresent(TaskStatus.self, forKey: .providerStatus)
+        progress = try c.decodeIfPresent(Int.self, forKey: .progress)
+        creditsReserved = try c.decodeIfPresent(Double.self, forKey: .creditsReserved)
+        error = try c.decodeIfPresent(RecordedError.self, forKey: .error)
+        generation = try c.decodeIfPresent(Int.self, forKey: .generation)
+        results = try c.decodeIfPresent([ResultRecord].self, forKey: .results) ?? []
+        personaID = try c.decodeIfPresent(String.self, forKey: .personaID)
     }
 }
 
@@ -314,10 +351,11 @@ public struct JobRecord: Sendable, Hashable, Codable {
     public var fingerprint: String
     /// Where the job stands.
     public var state: JobState
-    /// Every attempt, oldest first, including those made for earlier fingerprints.
+    /// Every attempt, oldest first, including those made for earlier fingerprints. Completed attempts are the
+    /// job's generations and keep their takes.
     public var attempts: [AttemptRecord]
-    /// The results of the completed attempt, in the provider's order.
-    public var results: [ResultRecord]
+    /// The song's chosen take as the latest run resolved it from the manifest's `pick`.
+    public var pick: TakeRef?
     /// The derived persona id (persona jobs, once completed).
     public var personaID: String?
     /// The chained values sent with the latest submission.
@@ -330,14 +368,14 @@ public struct JobRecord: Sendable, Hashable, Codable {
     /// Creates a job record.
     public init(
         kind: JobKind, fingerprint: String, state: JobState = .pending, attempts: [AttemptRecord] = [],
-        results: [ResultRecord] = [], personaID: String? = nil, chainedInputs: ChainedInputs? = nil,
+        pick: TakeRef? = nil, personaID: String? = nil, chainedInputs: ChainedInputs? = nil,
         lastError: RecordedError? = nil, blockedBy: String? = nil
     ) {
         self.kind = kind
         self.fingerprint = fingerprint
         self.state = state
         self.attempts = attempts
-        self.results = results
+        self.pick = pick
         self.personaID = personaID
         self.chainedInputs = chainedInputs
         self.lastError = lastError
@@ -349,11 +387,52 @@ public struct JobRecord: Sendable, Hashable, Codable {
         case fingerprint
         case state
         case attempts
+        case pick
         case results
         case personaID = "persona_id"
         case chainedInputs = "chained_inputs"
         case lastError = "last_error"
         case blockedBy = "blocked_by"
+    }
+
+    /// Encodes the format 2 form: takes live in the attempts, not beside them.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(fingerprint, forKey: .fingerprint)
+        try c.encode(state, forKey: .state)
+        try c.encode(attempts, forKey: .attempts)
+        try c.encodeIfPresent(pick, forKey: .pick)
+        try c.encodeIfPresent(personaID, forKey: .personaID)
+        try c.encodeIfPresent(chainedInputs, forKey: .chainedInputs)
+        try c.encodeIfPresent(lastError, forKey: .lastError)
+        try c.encodeIfPresent(blockedBy, forKey: .blockedBy)
+    }
+
+    /// Decodes a job of either format. A format 1 job keeps the results of its latest completed attempt beside
+    /// the attempts; they move into that attempt, and the completed attempts are numbered as generations, so
+    /// nothing a format 1 ledger recorded is lost.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(JobKind.self, forKey: .kind)
+        fingerprint = try c.decode(String.self, forKey: .fingerprint)
+        state = try c.decode(JobState.self, forKey: .state)
+        attempts = try c.decode([AttemptRecord].self, forKey: .attempts)
+        pick = try c.decodeIfPresent(TakeRef.self, forKey: .pick)
+        personaID = try c.decodeIfPresent(String.self, forKey: .personaID)
+        chainedInputs = try c.decodeIfPresent(ChainedInputs.self, forKey: .chainedInputs)
+        lastError = try c.decodeIfPresent(RecordedError.self, forKey: .lastError)
+        blockedBy = try c.decodeIfPresent(String.self, forKey: .blockedBy)
+        let legacyResults = try c.decodeIfPresent([ResultRecord].self, forKey: .results)
+        var generation = 0
+        for index in attempts.indices where attempts[index].outcome == .completed {
+            generation += 1
+            if attempts[index].generation == nil { attempts[index].generation = generation }
+        }
+        if let latest = attempts.lastIndex(where: { $0.outcome == .completed }) {
+            if let legacyResults, attempts[latest].results.isEmpty { attempts[latest].results = legacyResults }
+            if attempts[latest].personaID == nil, kind == .persona { attempts[latest].personaID = personaID }
+        }
     }
 }
 
@@ -393,6 +472,8 @@ public struct RunCounts: Sendable, Hashable, Codable {
 public struct RunRecord: Sendable, Hashable, Codable {
     /// The caller's id for the run, unique within the ledger.
     public var id: String
+    /// The version of setlist that made the run; absent in runs recorded before format 2.
+    public var setlistVersion: String?
     /// When the run started, Unix milliseconds (UTC).
     public var startedAtMs: Int64
     /// When the run finished; absent while it runs or when it never finished (crash, kill -9).
@@ -409,10 +490,11 @@ public struct RunRecord: Sendable, Hashable, Codable {
 
     /// Creates a run record.
     public init(
-        id: String, startedAtMs: Int64, endedAtMs: Int64? = nil, outcome: RunOutcome? = nil,
-        exitCode: Int32? = nil, counts: RunCounts = RunCounts(), creditsReserved: Double = 0
+        id: String, setlistVersion: String? = nil, startedAtMs: Int64, endedAtMs: Int64? = nil,
+        outcome: RunOutcome? = nil, exitCode: Int32? = nil, counts: RunCounts = RunCounts(), creditsReserved: Double = 0
     ) {
         self.id = id
+        self.setlistVersion = setlistVersion
         self.startedAtMs = startedAtMs
         self.endedAtMs = endedAtMs
         self.outcome = outcome
@@ -423,6 +505,7 @@ public struct RunRecord: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id
+        case setlistVersion = "setlist_version"
         case startedAtMs = "started_at_ms"
         case endedAtMs = "ended_at_ms"
         case outcome

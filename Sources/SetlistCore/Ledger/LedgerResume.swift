@@ -80,3 +80,54 @@ extension Ledger {
         jobs.compactMap { $0.value.taskIDToPoll == nil ? nil : $0.key }.sorted()
     }
 }
+
+/// Why a take cannot be found in a song's record.
+public enum TakeProblem: Error, Sendable, Hashable {
+    /// The song has no completed generation yet.
+    case noGeneration
+    /// The choice pins a generation the song does not have yet.
+    case noSuchGeneration(asked: Int, generations: Int)
+    /// The generation has fewer takes than the choice names.
+    case noSuchTake(TakeRef, takes: Int)
+}
+
+/// A take found in a song's record.
+public struct FoundTake: Sendable, Hashable {
+    /// Which take it is.
+    public var reference: TakeRef
+    /// The completed attempt that made it.
+    public var attempt: AttemptRecord
+    /// The take itself.
+    public var result: ResultRecord
+}
+
+extension JobRecord {
+    /// The completed attempts, oldest first: generation `g` is element `g - 1`.
+    public var generations: [AttemptRecord] {
+        attempts.filter { $0.outcome == .completed }
+    }
+
+    /// The takes of the newest generation, in the provider's order.
+    public var results: [ResultRecord] {
+        completedAttempt?.results ?? []
+    }
+
+    /// The take `choice` names in this record.
+    public func take(_ choice: TakeChoice) -> Result<FoundTake, TakeProblem> {
+        let generations = self.generations
+        guard !generations.isEmpty else { return .failure(.noGeneration) }
+        let reference: TakeRef
+        switch choice {
+        case .newest(let take): reference = TakeRef(generation: generations.count, take: take)
+        case .pinned(let pinned): reference = pinned
+        }
+        guard reference.generation <= generations.count else {
+            return .failure(.noSuchGeneration(asked: reference.generation, generations: generations.count))
+        }
+        let attempt = generations[reference.generation - 1]
+        guard reference.take <= attempt.results.count else {
+            return .failure(.noSuchTake(reference, takes: attempt.results.count))
+        }
+        return .success(FoundTake(reference: reference, attempt: attempt, result: attempt.results[reference.take - 1]))
+    }
+}

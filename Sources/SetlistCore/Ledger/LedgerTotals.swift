@@ -3,7 +3,7 @@ extension RunOutcome {
     public var exitCode: Int32 {
         switch self {
         case .completed: 0
-        case .jobsFailed: 1
+        case .jobsFailed, .downloadsPending: 1
         case .authenticationRejected: 3
         case .outOfCredits, .budgetReached: 4
         case .deadlineReached, .interrupted, .providerUnreachable: 75

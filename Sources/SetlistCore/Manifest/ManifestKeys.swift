@@ -11,11 +11,12 @@ enum ManifestKeys {
     static let song = [
         "id", "title", "style", "prompt", "lyrics", "lyrics_file", "instrumental", "model", "negative_tags",
         "vocal_gender", "style_weight", "weirdness", "audio_weight", "duration", "persona", "persona_id",
-        "persona_model", "after", "callback_url",
+        "persona_model", "after", "callback_url", "pick",
     ]
-    static let defaults = song.filter { $0 != "id" && $0 != "after" }
+    static let defaults = song.filter { !["id", "after", "pick"].contains($0) }
     static let persona = ["id", "from", "take", "name", "description", "vocal_window", "style", "after"]
     static let personaSource = ["task_id", "result_id"]
+    static let takeReference = ["generation", "take"]
 
     /// Provider request names people copy from the API docs, with what to write instead.
     static let hints: [String: String] = [

@@ -62,9 +62,10 @@ extension ManifestResolver {
         return ids
     }
 
-    mutating func resolvePersonas(api: ProviderAPI) -> [Persona] {
+    mutating func resolvePersonas(api: ProviderAPI, songs: [Song]) -> [Persona] {
         var personas: [Persona] = []
         var sources: [PersonaSource: String] = [:]
+        let picks = Dictionary(songs.map { ($0.id, $0.pick) }, uniquingKeysWith: { first, _ in first })
         for (index, entry) in raw.personas.enumerated() {
             let owner = entry.id.map { "persona '\($0.value)'" } ?? "persona #\(index + 1)"
             if entry.id == nil, entry.keys["id"] == nil {
@@ -72,7 +73,8 @@ extension ManifestResolver {
             }
             let graphID = registeredID(entry.id, kind: .persona)
             let source = resolveSource(entry, owner: owner, api: api, graphID: graphID)
-            if let source, let id = entry.id {
+            if var source, let id = entry.id {
+                if case .song(let song, nil) = source { source = .song(id: song, take: picks[song] ?? .defaultPick) }
                 if let other = sources[source] {
                     error(at: entry.keys["from"], "\(owner): persona '\(other)' is already made from the same song "
                         + "result; the provider allows one persona per result. Use another take or song.")
@@ -98,6 +100,50 @@ extension ManifestResolver {
         return personas
     }
 
+    /// A `take` or `pick` as written, checked: a take from 1 to the results a song yields, a generation from 1.
+    mutating func takeChoice(_ written: Located<RawTake>, owner: String, field: String) -> TakeChoice? {
+        switch written.value {
+        case .newest(let take):
+            guard checkTakeNumber(take, owner: owner, field: field, at: written.location) else { return nil }
+            return .newest(take: take)
+        case .pinned(let generation, let take):
+            if generation == nil, take == nil {
+                error(at: written.location, "\(owner): \(field) {generation, take} names no take; write "
+                    + "{generation: 1, take: 2}, or a take number alone for the newest generation.")
+                return nil
+            }
+            guard let generation else {
+                error(at: written.location, "\(owner): \(field) has no generation; add generation: 1, or write "
+                    + "the take number alone to follow the newest generation.")
+                return nil
+            }
+            guard let take else {
+                error(at: written.location, "\(owner): \(field) has no take; add take: 1 or take: 2.")
+                return nil
+            }
+            guard generation.value >= 1 else {
+                error(at: generation.location, "\(owner): \(field).generation is \(generation.value), but "
+                    + "generations are numbered from 1 (the song's first completed generation).")
+                return nil
+            }
+            guard checkTakeNumber(take.value, owner: owner, field: "\(field).take", at: take.location) else {
+                return nil
+            }
+            return .pinned(TakeRef(generation: generation.value, take: take.value))
+        }
+    }
+
+    private mutating func checkTakeNumber(_ take: Int, owner: String, field: String, at location: SourceLocation)
+        -> Bool
+    {
+        guard (1...Self.resultsPerSong).contains(take) else {
+            error(at: location, "\(owner): \(field) is \(take), but a generation yields at most "
+                + "\(Self.resultsPerSong) takes; use 1 or 2.")
+            return false
+        }
+        return true
+    }
+
     private mutating func resolveSource(
         _ entry: RawPersona, owner: String, api: ProviderAPI, graphID: String?
     ) -> PersonaSource? {
@@ -110,13 +156,9 @@ extension ManifestResolver {
             return nil
         case .song(let song):
             checkReference(song, from: graphID, owner: owner, field: "from", kinds: [.song])
-            guard let take = entry.take else { return .song(id: song.value, take: 1) }
-            guard (1...Self.resultsPerSong).contains(take.value) else {
-                error(at: take.location, "\(owner): take is \(take.value), but a song yields "
-                    + "\(Self.resultsPerSong) results; use take: 1 or take: 2.")
-                return nil
-            }
-            return .song(id: song.value, take: take.value)
+            guard let take = entry.take else { return .song(id: song.value, take: nil) }
+            guard let choice = takeChoice(take, owner: owner, field: "take") else { return nil }
+            return .song(id: song.value, take: choice)
         case .external(let taskID, let resultID, let location):
             if let take = entry.take {
                 error(at: take.location, "\(owner): take applies only when from names a song of this manifest; "

@@ -155,7 +155,9 @@ extension ManifestResolver {
             vocalGender: fields.vocalGender?.value, styleWeight: fields.styleWeight?.value,
             weirdness: fields.weirdness?.value, audioWeight: fields.audioWeight?.value,
             duration: fields.duration?.value, persona: persona.reference, personaModel: persona.model,
-            after: (entry.after ?? []).map(\.value), callbackURL: fields.callbackURL?.value, location: entry.location
+            after: (entry.after ?? []).map(\.value), callbackURL: fields.callbackURL?.value,
+            pick: entry.pick.flatMap { takeChoice($0, owner: owner, field: "pick") } ?? .defaultPick,
+            location: entry.location
         )
     }
 

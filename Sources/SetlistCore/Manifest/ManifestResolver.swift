@@ -41,7 +41,7 @@ struct ManifestResolver {
         let output = resolveOutput(albumSlug: slug)
         registerJobs()
         let songs = resolveSongs(api: provider?.api)
-        let personas = resolvePersonas(api: provider?.api ?? raw.provider.api?.value ?? .evolink)
+        let personas = resolvePersonas(api: provider?.api ?? raw.provider.api?.value ?? .evolink, songs: songs)
         checkCycles()
         guard !diagnostics.containsErrors, let album, let provider, let retry else { return nil }
         return ResolvedManifest(

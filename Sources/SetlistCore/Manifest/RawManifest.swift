@@ -26,6 +26,7 @@ struct RawSongFields: Sendable, Hashable {
     var personaModel: Located<PersonaModel>?
     var after: [Located<String>]?
     var callbackURL: Located<String>?
+    var pick: Located<RawTake>?
     /// The keys written, with the location of each key.
     var keys: [String: SourceLocation] = [:]
     /// Where the entry starts.
@@ -38,11 +39,18 @@ enum RawPersonaSource: Sendable, Hashable {
     case external(taskID: Located<String>?, resultID: Located<String>?, location: SourceLocation)
 }
 
+/// A take as written: `2`, or `{generation: 1, take: 2}` (either number nil when it had the wrong type or was
+/// left out).
+enum RawTake: Sendable, Hashable {
+    case newest(take: Int)
+    case pinned(generation: Located<Int>?, take: Located<Int>?)
+}
+
 /// A persona entry as written.
 struct RawPersona: Sendable, Hashable {
     var id: Located<String>?
     var from: RawPersonaSource?
-    var take: Located<Int>?
+    var take: Located<RawTake>?
     var name: Located<String>?
     var description: Located<String>?
     var style: Located<String>?

@@ -143,6 +143,7 @@ struct RawManifestReader {
             case "persona_id": song.personaID = string(value, owner: owner, field: key)
             case "persona_model": song.personaModel = choice(value, owner: owner, field: key)
             case "after": song.after = stringList(value, owner: owner, field: key)
+            case "pick": song.pick = take(value, owner: owner, field: key)
             default: song.callbackURL = string(value, owner: owner, field: key)
             }
         }
@@ -159,7 +160,7 @@ struct RawManifestReader {
             switch key {
             case "id": persona.id = string(value, owner: owner, field: key)
             case "from": persona.from = personaSource(value, owner: owner)
-            case "take": persona.take = int(value, owner: owner, field: key)
+            case "take": persona.take = take(value, owner: owner, field: key)
             case "name": persona.name = string(value, owner: owner, field: key)
             case "description": persona.description = string(value, owner: owner, field: key)
             case "style": persona.style = string(value, owner: owner, field: key)
@@ -173,6 +174,26 @@ struct RawManifestReader {
             }
         }
         return persona
+    }
+
+    private mutating func take(_ node: Node, owner: String, field: String) -> Located<RawTake>? {
+        let location = Self.location(of: node)
+        switch YAMLValue(node) {
+        case .int(let number):
+            return Located(value: .newest(take: number), location: location)
+        case .mapping(let mapping):
+            var generation: Located<Int>?
+            var take: Located<Int>?
+            for entry in entries(of: mapping, owner: "\(owner): \(field)", known: ManifestKeys.takeReference) {
+                let number = int(entry.value, owner: owner, field: "\(field).\(entry.key)")
+                if entry.key == "generation" { generation = number } else { take = number }
+            }
+            return Located(value: .pinned(generation: generation, take: take), location: location)
+        default:
+            error(node, "\(owner): \(field) must be a take number such as 2, or {generation: 1, take: 2}, "
+                + "not \(Self.shown(node, YAMLValue(node))).")
+            return nil
+        }
     }
 
     private mutating func personaSource(_ node: Node, owner: String) -> RawPersonaSource? {

@@ -168,6 +168,8 @@ public struct Song: Sendable, Hashable {
     public var after: [String]
     /// The provider's completion callback URL.
     public var callbackURL: String?
+    /// The song's chosen take (DESIGN §8); take 1 of the newest generation unless the manifest says otherwise.
+    public var pick: TakeChoice
     /// Where the song's entry starts in the manifest.
     public var location: SourceLocation
 
@@ -178,8 +180,9 @@ public struct Song: Sendable, Hashable {
         vocalGender: VocalGender? = nil, styleWeight: Double? = nil, weirdness: Double? = nil,
         audioWeight: Double? = nil, duration: Int? = nil, persona: PersonaReference? = nil,
         personaModel: PersonaModel? = nil, after: [String] = [], callbackURL: String? = nil,
-        location: SourceLocation = SourceLocation(line: 1, column: 1)
+        pick: TakeChoice = .defaultPick, location: SourceLocation = SourceLocation(line: 1, column: 1)
     ) {
+        self.pick = pick
         self.id = id
         self.track = track
         self.model = model
@@ -204,8 +207,8 @@ public struct Song: Sendable, Hashable {
 
 /// The song result a persona is derived from.
 public enum PersonaSource: Sendable, Hashable {
-    /// A song of this manifest and which of its results (1-based).
-    case song(id: String, take: Int)
+    /// A song of this manifest and which of its takes; nil follows the song's pick.
+    case song(id: String, take: TakeChoice?)
     /// A song generated elsewhere, by task id and result id.
     case external(taskID: String, resultID: String)
 }

@@ -1,7 +1,7 @@
 extension ChainedInputs {
     /// Readable stand-ins for the values a job will chain in, as a plan shows them before anything ran:
     /// `${road-voice.persona_id}`, `${road-voice.artist_clip_id}`, `${open-road.task_id}`,
-    /// `${open-road.results[1].result_id}`.
+    /// `${open-road.pick.result_id}` (or `results[2]`, `generations[1].results[2]` for a persona's own `take`).
     public static func placeholders(for job: JobSpec) -> ChainedInputs {
         switch job {
         case .song(let song):
@@ -9,9 +9,14 @@ extension ChainedInputs {
             return ChainedInputs(personaID: "${\(persona).persona_id}", artistClipID: "${\(persona).artist_clip_id}")
         case .persona(let persona):
             guard case .song(let source, let take) = persona.source else { return ChainedInputs() }
-            return ChainedInputs(
-                sourceTaskID: "${\(source).task_id}", sourceResultID: "${\(source).results[\(take)].result_id}"
-            )
+            let result: String
+            switch take {
+            case nil: result = "${\(source).pick.result_id}"
+            case .newest(let number): result = "${\(source).results[\(number)].result_id}"
+            case .pinned(let reference):
+                result = "${\(source).generations[\(reference.generation)].results[\(reference.take)].result_id}"
+            }
+            return ChainedInputs(sourceTaskID: "${\(source).task_id}", sourceResultID: result)
         }
     }
 }

@@ -2,7 +2,8 @@
 public struct RunSelection: Sendable, Hashable {
     /// `--only`: run these jobs and whatever they need; nil runs everything.
     public var only: Set<String>?
-    /// `--force`: run these jobs and everything downstream again, even if completed.
+    /// `--force`: pay for a new generation of these jobs, even if completed (the re-roll). Jobs downstream
+    /// run again only where what they would send changes.
     public var force: Set<String>
     /// `--resubmit-unknown`: submit jobs whose earlier submission has an unknown outcome on a provider that
     /// cannot replay, accepting that the provider may charge twice.
@@ -57,44 +58,97 @@ public enum ResumeDecision: Sendable, Hashable {
 
 /// Decides, for every job, what the next run does: the "make" of the tool. Pure: the same manifest, ledger
 /// and selection always give the same decisions, which `plan` shows and `run` carries out.
+///
+/// A completed job runs again when its fingerprint changed (its manifest entry, or one upstream), when it is
+/// forced, or when a value it chains in would differ from what it was sent: a persona following the newest
+/// generation of a song that runs again, a song sung with a persona that is derived again, or a pick that now
+/// names another take. Jobs whose values come from nowhere else are left alone.
 public enum ResumePlanner {
     /// The decisions for `graph`'s jobs, in job order. `fingerprints` are the jobs' current fingerprints;
     /// `replays` says whether the provider honours idempotency keys.
     public static func decide(
         graph: JobGraph, fingerprints: [String], ledger: Ledger, selection: RunSelection, replays: Bool
     ) -> [ResumeDecision] {
-        let forced = closure(of: selection.force, in: graph, following: graph.dependents(of:))
         let selected = selection.only.map { closure(of: $0, in: graph, following: graph.dependencies(of:)) }
-        return graph.jobs.indices.map { index in
-            if let selected, !selected.contains(index) { return .excluded }
-            let id = graph.jobs[index].id
-            guard let record = ledger[job: id] else {
-                return .submit(attempt: 1, requeue: false, reason: "not run yet")
-            }
-            guard record.fingerprint == fingerprints[index] else {
-                return .submit(attempt: record.nextAttemptNumber, requeue: false, reason: "changed since the last run")
-            }
-            switch record.resumePoint {
-            case .inFlight(let taskID, let attempt):
-                return .poll(taskID: taskID, attempt: attempt.number)
-            case .unconfirmed(let attempt):
-                if replays { return .resubmit(attempt: attempt.number, idempotencyKey: attempt.idempotencyKey) }
-                if selection.resubmitUnknown {
-                    return .submit(
-                        attempt: record.nextAttemptNumber, requeue: false,
-                        reason: "attempt \(attempt.number) outcome unknown; resubmitted as asked")
+        let chain = ChainResolver(graph: graph)
+        var decisions = Array(repeating: ResumeDecision.skip, count: graph.count)
+        var producesValues = Array(repeating: false, count: graph.count)
+        for index in graph.topologicalOrder {
+            let decision = decide(
+                index, graph: graph, fingerprint: fingerprints[index], ledger: ledger, selection: selection,
+                selected: selected, replays: replays
+            ) { record in
+                chainChange(of: index, record: record, graph: graph, chain: chain, ledger: ledger) {
+                    producesValues[$0]
                 }
-                return .hold(attempt: attempt.number)
-            case .completed:
-                guard forced.contains(index) else { return .skip }
-                return .submit(attempt: record.nextAttemptNumber, requeue: true, reason: "forced")
-            case .failed:
-                return .submit(attempt: record.nextAttemptNumber, requeue: true, reason: "failed last run; retried")
-            case .blocked:
-                return .submit(attempt: record.nextAttemptNumber, requeue: true, reason: "blocked last run; retried")
-            case .ready:
-                return .submit(attempt: record.nextAttemptNumber, requeue: false, reason: "not finished yet")
             }
+            decisions[index] = decision
+            switch decision {
+            case .submit, .resubmit, .poll: producesValues[index] = true
+            case .skip, .hold, .excluded: break
+            }
+        }
+        return decisions
+    }
+
+    /// Why completed job `index` must run again for what it chains in, or nil when its values still hold.
+    private static func chainChange(
+        of index: Int, record: JobRecord, graph: JobGraph, chain: ChainResolver, ledger: Ledger,
+        producesValues: (Int) -> Bool
+    ) -> String? {
+        let sources = chain.valueSources(of: index)
+        guard !sources.isEmpty else { return nil }
+        var pinned = false
+        if case .persona(let persona) = graph.jobs[index], let choice = chain.sourceChoice(of: persona) {
+            pinned = !choice.followsNewest
+        }
+        if !pinned, let source = sources.first(where: producesValues) {
+            return "'\(graph.jobs[source].id)' runs again, so what this job takes from it changes"
+        }
+        switch chain.inputs(for: index, in: ledger) {
+        case .success(let inputs):
+            guard !ChainResolver.sameChainedValues(record.chainedInputs, inputs) else { return nil }
+            return "what it takes from '\(graph.jobs[sources[0]].id)' changed since it ran"
+        case .failure:
+            return "what it takes from '\(graph.jobs[sources[0]].id)' cannot be found; the run says why"
+        }
+    }
+
+    private static func decide(
+        _ index: Int, graph: JobGraph, fingerprint: String, ledger: Ledger, selection: RunSelection,
+        selected: Set<Int>?, replays: Bool, chainChange: (JobRecord) -> String?
+    ) -> ResumeDecision {
+        if let selected, !selected.contains(index) { return .excluded }
+        let id = graph.jobs[index].id
+        guard let record = ledger[job: id] else {
+            return .submit(attempt: 1, requeue: false, reason: "not run yet")
+        }
+        guard record.fingerprint == fingerprint else {
+            return .submit(attempt: record.nextAttemptNumber, requeue: false, reason: "changed since the last run")
+        }
+        switch record.resumePoint {
+        case .inFlight(let taskID, let attempt):
+            return .poll(taskID: taskID, attempt: attempt.number)
+        case .unconfirmed(let attempt):
+            if replays { return .resubmit(attempt: attempt.number, idempotencyKey: attempt.idempotencyKey) }
+            if selection.resubmitUnknown {
+                return .submit(
+                    attempt: record.nextAttemptNumber, requeue: false,
+                    reason: "attempt \(attempt.number) outcome unknown; resubmitted as asked")
+            }
+            return .hold(attempt: attempt.number)
+        case .completed:
+            if selection.force.contains(id) {
+                return .submit(attempt: record.nextAttemptNumber, requeue: true, reason: "forced: a new generation")
+            }
+            guard let change = chainChange(record) else { return .skip }
+            return .submit(attempt: record.nextAttemptNumber, requeue: true, reason: change)
+        case .failed:
+            return .submit(attempt: record.nextAttemptNumber, requeue: true, reason: "failed last run; retried")
+        case .blocked:
+            return .submit(attempt: record.nextAttemptNumber, requeue: true, reason: "blocked last run; retried")
+        case .ready:
+            return .submit(attempt: record.nextAttemptNumber, requeue: false, reason: "not finished yet")
         }
     }
 

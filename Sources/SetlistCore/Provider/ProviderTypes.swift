@@ -112,8 +112,8 @@ public enum TaskStatus: String, Sendable, Hashable, Codable {
 
 /// One generated song variation, normalized.
 public struct TaskResult: Sendable, Hashable, Codable {
-    /// The provider's result (clip) id.
-    public var resultID: String
+    /// The provider's result (clip) id; nil when the provider's answer gave only the take's URL.
+    public var resultID: String?
     /// The generated title.
     public var title: String?
     /// The style tags the provider reports.
@@ -129,7 +129,7 @@ public struct TaskResult: Sendable, Hashable, Codable {
 
     /// Creates a result.
     public init(
-        resultID: String, title: String? = nil, tags: String? = nil, duration: Double? = nil,
+        resultID: String?, title: String? = nil, tags: String? = nil, duration: Double? = nil,
         audioURL: String? = nil, streamAudioURL: String? = nil, imageURL: String? = nil
     ) {
         self.resultID = resultID

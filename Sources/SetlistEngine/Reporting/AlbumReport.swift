@@ -127,7 +127,7 @@ public struct AlbumReport: Sendable {
         var heading = "Take \(number)"
         if let title = result.title, !title.isEmpty { heading += " · " + title }
         var html = """
-            <div class="take" data-result="\(Self.escape(result.resultID))">
+            <div class="take" data-result="\(Self.escape(result.resultID ?? ""))">
             <div class="take-head"><span class="take-title">\(Self.escape(heading))</span>\
             <span class="duration">\(result.duration.map(Self.clock) ?? "")</span></div>
 
@@ -194,7 +194,7 @@ public struct AlbumReport: Sendable {
             let source: String
             switch persona.source {
             case .song(let id, let take):
-                source = "from take \(take) of " + trackLink(id)
+                source = "from \(take.map { "\($0)" } ?? "the pick") of " + trackLink(id)
             case .external(let taskID, let resultID):
                 source = "from result \(Self.escape(resultID)) of task \(Self.escape(taskID))"
             }

@@ -66,7 +66,7 @@ public struct PersonaLineage: Sendable, Hashable {
             switch persona.source {
             case .song(let id, let take):
                 addSong(id)
-                add(persona.id, .persona, persona.name, "persona · take \(take)")
+                add(persona.id, .persona, persona.name, "persona · " + (take.map { "\($0)" } ?? "the pick"))
                 edges.append((id, persona.id, nil))
             case .external(let taskID, _):
                 let key = "external:" + taskID

@@ -28,14 +28,18 @@ public enum RunEvent: Sendable, Hashable {
     case downloaded(job: String, path: String, bytes: Int64)
     /// A result file could not be saved; the next run tries again.
     case downloadFailed(job: String, reason: String)
+    /// A song's `pick` names a take the song does not have; `reason` is a sentence saying what to do.
+    case pickUnresolved(job: String, reason: String)
+    /// The run ends with files of paid takes not on disk; `files` lists them with the reasons.
+    case downloadsPending(files: [String])
 
     /// The job the event is about, if any.
     public var job: String? {
         switch self {
-        case .started, .warning, .stopped: nil
+        case .started, .warning, .stopped, .downloadsPending: nil
         case .submitting(let job, _), .accepted(let job, _, _, _), .progress(let job, _, _), .completed(let job, _),
             .retrying(let job, _, _, _), .failed(let job, _), .blocked(let job, _), .held(let job, _),
-            .downloaded(let job, _, _), .downloadFailed(let job, _):
+            .downloaded(let job, _, _), .downloadFailed(let job, _), .pickUnresolved(let job, _):
             job
         }
     }
@@ -43,7 +47,7 @@ public enum RunEvent: Sendable, Hashable {
     /// Whether the event reports a problem, which `--quiet` still prints.
     public var isProblem: Bool {
         switch self {
-        case .warning, .failed, .blocked, .held, .stopped, .downloadFailed: true
+        case .warning, .failed, .blocked, .held, .stopped, .downloadFailed, .pickUnresolved, .downloadsPending: true
         default: false
         }
     }
@@ -64,6 +68,8 @@ public enum RunEvent: Sendable, Hashable {
         case .stopped: "stopped"
         case .downloaded: "downloaded"
         case .downloadFailed: "download_failed"
+        case .pickUnresolved: "pick_unresolved"
+        case .downloadsPending: "downloads_pending"
         }
     }
 
@@ -97,7 +103,15 @@ public enum RunEvent: Sendable, Hashable {
         case .downloaded(let job, let path, let bytes):
             return "\(job): saved \(path) (\(bytes) bytes)"
         case .downloadFailed(let job, let reason):
-            return "\(job): download failed: \(reason); the next run tries again"
+            return "\(job): \(reason); the next run fetches it without paying for a generation"
+        case .pickUnresolved(_, let reason):
+            return reason
+        case .downloadsPending(let files):
+            let count = files.count == 1 ? "1 file" : "\(files.count) files"
+            return "\(count) of paid takes \(files.count == 1 ? "is" : "are") not downloaded: "
+                + files.joined(separator: "; ")
+                + ". Fix the cause; the next run fetches \(files.count == 1 ? "it" : "them") without paying for a "
+                + "generation (the provider keeps the links for 72 hours)."
         }
     }
 
@@ -126,8 +140,11 @@ public enum RunEvent: Sendable, Hashable {
             fields["attempt"] = String(attempt)
             fields["delay_seconds"] = Self.format(credits: Double(delay.components.seconds))
             fields["reason"] = reason
-        case .failed(_, let reason), .held(_, let reason), .downloadFailed(_, let reason):
+        case .failed(_, let reason), .held(_, let reason), .downloadFailed(_, let reason),
+            .pickUnresolved(_, let reason):
             fields["reason"] = reason
+        case .downloadsPending(let files):
+            fields["files"] = String(files.count)
         case .blocked(_, let cause):
             fields["cause"] = cause
         case .completed(_, let detail):

@@ -13,6 +13,7 @@ final class AlbumHooks: RunHooks {
     private let report: @Sendable (RunEvent) -> Void
     private let completed: @Sendable (Int) -> Void
     private let builder = RequestBuilder()
+    private let chain: ChainResolver
 
     /// `completed` is told the index of every job whose task completed, after the ledger recorded it.
     init(
@@ -21,6 +22,7 @@ final class AlbumHooks: RunHooks {
     ) {
         self.completed = completed
         self.graph = graph
+        chain = ChainResolver(graph: graph)
         self.store = store
         self.replays = replays
         self.now = now
@@ -31,16 +33,30 @@ final class AlbumHooks: RunHooks {
     func willSubmit(job: Int, attempt: Int) async throws -> Submission {
         let spec = graph.jobs[job]
         let key = existingKey(for: spec.id, attempt: attempt) ?? newKey(for: spec.id, attempt: attempt)
-        let chained = try chainedInputs(for: spec)
+        let chained = try chain.inputs(for: job, in: store.ledger).get()
         let submission: Submission
-        switch spec {
-        case .song(let song): submission = .song(try builder.songRequest(for: song, chained: chained), idempotencyKey: key)
-        case .persona(let persona):
-            submission = .persona(try builder.personaRequest(for: persona, chained: chained), idempotencyKey: key)
+        do {
+            switch spec {
+            case .song(let song):
+                submission = .song(try builder.songRequest(for: song, chained: chained), idempotencyKey: key)
+            case .persona(let persona):
+                submission = .persona(try builder.personaRequest(for: persona, chained: chained), idempotencyKey: key)
+            }
+        } catch {
+            throw RequestNotBuilt(job: spec.id, message: error.description)
         }
         try await append(.submitIntent(job: spec.id, attempt: attempt, idempotencyKey: key, inputs: chained, at: now()))
         report(.submitting(job: spec.id, attempt: attempt))
         return submission
+    }
+
+    func requestNotBuilt(job: Int, error: RequestNotBuilt) async throws {
+        let id = graph.jobs[job].id
+        try await append(.jobFailed(job: id, error: RecordedError(code: "request_not_built", message: error.message), at: now()))
+    }
+
+    func interpret(job: Int, snapshot: TaskSnapshot) -> TaskSnapshot {
+        snapshot.usable(by: graph.jobs[job].kind, job: graph.jobs[job].id)
     }
 
     func submitted(job: Int, attempt: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws {
@@ -120,8 +136,9 @@ final class AlbumHooks: RunHooks {
                 .taskCompleted(
                     job: id, attempt: attempt, results: snapshot.results.map(ResultRecord.init),
                     personaID: snapshot.personaID, at: now()))
-            let detail = snapshot.personaID.map { "persona_id \($0)" } ?? "\(snapshot.results.count) results"
+            let detail = snapshot.personaID.map { "persona_id \($0)" } ?? "\(snapshot.results.count) takes"
             report(.completed(job: id, detail: detail))
+            if case .song(let song) = graph.jobs[job] { try await recordPick(of: song) }
             completed(job)
         case .failed, .cancelled:
             let failure = snapshot.failure ?? .unexplained
@@ -155,19 +172,13 @@ final class AlbumHooks: RunHooks {
         return "sl-\(id)-\(attempt)-" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    private func chainedInputs(for spec: JobSpec) throws -> ChainedInputs {
-        switch spec {
-        case .song(let song):
-            guard case .job(let personaJob) = song.persona else { return ChainedInputs() }
-            let persona = store.job(personaJob)
-            return ChainedInputs(
-                personaID: persona?.personaID, personaModel: song.personaModel,
-                artistClipID: persona?.chainedInputs?.sourceResultID)
-        case .persona(let persona):
-            guard case .song(let source, let take) = persona.source else { return ChainedInputs() }
-            let record = store.job(source)
-            let result = record.flatMap { take <= $0.results.count ? $0.results[take - 1].resultID : nil }
-            return ChainedInputs(sourceTaskID: record?.completedAttempt?.taskID, sourceResultID: result)
+    /// Records the take `song`'s pick names now that a generation completed; a pick that names no take is
+    /// reported, and the run ends with exit 1.
+    private func recordPick(of song: Song) async throws {
+        switch TakePicks.change(for: song, in: store.ledger) {
+        case .success(let event?): try await append(event)
+        case .success(nil): break
+        case .failure(let problem): report(.pickUnresolved(job: song.id, reason: problem.message))
         }
     }
 

@@ -63,8 +63,8 @@ public struct AlbumRunSummary: Sendable {
     public var skipped: Int
     /// The ledger after the run.
     public var ledger: Ledger
-    /// Downloads that failed in this run; the next run tries them again.
-    public var failedDownloads: Int
+    /// Files of paid takes that are not on disk after the run, with why; the next run fetches them.
+    public var pendingDownloads: [PendingDownload]
 }
 
 /// Runs one album: decides from the ledger what each job needs, records the run, drives the scheduler against
@@ -124,13 +124,14 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
             graph: graph, fingerprints: fingerprints, ledger: store.ledger, selection: options.selection,
             replays: manifest.provider.idempotencyKeys)
         let runID = "run-\(now())"
-        try record(start: runID, fingerprints: fingerprints, decisions: decisions)
+        let pickProblems = try record(start: runID, fingerprints: fingerprints, decisions: decisions)
         let skipped = decisions.filter { $0 == .skip }.count
         let counts = Dictionary(grouping: decisions, by: { $0.action.kind }).mapValues(\.count)
         report(
             .started(
                 album: manifest.album, jobs: graph.count, submit: counts[.submit] ?? 0, poll: counts[.poll] ?? 0,
                 skip: skipped, simulated: options.simulated))
+        for problem in pickProblems { report(.pickUnresolved(job: problem.job, reason: problem.message)) }
 
         let scheduler = RunScheduler<C>(
             jobs: schedulerJobs(decisions: decisions), configuration: configuration(), now: clock.now,
@@ -151,7 +152,7 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
         if interrupted.withLock({ $0 }) { driver.interrupt() }
         let parallel = media?.parallelDownloads ?? 1
         let downloading = Task { await Self.drain(downloads, with: downloader, parallel: parallel) }
-        let outcome: RunOutcome
+        var outcome: RunOutcome
         do {
             outcome = try await driver.run()
         } catch {
@@ -161,7 +162,18 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
         }
         queue.finish()
         if outcome == .interrupted { downloading.cancel() }
-        let failedDownloads = await downloading.value
+        let failures = await downloading.value
+        let pending = pendingDownloads(downloader, songs: songs.compactMap { $0 }, failures: failures)
+        if !pending.isEmpty {
+            report(.downloadsPending(files: pending.map { "\($0.path) (\($0.reason ?? "not tried: the run stopped first"))" }))
+        }
+        let unresolvedPicks = manifest.songs.filter { song in
+            if case .failure = TakePicks.change(for: song, in: store.ledger) { return true }
+            return false
+        }
+        if outcome == .completed, !pending.isEmpty || !unresolvedPicks.isEmpty {
+            outcome = unresolvedPicks.isEmpty ? .downloadsPending : .jobsFailed
+        }
         let statistics = driver.statistics
         try store.append(
             .runFinished(
@@ -170,7 +182,19 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
         try store.compact()
         return AlbumRunSummary(
             outcome: outcome, statistics: statistics, skipped: skipped, ledger: store.ledger,
-            failedDownloads: failedDownloads)
+            pendingDownloads: pending)
+    }
+
+    /// The takes' files still missing after the run, with the reasons this run's tries gave.
+    private func pendingDownloads(
+        _ downloader: MediaDownloader?, songs: [Song], failures: [DownloadItem: String]
+    ) -> [PendingDownload] {
+        guard let downloader else { return [] }
+        return songs.flatMap(downloader.pending(for:)).map { item in
+            PendingDownload(
+                job: item.job, take: item.take, kind: item.kind, path: item.relativePath, reason: failures[item],
+                finishedAtMs: item.finishedAtMs)
+        }
     }
 
     private func makeDownloader() -> MediaDownloader? {
@@ -182,31 +206,36 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
             pause: { try? await clock.sleep(for: $0) }, report: report)
     }
 
-    /// Runs the queued downloads, `parallel` at a time, until the queue ends; returns how many failed.
+    /// Runs the queued downloads, `parallel` at a time, until the queue ends; returns why each failed one did.
     private static func drain(
         _ items: AsyncStream<DownloadItem>, with downloader: MediaDownloader?, parallel: Int
-    ) async -> Int {
-        guard let downloader else { return 0 }
-        return await withTaskGroup(of: Bool.self) { group in
+    ) async -> [DownloadItem: String] {
+        guard let downloader else { return [:] }
+        return await withTaskGroup(of: (DownloadItem, String?).self) { group in
             var running = 0
-            var failed = 0
+            var failed: [DownloadItem: String] = [:]
             for await item in items {
-                if running == parallel, let succeeded = await group.next() {
+                if running == parallel, let (done, reason) = await group.next() {
                     running -= 1
-                    if !succeeded { failed += 1 }
+                    failed[done] = reason
                 }
-                group.addTask { await downloader.download(item) }
+                group.addTask { (item, await downloader.download(item)) }
                 running += 1
             }
-            for await succeeded in group where !succeeded { failed += 1 }
+            for await (done, reason) in group { failed[done] = reason }
             return failed
         }
     }
 
-    private func record(start runID: String, fingerprints: [String], decisions: [ResumeDecision]) throws {
+    /// Records the run's start, its plan and the songs' picks; returns the picks that name no take.
+    private func record(
+        start runID: String, fingerprints: [String], decisions: [ResumeDecision]
+    ) throws -> [RequestNotBuilt] {
         let provider = LedgerProvider(api: manifest.provider.api, baseURL: manifest.provider.baseURL)
         try store.append(
-            .runStarted(run: runID, at: now(), album: manifest.album, manifest: manifestName, provider: provider),
+            .runStarted(
+                run: runID, at: now(), album: manifest.album, manifest: manifestName, provider: provider,
+                setlistVersion: SetlistVersion.current),
             durability: .buffered)
         for (index, spec) in graph.jobs.enumerated() {
             try store.append(
@@ -220,7 +249,16 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
                 break
             }
         }
+        var problems: [RequestNotBuilt] = []
+        for song in manifest.songs {
+            switch TakePicks.change(for: song, in: store.ledger) {
+            case .success(let event?): try store.append(event, durability: .buffered)
+            case .success(nil): break
+            case .failure(let problem): problems.append(problem)
+            }
+        }
         try store.sync()
+        return problems
     }
 
     private func schedulerJobs(decisions: [ResumeDecision]) -> [SchedulerJob] {

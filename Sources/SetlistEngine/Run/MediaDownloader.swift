@@ -1,21 +1,43 @@
 import Foundation
 import SetlistCore
 
-/// One file to fetch for one result of a song.
+/// One file to fetch for one take of a song.
 struct DownloadItem: Sendable, Hashable {
     var job: String
-    var resultID: String
+    var take: TakeRef
     var kind: MediaKind
     var url: String
     /// Where the file goes, relative to the manifest's directory (as the ledger records it).
     var relativePath: String
+    /// When the provider finished the take's generation, Unix milliseconds; its links expire 72 hours later.
+    var finishedAtMs: Int64?
 }
 
-/// Keeps a run's media: every result's audio (and cover, when asked) is saved as
-/// `<output.dir>/<NN>-<song-id>-<take>.<ext>`, written to a temporary name, fsync'd and renamed, and its size
-/// and SHA-256 recorded in the ledger. Names come from the manifest, never from provider text; extensions
-/// come from a fixed list. A file already on disk with the recorded hash is not fetched again; a missing or
-/// altered one is. A failed download never fails the job: it is reported, and the next run tries again.
+/// A file of a paid take that is not on disk after a run, and why.
+public struct PendingDownload: Sendable, Hashable {
+    /// The song.
+    public var job: String
+    /// The take.
+    public var take: TakeRef
+    /// Audio or cover.
+    public var kind: MediaKind
+    /// Where the file belongs, relative to the manifest's directory.
+    public var path: String
+    /// Why this run did not save it; nil when the run did not try (it was interrupted first).
+    public var reason: String?
+    /// When the take's generation finished, Unix milliseconds.
+    public var finishedAtMs: Int64?
+}
+
+/// Keeps a run's media (DESIGN §8): every take of every generation of a song is saved as
+/// `<output.dir>/takes/<NN>-<song-id>/g<generation>-t<take>.<ext>`, written to a temporary name, fsync'd and
+/// linked into place, and its size and SHA-256 recorded in the ledger. A path is never written twice: when a
+/// file is already there with other bytes (a ledger that was moved away, say), the take is saved under the next
+/// free name (`g1-t1.2.mp3`) and the other file is left alone. Names come from the manifest, never from provider
+/// text; extensions come from a fixed list. A take whose recorded file is on disk with its hash is not fetched
+/// again, wherever it is (format 1 ledgers recorded `<NN>-<song-id>-<take>.<ext>` beside the takes folder); a
+/// missing or altered one is. A failed download never fails the job: it stays pending, the run exits 1, and the
+/// next run fetches it without paying for anything.
 final class MediaDownloader: Sendable {
     private let fetcher: any MediaFetcher
     private let store: LedgerStore
@@ -41,43 +63,54 @@ final class MediaDownloader: Sendable {
         self.report = report
     }
 
-    /// The files `song` still needs: results without a file of each kind, or whose file is missing or altered.
+    /// The files `song` still needs: takes of any generation without a file of each kind, or whose file is
+    /// missing or altered.
     func pending(for song: Song) -> [DownloadItem] {
-        guard let record = store.job(song.id), record.state == .completed else { return [] }
+        guard let record = store.job(song.id) else { return [] }
         var items: [DownloadItem] = []
-        for (index, result) in record.results.enumerated() {
-            for kind in kinds {
-                guard let url = kind == .audio ? result.audioURL ?? result.streamAudioURL : result.imageURL else {
-                    continue
+        for (generationIndex, attempt) in record.generations.enumerated() {
+            for (takeIndex, result) in attempt.results.enumerated() {
+                let take = TakeRef(generation: generationIndex + 1, take: takeIndex + 1)
+                for kind in kinds {
+                    guard let url = kind == .audio ? result.audioURL ?? result.streamAudioURL : result.imageURL else {
+                        continue
+                    }
+                    if let file = result.file(kind), isIntact(file) { continue }
+                    items.append(
+                        DownloadItem(
+                            job: song.id, take: take, kind: kind, url: url,
+                            relativePath: takePath(song: song, take: take, kind: kind, url: url),
+                            finishedAtMs: attempt.finishedAtMs))
                 }
-                if let file = result.file(kind), isIntact(file) { continue }
-                let path = fileName(song: song, take: index + 1, kind: kind, url: url)
-                items.append(DownloadItem(job: song.id, resultID: result.resultID, kind: kind, url: url,
-                                          relativePath: path))
             }
         }
         return items
     }
 
-    /// Fetches `item` (up to three tries), saves it atomically and records it. Returns whether it succeeded.
-    @discardableResult
-    func download(_ item: DownloadItem) async -> Bool {
+    /// Fetches `item` (up to three tries), saves it without replacing any file and records it. Returns why it
+    /// failed, or nil when it is saved.
+    func download(_ item: DownloadItem) async -> String? {
         var lastError: any Error = CancellationError()
         for attempt in 1...3 {
-            if Task.isCancelled { return false }
+            if Task.isCancelled { return "the run was interrupted before the file was saved" }
             do {
                 let bytes = try await fetcher.fetch(item.url, maxBytes: MediaSettings.maxFileBytes)
                 let file = try save(bytes, to: item.relativePath, kind: item.kind)
-                try await store.appendDurably(.downloadRecorded(job: item.job, resultID: item.resultID, file: file))
-                report(.downloaded(job: item.job, path: item.relativePath, bytes: file.bytes))
-                return true
+                try await store.appendDurably(
+                    .downloadRecorded(job: item.job, take: item.take, resultID: nil, file: file))
+                report(.downloaded(job: item.job, path: file.path, bytes: file.bytes))
+                return nil
             } catch {
                 lastError = error
                 if attempt < 3 { await pause(.milliseconds(250 * attempt)) }
             }
         }
-        report(.downloadFailed(job: item.job, reason: "\(item.relativePath): \(lastError)"))
-        return false
+        let reason = "\(lastError)"
+        report(
+            .downloadFailed(
+                job: item.job,
+                reason: "the \(item.kind.rawValue) of \(item.take) was not saved to \(item.relativePath): \(reason)"))
+        return reason
     }
 
     private func isIntact(_ file: DownloadedFile) -> Bool {
@@ -88,36 +121,84 @@ final class MediaDownloader: Sendable {
         return Digest.sha256Hex([UInt8](data)) == file.sha256
     }
 
+    /// Writes `bytes` beside `relativePath` and links them into place under the first name that is free or
+    /// already holds exactly these bytes.
     private func save(_ bytes: [UInt8], to relativePath: String, kind: MediaKind) throws -> DownloadedFile {
         let destination = resolve(relativePath)
         let directory = destination.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Self.makeDirectories(directory.path)
         let temporary = directory.appendingPathComponent(".\(destination.lastPathComponent).part")
-        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw DownloadError.cannotWrite(temporary.path, errno: errno) }
+        try Self.writeSynced(bytes, to: temporary.path)
+        defer { unlink(temporary.path) }
+        let digest = Digest.sha256Hex(bytes)
+        var candidate = relativePath
+        for copy in 1... {
+            if copy > 1 { candidate = Self.numbered(relativePath, copy) }
+            let path = resolve(candidate).path
+            if link(temporary.path, path) == 0 { break }
+            let code = errno
+            if code == EEXIST {
+                if let existing = FileManager.default.contents(atPath: path),
+                    Digest.sha256Hex([UInt8](existing)) == digest
+                {
+                    break
+                }
+                continue
+            }
+            guard [EPERM, EOPNOTSUPP, ENOTSUP, EXDEV].contains(code) else {
+                throw DownloadError.cannotWrite(path, errno: code)
+            }
+            if FileManager.default.fileExists(atPath: path) { continue }
+            guard rename(temporary.path, path) == 0 else { throw DownloadError.cannotWrite(path, errno: errno) }
+            break
+        }
+        return DownloadedFile(kind: kind, path: candidate, sha256: digest, bytes: Int64(bytes.count))
+    }
+
+    private static func writeSynced(_ bytes: [UInt8], to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw DownloadError.cannotWrite(path, errno: errno) }
         defer { close(descriptor) }
         var written = 0
         while written < bytes.count {
             let result = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            guard result > 0 else { throw DownloadError.cannotWrite(temporary.path, errno: errno) }
+            guard result > 0 else { throw DownloadError.cannotWrite(path, errno: errno) }
             written += result
         }
-        guard fsync(descriptor) == 0 else { throw DownloadError.cannotWrite(temporary.path, errno: errno) }
-        guard rename(temporary.path, destination.path) == 0 else {
-            throw DownloadError.cannotWrite(destination.path, errno: errno)
+        guard fsync(descriptor) == 0 else { throw DownloadError.cannotWrite(path, errno: errno) }
+    }
+
+    /// Creates `path` and its missing parents.
+    private static func makeDirectories(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw DownloadError.notAFolder(path) }
+            return
         }
-        return DownloadedFile(kind: kind, path: relativePath, sha256: Digest.sha256Hex(bytes), bytes: Int64(bytes.count))
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try makeDirectories(parent) }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+            throw DownloadError.cannotCreateFolder(path, errno: errno)
+        }
+    }
+
+    /// `takes/01-song/g1-t1.mp3` as `takes/01-song/g1-t1.2.mp3` for `copy` 2.
+    private static func numbered(_ path: String, _ copy: Int) -> String {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return "\(path).\(copy)" }
+        return "\(path[..<dot]).\(copy)\(path[dot...])"
     }
 
     private func resolve(_ path: String) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : manifestDirectory.appendingPathComponent(path)
     }
 
-    private func fileName(song: Song, take: Int, kind: MediaKind, url: String) -> String {
+    private func takePath(song: Song, take: TakeRef, kind: MediaKind, url: String) -> String {
         let track = String(song.track)
         let number = String(repeating: "0", count: max(0, trackDigits - track.count)) + track
-        let name = "\(number)-\(song.id)-\(take).\(Self.fileExtension(for: kind, url: url))"
-        return outputDirectory.hasSuffix("/") ? outputDirectory + name : outputDirectory + "/" + name
+        let folder = "takes/\(number)-\(song.id)"
+        let name = "g\(take.generation)-t\(take.take).\(Self.fileExtension(for: kind, url: url))"
+        let base = outputDirectory.hasSuffix("/") ? outputDirectory : outputDirectory + "/"
+        return base + folder + "/" + name
     }
 
     /// The URL path's extension when it is a known media type of `kind`, else the kind's usual one.
@@ -134,11 +215,17 @@ final class MediaDownloader: Sendable {
 /// A media file could not be written.
 enum DownloadError: Error, CustomStringConvertible {
     case cannotWrite(String, errno: Int32)
+    case cannotCreateFolder(String, errno: Int32)
+    case notAFolder(String)
 
     var description: String {
         switch self {
         case .cannotWrite(let path, let code):
             "cannot write \(path): \(String(cString: strerror(code))); check free space and permissions"
+        case .cannotCreateFolder(let path, let code):
+            "cannot create the folder \(path): \(String(cString: strerror(code))); check its permissions"
+        case .notAFolder(let path):
+            "\(path) is a file, but the takes go into a folder of that name; move the file away"
         }
     }
 }

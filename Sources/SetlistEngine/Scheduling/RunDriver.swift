@@ -14,7 +14,13 @@ public enum Submission: Sendable, Hashable {
 /// else is sent.
 public protocol RunHooks: Sendable {
     /// Builds the request for `attempt` of `job` and makes the intent durable. Called before the paid POST.
+    /// Throws ``RequestNotBuilt`` when the request cannot be built; nothing is sent and the job fails alone.
     func willSubmit(job: Int, attempt: Int) async throws -> Submission
+    /// Records that `job`'s request could not be built, before its dependents are blocked.
+    func requestNotBuilt(job: Int, error: RequestNotBuilt) async throws
+    /// What a provider's answer about `job`'s task means for the job (see ``TaskSnapshot/usable(by:job:)``);
+    /// every later step, the retry decision included, sees this snapshot.
+    func interpret(job: Int, snapshot: TaskSnapshot) -> TaskSnapshot
     /// Records the provider's answer to a submission; the task id must be durable when this returns.
     /// `willRetry` matters only when the answer is already a failed task.
     func submitted(job: Int, attempt: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws
@@ -34,6 +40,7 @@ public protocol RunHooks: Sendable {
 public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
     private enum Event: Sendable {
         case submitted(job: Int, attempt: Int, result: Result<TaskSnapshot, ProviderError>)
+        case notBuilt(job: Int, reason: String)
         case polled(jobs: [Int], result: Result<[TaskSnapshot], ProviderError>)
         case hookFailed(any Error)
         case tick
@@ -105,6 +112,8 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
             scheduler.withLock { $0.submitSucceeded(job: job, attempt: attempt, snapshot: snapshot, now: now) }
         case .submitted(let job, let attempt, .failure(let error)):
             scheduler.withLock { $0.submitFailed(job: job, attempt: attempt, error: error, now: now) }
+        case .notBuilt(let job, let reason):
+            scheduler.withLock { $0.submissionNotBuilt(job: job, reason: reason, now: now) }
         case .polled(let jobs, .success(let snapshots)):
             scheduler.withLock { $0.pollSucceeded(jobs: jobs, snapshots: snapshots, now: now) }
         case .polled(let jobs, .failure(let error)):
@@ -140,14 +149,26 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
         case .submit(let job, let attempt):
             group.addTask {
                 do {
-                    let submission = try await hooks.willSubmit(job: job, attempt: attempt)
+                    let submission: Submission
+                    do {
+                        submission = try await hooks.willSubmit(job: job, attempt: attempt)
+                    } catch let error as RequestNotBuilt {
+                        try await hooks.requestNotBuilt(job: job, error: error)
+                        continuation.yield(.notBuilt(job: job, reason: error.message))
+                        return
+                    }
                     let result: Result<TaskSnapshot, ProviderError>
                     do throws(ProviderError) {
                         switch submission {
                         case .song(let request, let key):
-                            result = .success(try await provider.submitSong(request, idempotencyKey: key))
+                            result = .success(
+                                hooks.interpret(
+                                    job: job, snapshot: try await provider.submitSong(request, idempotencyKey: key)))
                         case .persona(let request, let key):
-                            result = .success(try await provider.submitPersona(request, idempotencyKey: key))
+                            result = .success(
+                                hooks.interpret(
+                                    job: job,
+                                    snapshot: try await provider.submitPersona(request, idempotencyKey: key)))
                         }
                     } catch {
                         result = .failure(error)
@@ -175,11 +196,12 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
                         result = .failure(error)
                     }
                     switch result {
-                    case .success(var snapshots):
-                        let byID = Dictionary(snapshots.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                    case .success(let answered):
+                        let byID = Dictionary(answered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                        var snapshots: [TaskSnapshot] = []
                         for (job, taskID) in zip(jobs, taskIDs) {
-                            let snapshot = byID[taskID] ?? Self.lost(taskID)
-                            if byID[taskID] == nil { snapshots.append(snapshot) }
+                            let snapshot = hooks.interpret(job: job, snapshot: byID[taskID] ?? Self.lost(taskID))
+                            snapshots.append(snapshot)
                             let retry = self.retries(job: job, snapshot: snapshot)
                             try await hooks.polled(job: job, snapshot: snapshot, willRetry: retry)
                         }

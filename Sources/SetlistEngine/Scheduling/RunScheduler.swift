@@ -384,6 +384,16 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         }
     }
 
+    /// Records that `job`'s request could not be built: nothing was sent, the job fails alone and its dependents
+    /// are blocked.
+    public mutating func submissionNotBuilt(job index: Int, reason: String, now: C.Instant) {
+        submissionAnswered(at: now)
+        guard case .submitting = slots[index].phase else { return }
+        inFlight -= 1
+        creditsReserved -= jobs[index].estimatedCredits
+        fail(index, reason: reason)
+    }
+
     /// Records the answer to a status request for `jobs`. Jobs whose task is missing from `snapshots` are
     /// treated as unknown to the provider.
     public mutating func pollSucceeded(jobs polled: [Int], snapshots: [TaskSnapshot], now: C.Instant) {

@@ -215,7 +215,7 @@ public struct ResultRecord: Sendable, Hashable, Codable {
     /// Records a provider result with no files downloaded yet.
     public init(_ result: TaskResult) {
         self.init(
-            resultID: result.resultID, title: result.title, duration: result.duration, tags: result.tags,
+            resultID: result.resultID ?? "", title: result.title, duration: result.duration, tags: result.tags,
             audioURL: result.audioURL, streamAudioURL: result.streamAudioURL, imageURL: result.imageURL
         )
     }

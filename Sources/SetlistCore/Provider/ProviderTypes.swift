@@ -110,10 +110,11 @@ public enum TaskStatus: String, Sendable, Hashable, Codable {
     public var isTerminal: Bool { self == .completed || self == .failed || self == .cancelled }
 }
 
-/// One generated song variation, normalized.
+/// One generated song variation (a take), normalized.
 public struct TaskResult: Sendable, Hashable, Codable {
-    /// The provider's result (clip) id.
-    public var resultID: String
+    /// The provider's result (clip) id; nil when the provider listed the take only by its audio URL (Evolink's
+    /// `results` array). Such a take can be downloaded but cannot be the source of a persona.
+    public var resultID: String?
     /// The generated title.
     public var title: String?
     /// The style tags the provider reports.
@@ -129,7 +130,7 @@ public struct TaskResult: Sendable, Hashable, Codable {
 
     /// Creates a result.
     public init(
-        resultID: String, title: String? = nil, tags: String? = nil, duration: Double? = nil,
+        resultID: String?, title: String? = nil, tags: String? = nil, duration: Double? = nil,
         audioURL: String? = nil, streamAudioURL: String? = nil, imageURL: String? = nil
     ) {
         self.resultID = resultID

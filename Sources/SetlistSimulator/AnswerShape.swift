@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which of the answer shapes the documents allow the simulator serves (DESIGN §6; api-contract §A.3, §C-1,
 /// §C-2), so clients can be tested against each. The default is the shape of the documented examples: two
 /// results, `result_data` as a flat array next to `results`, `result_data.persona_id`, and a `pending` task in
@@ -31,11 +33,11 @@ public struct AnswerShape: Sendable, Equatable {
     }
 
     /// Where Evolink puts the id a completed persona task yields.
-    public enum PersonaIDPlace: String, Sendable {
+    public enum PersonaIDPlace: Sendable {
         /// `result_data.persona_id`, as the G3 docs say (the default).
-        case resultData = "result-data"
+        case resultData
         /// `persona_id` on the task object, without `result_data`.
-        case taskObject = "persona-id-on-task"
+        case taskObject
     }
 
     /// How many results (songs) a music task yields: 2 (the default) or 1.
@@ -68,7 +70,7 @@ public struct AnswerShape: Sendable, Equatable {
             case "": continue
             case Self.oneResultOption: resultsPerTask = 1
             case Self.completedOnSubmitOption: completedOnSubmit = true
-            case PersonaIDPlace.taskObject.rawValue: personaIDPlace = .taskObject
+            case Self.personaIDOnTaskOption: personaIDPlace = .taskObject
             default:
                 guard let list = SongList(rawValue: option), list != .flat else {
                     let known = Self.optionNames.joined(separator: ", ")
@@ -90,7 +92,7 @@ public struct AnswerShape: Sendable, Equatable {
         var options: [String] = []
         if resultsPerTask == 1 { options.append(Self.oneResultOption) }
         if songList != .flat { options.append(songList.rawValue) }
-        if personaIDPlace == .taskObject { options.append(personaIDPlace.rawValue) }
+        if personaIDPlace == .taskObject { options.append(Self.personaIDOnTaskOption) }
         if completedOnSubmit { options.append(Self.completedOnSubmitOption) }
         return options.joined(separator: ",")
     }
@@ -98,9 +100,10 @@ public struct AnswerShape: Sendable, Equatable {
     /// Every option the spec grammar knows.
     public static var optionNames: [String] {
         [oneResultOption] + SongList.allCases.filter { $0 != .flat }.map(\.rawValue)
-            + [PersonaIDPlace.taskObject.rawValue, completedOnSubmitOption]
+            + [personaIDOnTaskOption, completedOnSubmitOption]
     }
 
     private static let oneResultOption = "one-result"
+    private static let personaIDOnTaskOption = "persona-id-on-task"
     private static let completedOnSubmitOption = "completed-on-submit"
 }

@@ -2,7 +2,7 @@
 enum EvolinkFormat {
     /// The answer to a successful `POST /v1/audios/generations`: the task at creation, with `usage`.
     static func creation(
-        _ task: SimTask, now: Double, baseURL: String, shape: SimulatorConfiguration.ResultDataShape
+        _ task: SimTask, now: Double, baseURL: String, shape: AnswerShape
     ) -> JSONValue {
         guard case .object(var members) = detail(task, now: now, baseURL: baseURL, shape: shape) else {
             preconditionFailure("A task detail is always an object.")
@@ -21,7 +21,7 @@ enum EvolinkFormat {
 
     /// The answer to `GET /v1/tasks/{id}` at `now`.
     static func detail(
-        _ task: SimTask, now: Double, baseURL: String, shape: SimulatorConfiguration.ResultDataShape
+        _ task: SimTask, now: Double, baseURL: String, shape: AnswerShape
     ) -> JSONValue {
         let status = task.status(at: now)
         let terminal = status == .completed || status == .failed
@@ -39,11 +39,20 @@ enum EvolinkFormat {
         ]
         switch status {
         case .completed where task.kind == .music:
-            let songs = JSONValue.array(task.songs.map { song(for: $0, baseURL: baseURL) })
-            members.append(("result_data", shape == .flat ? songs : .object([("songs", songs)])))
+            let songs = task.songs.map { song(for: $0, baseURL: baseURL) }
+            switch shape.songList {
+            case .flat: members.append(("result_data", .array(songs)))
+            case .songsWrapper: members.append(("result_data", .object([("songs", .array(songs))])))
+            case .firstSongOnly: members.append(("result_data", .array(Array(songs.prefix(1)))))
+            case .urlsOnly: break
+            }
             members.append(("results", .array(task.songs.map { .string(audioURL($0.resultID, baseURL: baseURL)) })))
         case .completed:
-            members.append(("result_data", .object([("persona_id", .string(task.personaID ?? ""))])))
+            let personaID = JSONValue.string(task.personaID ?? "")
+            switch shape.personaIDPlace {
+            case .resultData: members.append(("result_data", .object([("persona_id", personaID)])))
+            case .taskObject: members.append(("persona_id", personaID))
+            }
         case .failed:
             guard let failure = task.failure else { break }
             members.append(

@@ -159,7 +159,7 @@ extension SimulatorCore {
             })
         try charge(SimulatorCore.musicCredits, owner: owner, now: now, state: &state)
         let nominal = configuration.timing.musicSeconds / configuration.speed
-        let duration = nominal * durationFactor(for: body, state: &state)
+        let duration = taskDuration(nominal: nominal, body: body, state: &state)
         let failure =
             state.roll(state.faults.taskFailure, name: "fail")
             ? SimulatorCore.failures[Int.random(in: 0..<SimulatorCore.failures.count, using: &state.faultRandom)]

@@ -1,16 +1,7 @@
 import Foundation
 
-/// How a ``Simulator`` behaves: accounts, limits, timing, faults and the response-shape switches of
-/// api-contract §C.
+/// How a ``Simulator`` behaves: accounts, limits, timing, faults and the answer shapes of api-contract §C.
 public struct SimulatorConfiguration: Sendable {
-    /// The shape of `result_data` in a completed music task (api-contract §C-2).
-    public enum ResultDataShape: String, Sendable {
-        /// A flat array of songs, as the music page example shows (the default).
-        case flat
-        /// An object `{"songs": [...]}`, as the persona page and the playground describe.
-        case songsWrapper = "songs"
-    }
-
     /// The bearer keys the simulator accepts. Each key is an account with its own credits and rate limit.
     public var apiKeys: [String]
     /// Credits each key starts with; nil means unlimited.
@@ -34,8 +25,8 @@ public struct SimulatorConfiguration: Sendable {
     /// When true, `custom_mode` and `instrumental` are required (G1/G2 docs); when false they default to false
     /// (G3 docs, the default).
     public var requireModeFlags: Bool
-    /// The `result_data` shape of completed music tasks.
-    public var resultDataShape: ResultDataShape
+    /// Which documented answer shape tasks are rendered in.
+    public var answerShape: AnswerShape
     /// When true, `/_sim/media/<result_id>.mp3|.png` serves any UUID-shaped result id, not only results of
     /// this instance's tasks. Media bytes depend only on the result id, so a later `run --simulate` (a new
     /// simulator on a new port) can still fetch the files of an earlier simulated run.
@@ -54,7 +45,7 @@ public struct SimulatorConfiguration: Sendable {
         port: Int = 0,
         startUnixTime: Int64 = 1_766_319_089,
         requireModeFlags: Bool = false,
-        resultDataShape: ResultDataShape = .flat,
+        answerShape: AnswerShape = AnswerShape(),
         servesMediaForAnyResult: Bool = false
     ) {
         self.apiKeys = apiKeys
@@ -68,7 +59,7 @@ public struct SimulatorConfiguration: Sendable {
         self.port = port
         self.startUnixTime = startUnixTime
         self.requireModeFlags = requireModeFlags
-        self.resultDataShape = resultDataShape
+        self.answerShape = answerShape
         self.servesMediaForAnyResult = servesMediaForAnyResult
     }
 }

@@ -320,7 +320,7 @@ final class SimulatorCore: Sendable {
     /// The answer to the submission that created `task`, exactly as first sent: it is rendered at the creation
     /// instant, so a replay repeats it byte for byte.
     private func creationAnswer(_ task: SimTask) -> JSONValue {
-        EvolinkFormat.creation(task, now: task.createdAt, baseURL: baseURL, shape: configuration.resultDataShape)
+        EvolinkFormat.creation(task, now: task.createdAt, baseURL: baseURL, shape: configuration.answerShape)
     }
 
     static func isValidIdempotencyKey(_ key: String) -> Bool {
@@ -364,7 +364,7 @@ final class SimulatorCore: Sendable {
         }
         let timing = configuration.timing
         let nominal = (kind == .music ? timing.musicSeconds : timing.personaSeconds) / configuration.speed
-        let duration = nominal * durationFactor(for: body, state: &state)
+        let duration = taskDuration(nominal: nominal, body: body, state: &state)
         let unix = configuration.startUnixTime + Int64(now.rounded(.down))
         var id: String
         repeat {
@@ -385,6 +385,12 @@ final class SimulatorCore: Sendable {
             personaSourceTaskID: persona?.sourceTaskID, personaSourceResultID: persona?.resultID,
             idempotencyKey: idempotencyKey
         )
+    }
+
+    /// How long a new task runs: its nominal time times ``durationFactor(for:state:)``, or no time at all when the
+    /// answer shape has tasks completed on submission.
+    func taskDuration(nominal: Double, body: JSONValue, state: inout SimulatorState) -> Double {
+        configuration.answerShape.completedOnSubmit ? 0 : nominal * durationFactor(for: body, state: &state)
     }
 
     /// The factor a new task's duration is its nominal time times (see ``TaskTiming``).
@@ -444,8 +450,8 @@ final class SimulatorCore: Sendable {
             duration: request.duration, state: &state)
     }
 
-    /// Two seeded variations: the title and style as sent in custom mode; in simple mode a title from the first
-    /// words of the description and a seeded genre.
+    /// The answer shape's number of seeded variations (two by default): the title and style as sent in custom
+    /// mode; in simple mode a title from the first words of the description and a seeded genre.
     func songs(
         customMode: Bool, title: String?, style: String?, description: String?, duration: Int?,
         state: inout SimulatorState
@@ -453,7 +459,7 @@ final class SimulatorCore: Sendable {
         let genres = ["pop", "rock", "electronic", "folk", "r&b", "jazz", "hip-hop", "ambient", "country", "soul"]
         let title = customMode ? title ?? "" : SimulatorCore.title(fromDescription: description ?? "")
         let tags = customMode ? style ?? "" : genres[Int.random(in: 0..<genres.count, using: &state.random)]
-        return (0..<2).map { _ in
+        return (0..<configuration.answerShape.resultsPerTask).map { _ in
             let seconds = duration.map { Double($0) * state.uniform(0.95...1.05) } ?? state.uniform(90...240)
             return SimSong(
                 resultID: SimulatorCore.uuid(&state.random), title: title, tags: tags,
@@ -522,6 +528,6 @@ final class SimulatorCore: Sendable {
                 ))
         }
         return .json(
-            EvolinkFormat.detail(task, now: clock.seconds, baseURL: baseURL, shape: configuration.resultDataShape))
+            EvolinkFormat.detail(task, now: clock.seconds, baseURL: baseURL, shape: configuration.answerShape))
     }
 }

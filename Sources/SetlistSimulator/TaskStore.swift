@@ -55,7 +55,7 @@ struct SimTask: Sendable {
     let creditsReserved: Int
     /// Set when the task is going to fail instead of completing.
     let failure: SimFailure?
-    /// The results of a music task (two variations).
+    /// The results of a music task (two variations unless the answer shape asks for one).
     let songs: [SimSong]
     /// The persona id a persona task yields.
     let personaID: String?

@@ -28,16 +28,19 @@ struct EvolinkDecodingTests {
             creditsReserved: 1))
     }
 
-    @Test func completedMusicTaskReadsTheFlatResultArray() async throws {
+    @Test func documentedExampleYieldsItsResultDataTakeAndTheExtraURLAsASecondTake() async throws {
         let snapshot = try await fetch(Fixture.completedMusicTask, id: "task-unified-1766319089-oqs9cue4")
         #expect(snapshot.status == .completed)
         #expect(snapshot.progress == 100)
         #expect(snapshot.failure == nil)
         #expect(snapshot.personaID == nil)
-        #expect(snapshot.results == [TaskResult(
-            resultID: "555f4ea2-cfef-4622-8355-baa5f2ce6a59", title: "Forget Me Nots", tags: "R&B", duration: 91.2,
-            audioURL: "https://media.evolink.ai/xxx.mp3", streamAudioURL: "https://media.evolink.ai/xxx.mp3",
-            imageURL: "https://media.evolink.ai/xxx.jpeg")])
+        #expect(snapshot.results == [
+            TaskResult(
+                resultID: "555f4ea2-cfef-4622-8355-baa5f2ce6a59", title: "Forget Me Nots", tags: "R&B",
+                duration: 91.2, audioURL: "https://media.evolink.ai/xxx.mp3",
+                streamAudioURL: "https://media.evolink.ai/xxx.mp3", imageURL: "https://media.evolink.ai/xxx.jpeg"),
+            TaskResult(resultID: nil, audioURL: "https://media.evolink.ai/yyy.mp3"),
+        ])
     }
 
     @Test func completedMusicTaskReadsTheSongsWrapper() async throws {
@@ -110,14 +113,87 @@ struct EvolinkDecodingTests {
         #expect(snapshot.results == [TaskResult(resultID: "r-1", duration: 30.5)])
     }
 
-    @Test func resultURLsWithoutResultDataProduceNoResults() async throws {
+    @Test func resultURLsWithoutResultDataGiveOneTakePerURL() async throws {
         let body = """
             {"id":"task-unified-1-a","status":"completed","progress":100,
              "results":["https://media.evolink.ai/xxx.mp3","https://media.evolink.ai/yyy.mp3"]}
             """
         let snapshot = try await fetch(body, id: "task-unified-1-a")
         #expect(snapshot.status == .completed)
+        #expect(snapshot.results == [
+            TaskResult(resultID: nil, audioURL: "https://media.evolink.ai/xxx.mp3"),
+            TaskResult(resultID: nil, audioURL: "https://media.evolink.ai/yyy.mp3"),
+        ])
+    }
+
+    @Test func resultURLsMatchingResultDataAddNoTakes() async throws {
+        let body = """
+            {"id":"task-unified-1-a","status":"completed","results":["https://m.test/a.mp3","https://m.test/b.mp3"],
+             "result_data":[{"result_id":"r-1","audio_url":"https://m.test/a.mp3"},
+                            {"result_id":"r-2","stream_audio_url":"https://m.test/b.mp3"}]}
+            """
+        let snapshot = try await fetch(body, id: "task-unified-1-a")
+        #expect(snapshot.results.map(\.resultID) == ["r-1", "r-2"])
+    }
+
+    @Test func resultURLsNeverAddMoreTakesThanTheyList() async throws {
+        let body = """
+            {"id":"task-unified-1-a","status":"completed","results":["https://cdn.test/a.mp3","https://cdn.test/b.mp3"],
+             "result_data":[{"result_id":"r-1","audio_url":"https://m.test/a.mp3"},
+                            {"result_id":"r-2","audio_url":"https://m.test/b.mp3"}]}
+            """
+        let snapshot = try await fetch(body, id: "task-unified-1-a")
+        #expect(snapshot.results.map(\.resultID) == ["r-1", "r-2"])
+    }
+
+    @Test func repeatedResultURLsGiveOneTake() async throws {
+        let body = """
+            {"id":"task-unified-1-a","status":"completed","results":["https://m.test/a.mp3","https://m.test/a.mp3"]}
+            """
+        let snapshot = try await fetch(body, id: "task-unified-1-a")
+        #expect(snapshot.results == [TaskResult(resultID: nil, audioURL: "https://m.test/a.mp3")])
+    }
+
+    @Test func oneResultTaskGivesOneTake() async throws {
+        let body = """
+            {"id":"task-unified-1-a","status":"completed","results":["https://m.test/a.mp3"],
+             "result_data":[{"result_id":"r-1","audio_url":"https://m.test/a.mp3","image_url":"https://m.test/a.png"}]}
+            """
+        let snapshot = try await fetch(body, id: "task-unified-1-a")
+        #expect(snapshot.results == [
+            TaskResult(resultID: "r-1", audioURL: "https://m.test/a.mp3", imageURL: "https://m.test/a.png"),
+        ])
+    }
+
+    @Test func resultDataEntryWithOnlyAnAudioURLIsATakeWithoutID() async throws {
+        let body = """
+            {"id":"task-unified-1-a","status":"completed",
+             "result_data":[{"title":"T","audio_url":"https://m.test/a.mp3"}]}
+            """
+        let snapshot = try await fetch(body, id: "task-unified-1-a")
+        #expect(snapshot.results == [TaskResult(resultID: nil, title: "T", audioURL: "https://m.test/a.mp3")])
+    }
+
+    @Test func personaIDOnTheTaskObjectIsFound() async throws {
+        let body = #"{"id":"task-unified-1-a","status":"completed","persona_id":"5c57d49ef834110496fae5aa14fec441"}"#
+        let snapshot = try await fetch(body, id: "task-unified-1-a")
+        #expect(snapshot.personaID == "5c57d49ef834110496fae5aa14fec441")
         #expect(snapshot.results.isEmpty)
+    }
+
+    @Test func completedSubmissionAnswerCarriesItsTakes() async throws {
+        let body = """
+            {"id":"task-unified-1-a","object":"audio.generation.task","status":"completed","progress":100,
+             "result_data":[{"result_id":"r-1","audio_url":"https://m.test/a.mp3"},
+                            {"result_id":"r-2","audio_url":"https://m.test/b.mp3"}],
+             "results":["https://m.test/a.mp3","https://m.test/b.mp3"],
+             "usage":{"billing_rule":"per_call","credits_reserved":8,"user_group":"default"}}
+            """
+        let (provider, _) = makeProvider(status: 200, body: body)
+        let snapshot = try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
+        #expect(snapshot.status == .completed)
+        #expect(snapshot.creditsReserved == 8)
+        #expect(snapshot.results.map(\.resultID) == ["r-1", "r-2"])
     }
 
     @Test func integerErrorCodeIsReadAsText() async throws {

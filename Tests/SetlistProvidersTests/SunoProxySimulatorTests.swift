@@ -30,16 +30,17 @@ struct SunoProxySimulatorTests {
             let clip = try #require(done.first?.results.first)
             #expect(clip.title == "Open Road")
             #expect(clip.audioURL?.hasPrefix(baseURL) == true)
+            let clipID = try #require(clip.resultID)
 
             let persona = try await provider.submitPersona(
-                PersonaRequest(sourceTaskID: first.id, resultID: try #require(clip.resultID), name: "Road", description: "Warm"),
+                PersonaRequest(sourceTaskID: first.id, resultID: clipID, name: "Road", description: "Warm"),
                 idempotencyKey: testIdempotencyKey)
             #expect(persona.status == .completed)
             let personaID = try #require(persona.personaID)
 
             var voiced = song
             voiced.personaID = personaID
-            voiced.artistClipID = clip.resultID
+            voiced.artistClipID = clipID
             let third = try await provider.submitSong(voiced, idempotencyKey: testIdempotencyKey)
             clock.advance(by: .seconds(200))
             #expect(try await provider.fetchTasks([third.id]).first?.status == .completed)

@@ -90,15 +90,6 @@ import Testing
         }
     }
 
-    @Test func songsWrapperSwitchWrapsResultData() async throws {
-        try await Harness.with(SimulatorConfiguration(resultDataShape: .songsWrapper)) { sim in
-            let created = try await sim.generate(Seeds.musicBody)
-            sim.advance(seconds: 200)
-            let done = try await sim.task(try #require(created.string("id")))
-            #expect(done.json["result_data"]?["songs"]?.arrayValue?.count == 2)
-        }
-    }
-
     @Test func errorBodiesHaveTheDocumentedShape() async throws {
         try await Harness.with { sim in
             let reply = try await sim.generate(#"{"model": "suno-persona", "model_params": {}}"#)

@@ -110,9 +110,10 @@ public enum TaskStatus: String, Sendable, Hashable, Codable {
     public var isTerminal: Bool { self == .completed || self == .failed || self == .cancelled }
 }
 
-/// One generated song variation, normalized.
+/// One generated song variation (a take), normalized.
 public struct TaskResult: Sendable, Hashable, Codable {
-    /// The provider's result (clip) id; nil when the provider's answer gave only the take's URL.
+    /// The provider's result (clip) id; nil when the provider listed the take only by its audio URL (Evolink's
+    /// `results` array). Such a take can be downloaded but cannot be the source of a persona.
     public var resultID: String?
     /// The generated title.
     public var title: String?

@@ -82,8 +82,13 @@ struct EvolinkPersonaBody: Encodable {
 /// - A failed task without an `error` object fails with code `unknown_error`, which the docs class as
 ///   server-side.
 /// - `result_data` is read in all three documented shapes: a flat array of songs, `{"songs":[…]}`, and an object
-///   with `persona_id`. Entries without a `result_id` are skipped, and no result is made up from the bare
-///   `results` URL list, which carries no result id.
+///   with `persona_id`. Each entry with a `result_id` or an `audio_url` is one take, in order.
+/// - `results` (the bare URL list) adds a take with only its audio URL for each URL that no `result_data` take
+///   already has as its audio or stream URL, up to as many takes as `results` lists: the documented example
+///   has one `result_data` entry and two URLs, so it yields two takes, and a task answering with URLs only
+///   yields one take per URL.
+/// - `persona_id` is read from the task object itself or from `result_data` (an object, or an entry of an
+///   array), in that order.
 enum EvolinkTaskDecoder {
     /// Why a body is not a task object, worded to follow "but".
     struct Malformed: Error {
@@ -122,8 +127,8 @@ enum EvolinkTaskDecoder {
             progress: json["progress"]?.intValue.map { min(max($0, 0), 100) },
             estimatedSeconds: json["task_info"]?["estimated_time"]?.doubleValue.flatMap { $0 >= 0 ? $0 : nil },
             creditsReserved: json["usage"]?["credits_reserved"]?.doubleValue.flatMap { $0 >= 0 ? $0 : nil },
-            results: songs(in: resultData),
-            personaID: personaID(in: resultData),
+            results: takes(resultData: resultData, resultURLs: json["results"]),
+            personaID: json["persona_id"]?.nonEmptyStringValue ?? personaID(in: resultData),
             failure: failure
         )
     }
@@ -150,6 +155,17 @@ enum EvolinkTaskDecoder {
             message: body?.message ?? "Evolink reports that the task failed but gave no reason.")
     }
 
+    private static func takes(resultData: JSONValue?, resultURLs: JSONValue?) -> [TaskResult] {
+        var takes = songs(in: resultData)
+        let urls = (resultURLs?.arrayValue ?? []).compactMap(\.nonEmptyStringValue)
+        var known = Set(takes.flatMap { [$0.audioURL, $0.streamAudioURL].compactMap(\.self) })
+        for url in urls where takes.count < urls.count && !known.contains(url) {
+            takes.append(TaskResult(resultID: nil, audioURL: url))
+            known.insert(url)
+        }
+        return takes
+    }
+
     private static func songs(in resultData: JSONValue?) -> [TaskResult] {
         guard let resultData else { return [] }
         if let entries = resultData.arrayValue {
@@ -170,13 +186,15 @@ enum EvolinkTaskDecoder {
     }
 
     private static func song(_ entry: JSONValue) -> TaskResult? {
-        guard let resultID = entry["result_id"]?.nonEmptyStringValue else { return nil }
+        let resultID = entry["result_id"]?.nonEmptyStringValue
+        let audioURL = entry["audio_url"]?.nonEmptyStringValue
+        guard resultID != nil || audioURL != nil else { return nil }
         return TaskResult(
             resultID: resultID,
             title: entry["title"]?.stringValue,
             tags: entry["tags"]?.stringValue,
             duration: entry["duration"]?.doubleValue,
-            audioURL: entry["audio_url"]?.nonEmptyStringValue,
+            audioURL: audioURL,
             streamAudioURL: entry["stream_audio_url"]?.nonEmptyStringValue,
             imageURL: entry["image_url"]?.nonEmptyStringValue
         )

@@ -45,20 +45,22 @@ struct RunCLITests {
         defer { workspace.remove() }
         #expect(try await workspace.run(["--quiet"]).exitCode == 0)
         let ledgerPath = workspace.directory.appendingPathComponent("album.ledger.json").path
-        let files = try LedgerStore.load(path: ledgerPath).ledger.jobs.values.flatMap { $0.results.flatMap(\.files) }
+        let files = try LedgerStore.load(path: ledgerPath).ledger.jobs.values.flatMap {
+            $0.generations.flatMap { $0.results.flatMap(\.files) }
+        }
         #expect(files.count == 7 * 2 * 2)
         for file in files {
             let data = try Data(contentsOf: workspace.directory.appendingPathComponent(file.path))
             #expect(Digest.sha256Hex([UInt8](data)) == file.sha256)
             #expect(Int64(data.count) == file.bytes)
         }
-        #expect(files.contains { $0.path == "out/coastline-stories/01-salt-and-sun-1.mp3" })
-        #expect(files.contains { $0.path == "out/coastline-stories/07-last-ferry-2.png" })
+        #expect(files.contains { $0.path == "out/coastline-stories/takes/01-salt-and-sun/g1-t1.mp3" })
+        #expect(files.contains { $0.path == "out/coastline-stories/takes/07-last-ferry/g1-t2.png" })
 
-        let victim = workspace.directory.appendingPathComponent("out/coastline-stories/03-harbor-lights-2.mp3")
+        let victim = workspace.directory.appendingPathComponent("out/coastline-stories/takes/03-harbor-lights/g1-t2.mp3")
         let original = try Data(contentsOf: victim)
         try FileManager.default.removeItem(at: victim)
-        let altered = workspace.directory.appendingPathComponent("out/coastline-stories/02-tidewater-1.png")
+        let altered = workspace.directory.appendingPathComponent("out/coastline-stories/takes/02-tidewater/g1-t1.png")
         try Data("not a cover".utf8).write(to: altered)
         let requestsBefore = try await simulator.admin("stats").value("paid_submissions", "created") as? Double
         let rerun = try await workspace.run()

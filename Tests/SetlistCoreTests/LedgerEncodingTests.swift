@@ -128,7 +128,8 @@ enum TrickyLedger {
     /// A run with every field set.
     static func run(_ index: Int) -> RunRecord {
         RunRecord(
-            id: "run-\(index) " + strings[index % strings.count], startedAtMs: times[index % times.count],
+            id: "run-\(index) " + strings[index % strings.count], setlistVersion: strings[(index + 2) % strings.count],
+            startedAtMs: times[index % times.count],
             endedAtMs: times[(index + 1) % times.count],
             outcome: RunOutcome.allCases[index % RunOutcome.allCases.count],
             exitCode: index.isMultiple(of: 2) ? .max : .min,

@@ -147,8 +147,9 @@ import Testing
 
         try ledger.apply(.jobPlanned(job: "song", kind: .song, fingerprint: "fp-edited"))
         let job = try #require(ledger[job: "song"])
-        #expect(job.state == .pending && job.results.isEmpty && job.fingerprint == "fp-edited")
-        #expect(job.attempts == completed.attempts)
+        #expect(job.state == .pending && job.fingerprint == "fp-edited")
+        #expect(job.attempts == completed.attempts, "the paid generation keeps its takes")
+        #expect(job.generations.map(\.results) == [[ResultRecord(resultID: "r")]])
         #expect(job.attemptCount(fingerprint: "fp-edited") == 0)
         #expect(job.nextAttemptNumber == 2)
         #expect(job.resumePoint == .ready)
@@ -315,11 +316,12 @@ import Testing
     }
 
     @Test func aNewerFormatIsRefusedWithAClearMessage() {
-        let bytes = Array(#"{"format":2,"journal_sequence":0,"jobs":{},"runs":[]}"#.utf8)
+        let bytes = Array(#"{"format":3,"journal_sequence":0,"jobs":{},"runs":[]}"#.utf8)
         #expect {
             try LedgerCoder().ledger(fromSnapshot: bytes)
         } throws: { error in
-            "\(error)".contains("this version of setlist reads only format 1")
+            "\(error)".contains("The ledger has format 3, which a newer version of setlist wrote")
+                && "\(error)".contains("the ledger was left as it is")
         }
     }
 

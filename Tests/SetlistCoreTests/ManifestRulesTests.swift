@@ -417,3 +417,51 @@ private func load(
             + "allows 2048."])
     }
 }
+
+@Suite struct TakeChoiceManifestTests {
+    private static let song = "songs:\n  - id: s\n    title: S\n    style: pop\n    lyrics: la\n"
+
+    @Test func picksAndTakesAcceptANumberOrAGenerationAndTake() throws {
+        let result = load(
+            Self.song + "    pick: {generation: 1, take: 2}\n  - id: t\n    prompt: x\n    pick: 2\n"
+                + "personas:\n  - {id: p, from: s, take: {generation: 2, take: 1}, name: P, description: D}\n"
+                + "  - {id: q, from: t, name: Q, description: D}\n")
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let manifest = try #require(result.manifest)
+        #expect(manifest.songs[0].pick == .pinned(TakeRef(generation: 1, take: 2)))
+        #expect(manifest.songs[1].pick == .newest(take: 2))
+        #expect(manifest.personas[0].source == .song(id: "s", take: .pinned(TakeRef(generation: 2, take: 1))))
+        #expect(manifest.personas[1].source == .song(id: "t", take: nil), "no take follows the song's pick")
+    }
+
+    @Test func aSongWithoutPickChoosesTakeOneOfTheNewestGeneration() throws {
+        let manifest = try #require(load(Self.song).manifest)
+        #expect(manifest.songs[0].pick == .defaultPick)
+    }
+
+    @Test func badPicksAndTakesAreLocatedSentences() {
+        let cases: [(String, String)] = [
+            ("    pick: 3\n", "song 's': pick is 3, but a generation yields at most 2 takes; use 1 or 2."),
+            ("    pick: {generation: 0, take: 1}\n",
+             "song 's': pick.generation is 0, but generations are numbered from 1 (the song's first completed "
+                + "generation)."),
+            ("    pick: {generation: 1}\n", "song 's': pick has no take; add take: 1 or take: 2."),
+            ("    pick: {take: 1}\n",
+             "song 's': pick has no generation; add generation: 1, or write the take number alone to follow the "
+                + "newest generation."),
+            ("    pick: last\n",
+             "song 's': pick must be a take number such as 2, or {generation: 1, take: 2}, not 'last'."),
+        ]
+        for (line, message) in cases {
+            let result = load(Self.song + line)
+            #expect(result.diagnostics.map(\.message) == [message], "\(line)")
+            #expect(result.diagnostics.first?.location?.line == 8, "\(line)")
+        }
+    }
+
+    @Test func pickIsNotADefault() {
+        let result = load("defaults:\n  pick: 2\n" + Self.song)
+        #expect(result.diagnostics.count == 1)
+        #expect(result.diagnostics.first?.message.contains("pick") == true)
+    }
+}

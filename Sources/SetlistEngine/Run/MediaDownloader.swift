@@ -9,6 +9,8 @@ struct DownloadItem: Sendable, Hashable {
     var url: String
     /// Where the file goes, relative to the manifest's directory (as the ledger records it).
     var relativePath: String
+    /// Whether the path is the take's own recorded file, missing or altered, which the take's bytes restore.
+    var restoresRecordedFile: Bool
     /// When the provider finished the take's generation, Unix milliseconds; its links expire 72 hours later.
     var finishedAtMs: Int64?
 }
@@ -31,9 +33,10 @@ public struct PendingDownload: Sendable, Hashable {
 
 /// Keeps a run's media (DESIGN §8): every take of every generation of a song is saved as
 /// `<output.dir>/takes/<NN>-<song-id>/g<generation>-t<take>.<ext>`, written to a temporary name, fsync'd and
-/// linked into place, and its size and SHA-256 recorded in the ledger. A path is never written twice: when a
-/// file is already there with other bytes (a ledger that was moved away, say), the take is saved under the next
-/// free name (`g1-t1.2.mp3`) and the other file is left alone. Names come from the manifest, never from provider
+/// linked into place, and its size and SHA-256 recorded in the ledger. A path only ever holds one take's bytes:
+/// when a file that is not this take's is already there (a ledger that was moved away, say), the take is saved
+/// under the next free name (`g1-t1.2.mp3`) and the other file is left alone; a take's own recorded file that
+/// went missing or was altered is restored in place. Names come from the manifest, never from provider
 /// text; extensions come from a fixed list. A take whose recorded file is on disk with its hash is not fetched
 /// again, wherever it is (format 1 ledgers recorded `<NN>-<song-id>-<take>.<ext>` beside the takes folder); a
 /// missing or altered one is. A failed download never fails the job: it stays pending, the run exits 1, and the
@@ -75,12 +78,13 @@ final class MediaDownloader: Sendable {
                     guard let url = kind == .audio ? result.audioURL ?? result.streamAudioURL : result.imageURL else {
                         continue
                     }
-                    if let file = result.file(kind), isIntact(file) { continue }
+                    let recorded = result.file(kind)
+                    if let recorded, isIntact(recorded) { continue }
                     items.append(
                         DownloadItem(
                             job: song.id, take: take, kind: kind, url: url,
-                            relativePath: takePath(song: song, take: take, kind: kind, url: url),
-                            finishedAtMs: attempt.finishedAtMs))
+                            relativePath: recorded?.path ?? takePath(song: song, take: take, kind: kind, url: url),
+                            restoresRecordedFile: recorded != nil, finishedAtMs: attempt.finishedAtMs))
                 }
             }
         }
@@ -95,7 +99,7 @@ final class MediaDownloader: Sendable {
             if Task.isCancelled { return "the run was interrupted before the file was saved" }
             do {
                 let bytes = try await fetcher.fetch(item.url, maxBytes: MediaSettings.maxFileBytes)
-                let file = try save(bytes, to: item.relativePath, kind: item.kind)
+                let file = try save(bytes, to: item.relativePath, kind: item.kind, restoring: item.restoresRecordedFile)
                 try await store.appendDurably(
                     .downloadRecorded(job: item.job, take: item.take, resultID: nil, file: file))
                 report(.downloaded(job: item.job, path: file.path, bytes: file.bytes))
@@ -121,9 +125,12 @@ final class MediaDownloader: Sendable {
         return Digest.sha256Hex([UInt8](data)) == file.sha256
     }
 
-    /// Writes `bytes` beside `relativePath` and links them into place under the first name that is free or
-    /// already holds exactly these bytes.
-    private func save(_ bytes: [UInt8], to relativePath: String, kind: MediaKind) throws -> DownloadedFile {
+    /// Writes `bytes` beside `relativePath` and moves them into place: over the take's own recorded file when
+    /// `restoring` (it is missing or altered, and these are its bytes), else under the first name that is free
+    /// or already holds exactly these bytes.
+    private func save(
+        _ bytes: [UInt8], to relativePath: String, kind: MediaKind, restoring: Bool
+    ) throws -> DownloadedFile {
         let destination = resolve(relativePath)
         let directory = destination.deletingLastPathComponent()
         try Self.makeDirectories(directory.path)
@@ -131,6 +138,13 @@ final class MediaDownloader: Sendable {
         try Self.writeSynced(bytes, to: temporary.path)
         defer { unlink(temporary.path) }
         let digest = Digest.sha256Hex(bytes)
+        let file = DownloadedFile(kind: kind, path: relativePath, sha256: digest, bytes: Int64(bytes.count))
+        if restoring {
+            guard rename(temporary.path, destination.path) == 0 else {
+                throw DownloadError.cannotWrite(destination.path, errno: errno)
+            }
+            return file
+        }
         var candidate = relativePath
         for copy in 1... {
             if copy > 1 { candidate = Self.numbered(relativePath, copy) }
@@ -152,7 +166,7 @@ final class MediaDownloader: Sendable {
             guard rename(temporary.path, path) == 0 else { throw DownloadError.cannotWrite(path, errno: errno) }
             break
         }
-        return DownloadedFile(kind: kind, path: candidate, sha256: digest, bytes: Int64(bytes.count))
+        return DownloadedFile(kind: kind, path: candidate, sha256: digest, bytes: file.bytes)
     }
 
     private static func writeSynced(_ bytes: [UInt8], to path: String) throws {

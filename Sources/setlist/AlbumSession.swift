@@ -95,7 +95,10 @@ struct AlbumSession {
                 creditsReserved: run?.creditsReserved ?? 0,
                 durationSeconds: run.map { Double(($0.endedAtMs ?? $0.startedAtMs) - $0.startedAtMs) / 1000 } ?? 0,
                 lastSuccessUnixTime: RunMetrics.lastSuccessUnixTime(in: summary.ledger), outcome: summary.outcome,
-                ledgerEvents: store.journalWrites.events, ledgerJournalBytes: store.journalWrites.bytes)
+                ledgerEvents: store.journalWrites.events, ledgerJournalBytes: store.journalWrites.bytes,
+                downloadsPending: summary.pendingDownloads.count,
+                oldestPendingTakeAgeSeconds: RunMetrics.oldestPendingTakeAge(
+                    summary.pendingDownloads, nowMs: Self.unixMilliseconds()))
             return summary.outcome.exitCode
         } catch {
             reporter.printError("\(error)")

@@ -31,6 +31,12 @@ struct AlbumWorkspace {
         try edit(text).write(to: manifest, atomically: true, encoding: .utf8)
     }
 
+    /// A workspace already laid out in `directory`.
+    init(existing directory: URL, manifest: URL) {
+        self.directory = directory
+        self.manifest = manifest
+    }
+
     /// Runs `setlist run` on the manifest with the test key in the environment.
     func run(_ extra: [String] = []) async throws -> CLIResult {
         try await CLIRunner.runDetached(
@@ -63,12 +69,13 @@ final class SimulatorHarness: @unchecked Sendable {
     }
 
     static func start(
-        speed: Double = 200, credits: Int? = nil, rateLimit: Int? = nil, faults: String = "", seed: UInt64 = 11
+        speed: Double = 200, credits: Int? = nil, rateLimit: Int? = nil, faults: String = "", seed: UInt64 = 11,
+        shape: String = ""
     ) async throws -> SimulatorHarness {
         try await SimulatorHarness(
             SimulatorConfiguration(
                 apiKeys: [AlbumWorkspace.key], creditsPerKey: credits, rateLimitPerMinute: rateLimit, seed: seed,
-                speed: speed, faults: try FaultConfiguration(spec: faults)))
+                speed: speed, faults: try FaultConfiguration(spec: faults), answerShape: try AnswerShape(spec: shape)))
     }
 
     func stop() async {

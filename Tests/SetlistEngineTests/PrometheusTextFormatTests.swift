@@ -13,7 +13,7 @@ struct PrometheusTextFormatTests {
                 RequestKey(route: "poll", status: "429"): 2, RequestKey(route: "submit", status: "network_error"): 1,
             ],
             retries: 3, creditsReserved: 64.5, durationSeconds: 312.25, lastSuccessUnixTime: 1_763_723_346.12,
-            outcome: .jobsFailed),
+            outcome: .jobsFailed, downloadsPending: 2, oldestPendingTakeAgeSeconds: 4_000.5),
         RunMetrics(
             album: "Odd \"quoted\" \\ name\nwith a line feed", jobsByState: [:], requests: [:], retries: 0,
             creditsReserved: 0, durationSeconds: 0.5, lastSuccessUnixTime: nil, outcome: .interrupted),
@@ -25,7 +25,8 @@ struct PrometheusTextFormatTests {
         #expect(families.map(\.name) == [
             "setlist_jobs", "setlist_requests", "setlist_retries", "setlist_credits_reserved",
             "setlist_run_duration_seconds", "setlist_last_success_timestamp_seconds", "setlist_run_outcome",
-            "setlist_ledger_events_appended", "setlist_ledger_journal_bytes_appended", "setlist_run_exit_code",
+            "setlist_ledger_events_appended", "setlist_ledger_journal_bytes_appended", "setlist_downloads_pending",
+            "setlist_oldest_pending_take_age_seconds", "setlist_run_exit_code",
         ])
         #expect(families.allSatisfy { $0.type == "gauge" && !$0.help.isEmpty })
         let jobs = try #require(families.first { $0.name == "setlist_jobs" })
@@ -44,6 +45,25 @@ struct PrometheusTextFormatTests {
         #expect(families.first { $0.name == "setlist_run_duration_seconds" }?
             .value(["album": "Coastline Stories"]) == 312.25)
         #expect(families.first { $0.name == "setlist_run_exit_code" }?.value(["album": "Coastline Stories"]) == 1)
+        let pending = try #require(families.first { $0.name == "setlist_downloads_pending" })
+        #expect(pending.value(["album": "Coastline Stories"]) == 2)
+        #expect(pending.value(["album": "Odd \"quoted\" \\ name\nwith a line feed"]) == 0)
+        let age = try #require(families.first { $0.name == "setlist_oldest_pending_take_age_seconds" })
+        #expect(age.samples.count == 1, "an album with nothing pending has no age sample")
+        #expect(age.value(["album": "Coastline Stories"]) == 4_000.5)
+    }
+
+    @Test func theOldestPendingTakeAgeCountsFromItsGenerationsFinish() {
+        let pending = [
+            PendingDownload(
+                job: "a", take: TakeRef(generation: 1, take: 1), kind: .audio, path: "p", reason: nil,
+                finishedAtMs: 10_000),
+            PendingDownload(
+                job: "b", take: TakeRef(generation: 2, take: 1), kind: .cover, path: "q", reason: "r",
+                finishedAtMs: 70_000),
+        ]
+        #expect(RunMetrics.oldestPendingTakeAge(pending, nowMs: 100_000) == 90)
+        #expect(RunMetrics.oldestPendingTakeAge([], nowMs: 100_000) == nil)
     }
 
     @Test func labelValuesAreEscapedAndRoundTrip() throws {

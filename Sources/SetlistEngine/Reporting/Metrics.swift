@@ -42,13 +42,21 @@ public struct RunMetrics: Sendable, Hashable {
     public var ledgerEvents: Int
     /// Bytes of those journal lines.
     public var ledgerJournalBytes: Int
+    /// Files of paid takes that are not on disk after the run; the next run fetches them.
+    public var downloadsPending: Int
+    /// Seconds since the oldest generation with a file still pending finished; nil when none is pending. The
+    /// provider's links expire 72 hours (259,200 s) after a generation finishes.
+    public var oldestPendingTakeAgeSeconds: Double?
 
     /// Creates run metrics.
     public init(
         album: String, jobsByState: [JobState: Int], requests: [RequestKey: Int], retries: Int,
         creditsReserved: Double, durationSeconds: Double, lastSuccessUnixTime: Double?, outcome: RunOutcome,
-        ledgerEvents: Int = 0, ledgerJournalBytes: Int = 0
+        ledgerEvents: Int = 0, ledgerJournalBytes: Int = 0, downloadsPending: Int = 0,
+        oldestPendingTakeAgeSeconds: Double? = nil
     ) {
+        self.downloadsPending = downloadsPending
+        self.oldestPendingTakeAgeSeconds = oldestPendingTakeAgeSeconds
         self.ledgerEvents = ledgerEvents
         self.ledgerJournalBytes = ledgerJournalBytes
         self.album = album
@@ -66,6 +74,12 @@ public struct RunMetrics: Sendable, Hashable {
         var counts: [JobState: Int] = [:]
         for job in graph.jobs { counts[ledger[job: job.id]?.state ?? .pending, default: 0] += 1 }
         return counts
+    }
+
+    /// Seconds between `nowMs` and the finish of the oldest generation among `pending`, nil when it is empty or
+    /// no finish time is known.
+    public static func oldestPendingTakeAge(_ pending: [PendingDownload], nowMs: Int64) -> Double? {
+        pending.compactMap(\.finishedAtMs).min().map { Double(max(0, nowMs - $0)) / 1000 }
     }
 
     /// The end of the latest run in `ledger` that completed, Unix seconds.
@@ -126,6 +140,16 @@ public enum PrometheusTextFormat {
         families.append(Family(
             name: "setlist_ledger_journal_bytes_appended", help: "Bytes of the journal lines the last run appended.",
             samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.ledgerJournalBytes)) }))
+        families.append(Family(
+            name: "setlist_downloads_pending",
+            help: "Files of paid takes not on disk after the last run; the next run fetches them without paying.",
+            samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.downloadsPending)) }))
+        families.append(Family(
+            name: "setlist_oldest_pending_take_age_seconds",
+            help: "Age of the oldest take with a file still pending; the provider's links expire after 259200 s.",
+            samples: metrics.compactMap { album in
+                album.oldestPendingTakeAgeSeconds.map { Sample(labels: [("album", album.album)], value: $0) }
+            }))
         families.append(Family(
             name: "setlist_run_exit_code", help: "The exit code of the last run.",
             samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.outcome.exitCode)) }))

@@ -29,6 +29,16 @@ public struct PendingDownload: Sendable, Hashable {
     public var reason: String?
     /// When the take's generation finished, Unix milliseconds.
     public var finishedAtMs: Int64?
+
+    /// Creates a pending download.
+    public init(job: String, take: TakeRef, kind: MediaKind, path: String, reason: String?, finishedAtMs: Int64?) {
+        self.job = job
+        self.take = take
+        self.kind = kind
+        self.path = path
+        self.reason = reason
+        self.finishedAtMs = finishedAtMs
+    }
 }
 
 /// Keeps a run's media (DESIGN §8): every take of every generation of a song is saved as
@@ -67,9 +77,15 @@ final class MediaDownloader: Sendable {
     }
 
     /// The files `song` still needs: takes of any generation without a file of each kind, or whose file is
-    /// missing or altered.
+    /// missing or altered. A take's recorded file is restored in place only when no other take records the same
+    /// path (format 1 wrote a re-roll's takes over the earlier ones); otherwise the take gets its own file under
+    /// `takes/`, and the other take's file is left alone.
     func pending(for song: Song) -> [DownloadItem] {
         guard let record = store.job(song.id) else { return [] }
+        var claims: [String: Int] = [:]
+        for attempt in record.generations {
+            for file in attempt.results.flatMap(\.files) { claims[file.path, default: 0] += 1 }
+        }
         var items: [DownloadItem] = []
         for (generationIndex, attempt) in record.generations.enumerated() {
             for (takeIndex, result) in attempt.results.enumerated() {
@@ -78,8 +94,9 @@ final class MediaDownloader: Sendable {
                     guard let url = kind == .audio ? result.audioURL ?? result.streamAudioURL : result.imageURL else {
                         continue
                     }
-                    let recorded = result.file(kind)
-                    if let recorded, isIntact(recorded) { continue }
+                    var recorded = result.file(kind)
+                    if let file = recorded, isIntact(file) { continue }
+                    if let file = recorded, claims[file.path, default: 0] > 1 { recorded = nil }
                     items.append(
                         DownloadItem(
                             job: song.id, take: take, kind: kind, url: url,

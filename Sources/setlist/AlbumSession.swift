@@ -49,7 +49,7 @@ struct AlbumSession {
         do {
             lock = try RunLock.acquire(ledgerPath: ledgerPath, environment: .current(now: Self.unixMilliseconds))
         } catch {
-            reporter.printError("\(error)")
+            reporter.printError(ErrorSentence.describe(error))
             if case .io = error { return RunOutcome.ledgerUnwritable.exitCode }
             return RunOutcome.interrupted.exitCode
         }
@@ -101,7 +101,7 @@ struct AlbumSession {
                     summary.pendingDownloads, nowMs: Self.unixMilliseconds()))
             return summary.outcome.exitCode
         } catch {
-            reporter.printError("\(error)")
+            reporter.printError(ErrorSentence.describe(error))
             return RunOutcome.ledgerUnwritable.exitCode
         }
     }

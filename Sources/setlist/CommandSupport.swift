@@ -73,7 +73,7 @@ enum CommandSupport {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
         let handle = try FileHandle(forWritingTo: {
-            FileManager.default.createFile(atPath: temporary.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: temporary.path, contents: nil)
             return temporary
         }())
         try handle.truncate(atOffset: 0)

@@ -45,7 +45,7 @@ struct ReportCommand: ParsableCommand {
             try Data(report.render().utf8).write(to: page, options: .atomic)
         } catch {
             FileHandle.standardError.write(Data(
-                "error: cannot write the album page to '\(page.path)': \(error.localizedDescription)\n".utf8))
+                "error: cannot write the album page to '\(page.path)': \(ErrorSentence.describe(error))\n".utf8))
             throw ExitStatus.internalError
         }
         print("wrote \(page.path)")

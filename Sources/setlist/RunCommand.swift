@@ -78,7 +78,7 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 try CommandSupport.writeAtomically(PrometheusTextFormat.render(metrics), to: metricsFile)
             } catch {
-                FileHandle.standardError.write(Data("warning: cannot write the metrics file \(metricsFile): \(error)\n".utf8))
+                FileHandle.standardError.write(Data("warning: cannot write the metrics file \(metricsFile): \(ErrorSentence.describe(error))\n".utf8))
             }
         }
         let code = CommandSupport.combined(codes)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SetlistEngine
 import SetlistSimulator
 
 /// `setlist simulate`: runs the local Evolink Suno simulator until interrupted (DESIGN §5, §6).
@@ -37,6 +38,14 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Fault spec, such as 5xx=0.1,drop=0.05,lost=0.05,slow=0.1:2s,fail=0.2,malformed=0.05.")
     var faults = ""
 
+    @Option(
+        name: .customLong("answer-shape"),
+        help: ArgumentHelp(
+            "Answer shapes to serve, comma-separated: \(AnswerShape.optionNames.joined(separator: ", ")).",
+            discussion: "Every shape the provider documents; see docs/SIMULATOR.md. Default: two songs per task, "
+                + "result_data as a flat array, persona_id inside result_data."))
+    var answerShape = ""
+
     func validate() throws {
         guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number.") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
@@ -44,6 +53,11 @@ struct SimulateCommand: AsyncParsableCommand {
         if let credits, credits < 0 { throw ValidationError("--credits must be 0 or more.") }
         do {
             _ = try FaultConfiguration(spec: faults)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        do {
+            _ = try AnswerShape(spec: answerShape)
         } catch {
             throw ValidationError(error.description)
         }
@@ -59,7 +73,8 @@ struct SimulateCommand: AsyncParsableCommand {
             faults: try FaultConfiguration(spec: faults),
             host: host,
             port: port,
-            startUnixTime: Int64(Date().timeIntervalSince1970)
+            startUnixTime: Int64(Date().timeIntervalSince1970),
+            answerShape: try AnswerShape(spec: answerShape)
         )
         let simulator = Simulator(configuration: configuration)
         do {
@@ -67,7 +82,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("setlist simulator listening on \(baseURL)\n".utf8))
             }
         } catch {
-            FileHandle.standardError.write(Data("error: the simulator stopped: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: the simulator stopped: \(ErrorSentence.describe(error))\n".utf8))
             throw ExitStatus.tryLater
         }
     }

@@ -126,7 +126,7 @@ final class MediaDownloader: Sendable {
                 if attempt < 3 { await pause(.milliseconds(250 * attempt)) }
             }
         }
-        let reason = "\(lastError)"
+        let reason = ErrorSentence.describe(lastError)
         report(
             .downloadFailed(
                 job: item.job,

@@ -122,6 +122,10 @@ public final class AsyncHTTPTransport: HTTPTransport {
                 return HTTPTransportError(kind: .connection, detail: clientError.shortDescription)
             }
         }
+        if let ioError = error as? IOError {
+            return HTTPTransportError(
+                kind: .connection, detail: "the connection failed: \(String(cString: strerror(ioError.errnoCode)))")
+        }
         return HTTPTransportError(kind: .connection, detail: String(describing: error))
     }
 

@@ -658,7 +658,7 @@ def audit(album, simulator, require_complete=True):
                 lost.append(f"persona {job}: ledger persona_id {record.get('persona_id')} != simulator "
                             f"{task.get('persona_id')}")
             continue
-        results = record.get("results", [])
+        results = done[0].get("results", record.get("results", []))  # format 2 keeps takes per attempt
         if [result.get("result_id") for result in results] != task.get("result_ids"):
             lost.append(f"song {job}: ledger results {[r.get('result_id') for r in results]} != simulator "
                         f"{task.get('result_ids')}")

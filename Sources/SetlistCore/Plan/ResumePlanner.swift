@@ -103,7 +103,11 @@ public enum ResumePlanner {
             pinned = !choice.followsNewest
         }
         if !pinned, let source = sources.first(where: producesValues) {
-            return "'\(graph.jobs[source].id)' runs again, so what this job takes from it changes"
+            let upstream = graph.jobs[source].id
+            switch graph.jobs[index] {
+            case .persona: return "'\(upstream)' makes a new generation, and this persona follows its newest take"
+            case .song: return "its persona '\(upstream)' is derived again"
+            }
         }
         switch chain.inputs(for: index, in: ledger) {
         case .success(let inputs):

@@ -2,7 +2,7 @@
 enum LedgerDecodingDetail {
     /// A sentence saying what is wrong with the decoded JSON and where, ending with a period.
     static func describe(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
+        guard let error = error as? DecodingError else { return ErrorSentence.describe(error) + "." }
         switch error {
         case .dataCorrupted(let context):
             return sentence(context.debugDescription, at: context.codingPath)

@@ -129,9 +129,9 @@ public enum LedgerSchema {
             },
             "pick": {
               "$ref": "#/$defs/take_ref",
-              "description": "Songs: the chosen take, as the latest run resolved the manifest's pick (default: take\#
-     1 of the newest generation) against the generations recorded here. The album is built from it. Absent until\#
-     the song has a generation."
+              "description": "Songs: the chosen take, the one that stands for the song, as the latest run resolved\#
+     the manifest's pick (default: take 1 of the newest generation) against the generations recorded here. Absent\#
+     until a run has resolved it against a generation."
             },
             "persona_id": {
               "description": "The persona id of the job's newest generation (persona jobs, once completed); each\#

@@ -631,8 +631,8 @@ public enum ManifestSchema {
                 "generation": {
                   "type": "integer",
                   "minimum": 1,
-                  "description": "The generation: the song's completed runs, oldest first, numbered from 1 (setlist\#
-     status lists them)."
+                  "description": "The generation: the song's completed runs, oldest first, numbered from 1, as the\#
+     ledger numbers them."
                 },
                 "take": {
                   "type": "integer",

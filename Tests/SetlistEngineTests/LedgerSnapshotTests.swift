@@ -89,7 +89,7 @@ enum PythonJSONSchema {
 
     /// A format 2 snapshot with everything format 2 added: two generations of a song, the second with a take the
     /// provider listed only by URL (no result id), a pick of the first generation's second take, files under the
-    /// takes folder (one under a numbered name after a clash), a persona pinned to that take, a job that failed
+    /// takes folder (one under a numbered name after a clash), a persona pinned to that take, a persona that failed
     /// before anything was sent, and runs that record the version of setlist that made them.
     @Test(.enabled(if: PythonJSONSchema.available, "python3 with the jsonschema package is not installed"))
     func aFormat2SnapshotWithGenerationsAndPicksIsValidAgainstTheSchema() throws {
@@ -105,7 +105,8 @@ enum PythonJSONSchema {
         #expect(song.pick == TakeRef(generation: 1, take: 2))
         #expect(store.ledger[job: "road-voice"]?.generations.first?.personaID == Self.personaID)
         #expect(store.ledger.runs.map(\.setlistVersion) == ["0.9.0", "0.9.1"])
-        #expect(store.ledger.runs.first?.outcome == .downloadsPending)
+        #expect(store.ledger.runs.map(\.outcome) == [.downloadsPending, .jobsFailed])
+        #expect(store.ledger[job: "echo-voice"]?.lastError?.code == "request_not_built")
         let text = String(decoding: scratch.read(scratch.ledgerPath)!, as: UTF8.self)
         #expect(text.contains("\"format\" : 2,"))
         #expect(text.contains("\"results\" : [],"), "attempts without takes write results []")
@@ -173,9 +174,10 @@ enum PythonJSONSchema {
 extension LedgerSnapshotTests {
     static let personaID = "5c57d49ef834110496fae5aa14fec441"
 
-    /// Two runs of an album in format 2: the first generates `open-road` and derives `road-voice` from its
-    /// second take, and `encore` fails before anything is sent; the second re-rolls `open-road` (`--force`),
-    /// whose new generation has a take without a result id, and keeps the pick on generation 1.
+    /// Two runs of an album in format 2: the first generates `open-road`, picks its second take and derives
+    /// `road-voice` from it, but leaves a file to download; the second saves it, re-rolls `open-road` (`--force`),
+    /// whose new generation has a take without a result id, keeps the pick on generation 1, and fails
+    /// `echo-voice`, which follows that take, before anything is sent.
     static func rerolledAlbum() -> [LedgerEvent] {
         let t0 = LedgerFixture.t0
         let day: Int64 = 86_400_000
@@ -194,13 +196,14 @@ extension LedgerSnapshotTests {
         ]
         let second = [take("c1d2e3f4-0a1b-4c2d-8e3f-405162738495", "g2-1"), take(nil, "g2-2")]
         let unbuildable = RecordedError(
-            message: "Song 'encore' picks take 2 of generation 3, but it has 1 generation so far, not 3. Pick one "
-                + "that exists, or re-roll the song with setlist run --force encore.")
+            code: "request_not_built",
+            message: "Persona 'echo-voice' cannot be derived from take 2 of generation 2 of 'open-road': the "
+                + "provider's answer gave that take's audio but no result id, and a persona needs one. Choose "
+                + "another take with take:, or re-roll the song with --force open-road.")
         return [
             .runStarted(
                 run: "run-1", at: t0, album: "Summer Roadtrip", manifest: "summer.yaml", provider: provider,
                 setlistVersion: "0.9.0"),
-            .jobPlanned(job: "encore", kind: .song, fingerprint: LedgerFixture.sha("e")),
             .jobPlanned(job: "open-road", kind: .song, fingerprint: LedgerFixture.sha("a")),
             .jobPlanned(job: "road-voice", kind: .persona, fingerprint: LedgerFixture.sha("b")),
             .submitIntent(job: "open-road", attempt: 1, idempotencyKey: "setlist-open-road-1", inputs: nil, at: t0 + 5),
@@ -217,13 +220,13 @@ extension LedgerSnapshotTests {
             .submitAccepted(job: "road-voice", attempt: 1, taskID: "task-unified-2-bbbb0001", creditsReserved: 1,
                             at: t0 + 121_500),
             .taskCompleted(job: "road-voice", attempt: 1, results: [], personaID: personaID, at: t0 + 140_000),
-            .jobFailed(job: "encore", error: unbuildable, at: t0 + 140_001),
             .runFinished(
                 run: "run-1", at: t0 + 150_000, outcome: .downloadsPending, exitCode: 1, skipped: 0, polls: 4,
                 requests: 6),
             .runStarted(
                 run: "run-2", at: t0 + day, album: "Summer Roadtrip", manifest: "summer.yaml", provider: provider,
                 setlistVersion: "0.9.1"),
+            .jobPlanned(job: "echo-voice", kind: .persona, fingerprint: LedgerFixture.sha("c")),
             .downloadRecorded(job: "open-road", take: TakeRef(generation: 1, take: 2), resultID: nil,
                               file: file("g1-t2.mp3", "2")),
             .jobRequeued(job: "open-road"),
@@ -236,8 +239,9 @@ extension LedgerSnapshotTests {
                               file: file("g2-t1.mp3", "3")),
             .downloadRecorded(job: "open-road", take: TakeRef(generation: 2, take: 2), resultID: nil,
                               file: file("g2-t2.2.mp3", "4")),
+            .jobFailed(job: "echo-voice", error: unbuildable, at: t0 + day + 120_001),
             .runFinished(
-                run: "run-2", at: t0 + day + 130_000, outcome: .completed, exitCode: 0, skipped: 2, polls: 3,
+                run: "run-2", at: t0 + day + 130_000, outcome: .jobsFailed, exitCode: 1, skipped: 1, polls: 3,
                 requests: 4),
         ]
     }

@@ -50,6 +50,75 @@ import Testing
                     "\(url.lastPathComponent): schema says \(String(describing: verdicts[url.path]))")
         }
     }
+
+    /// A manifest with both take forms: a song's pinned `pick` and a persona's `take` number.
+    static let takes = """
+        setlist: 1
+        album: Takes
+        songs:
+          - id: open-road
+            title: Open Road
+            style: pop
+            lyrics: "[Verse] drive"
+            pick: {generation: 1, take: 2}
+          - id: homecoming
+            title: Homecoming
+            style: pop ballad
+            lyrics: "[Verse] home"
+            persona: road-voice
+        personas:
+          - id: road-voice
+            from: open-road
+            take: 2
+            name: Road Singer
+            description: Warm female pop vocals
+
+        """
+
+    /// Edits of ``takes`` that both validators must refuse, by what they break.
+    static let badTakes: [(String, String, String)] = [
+        ("pick in defaults", "album: Takes\n", "album: Takes\ndefaults:\n  pick: 2\n"),
+        ("pick beyond two takes", "pick: {generation: 1, take: 2}", "pick: 3"),
+        ("pick of generation 0", "pick: {generation: 1, take: 2}", "pick: {generation: 0, take: 1}"),
+        ("pick without take", "pick: {generation: 1, take: 2}", "pick: {generation: 1}"),
+        ("pick with another key", "pick: {generation: 1, take: 2}", "pick: {generation: 1, take: 2, song: 1}"),
+        ("take as text", "    take: 2\n", "    take: \"2\"\n"),
+        ("take without generation", "    take: 2\n", "    take: {take: 2}\n"),
+        ("take 0", "    take: 2\n", "    take: 0\n"),
+        (
+            "take with an external source", "from: open-road",
+            "from: {task_id: task-unified-1, result_id: 0b5c1f8e-8d1c-4c55-9d3a-1a2b3c4d5e6f}"
+        ),
+    ]
+
+    /// `pick: {generation: 1, take: 2}` and `take: 2` are valid for the schema and for `setlist validate`, and
+    /// each way of writing a take wrongly is refused by both.
+    @Test(.enabled(if: PythonSchemaCheck.isAvailable, "python3 lacks the jsonschema or yaml module"))
+    func takeFormsAgreeWithTheValidator() throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("setlist-schema-takes-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var cases = [("both take forms", Self.takes, true)]
+        for (name, old, new) in Self.badTakes {
+            #expect(Self.takes.components(separatedBy: old).count == 2, "\(name): the edit must apply once")
+            cases.append((name, Self.takes.replacingOccurrences(of: old, with: new), false))
+        }
+        var files: [URL] = []
+        for (index, (_, text, _)) in cases.enumerated() {
+            let url = directory.appendingPathComponent("takes-\(index).yaml")
+            try Data(text.utf8).write(to: url)
+            files.append(url)
+        }
+        let verdicts = try PythonSchemaCheck.run(schema: Self.schemaFile, files: files)
+        for ((name, _, valid), url) in zip(cases, files) {
+            let loaded = try ManifestFixtures.load(url)
+            #expect(verdicts[url.path] == valid, "\(name): schema says \(String(describing: verdicts[url.path]))")
+            #expect(loaded.diagnostics.containsErrors == !valid, "\(name): \(loaded.diagnostics)")
+        }
+        let manifest = try #require(try ManifestFixtures.load(files[0]).manifest)
+        #expect(manifest.songs.first?.pick == .pinned(TakeRef(generation: 1, take: 2)))
+    }
 }
 
 /// Runs python3 with `jsonschema` and PyYAML over manifest files.

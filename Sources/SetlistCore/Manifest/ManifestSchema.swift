@@ -156,7 +156,7 @@ public enum ManifestSchema {
         "defaults": {
           "type": "object",
           "additionalProperties": false,
-          "description": "Values for every song; a song's own values win. Any song field except id and after.",
+          "description": "Values for every song; a song's own values win. Any song field except id, after and pick.",
           "properties": {
             "title": {
               "$ref": "#/$defs/song/properties/title"
@@ -453,6 +453,14 @@ public enum ManifestSchema {
               "maxLength": 2048,
               "description": "The provider calls this https URL when the task finishes. Not a loopback, private or\#
      link-local address; at most 2048 characters."
+            },
+            "pick": {
+              "$ref": "#/$defs/take",
+              "description": "The song's chosen take: the one the album folder uses, and the one a persona without\#
+     take is derived from. 2 is take 2 of the newest generation (a re-roll moves it to the new generation);\#
+     {generation: 1, take: 2} pins one take for good. Default: take 1 of the newest generation. Changing it never\#
+     regenerates the song; it re-derives only personas that follow the pick, and the songs sung with them. Not\#
+     allowed in defaults."
             }
           },
           "allOf": [
@@ -538,11 +546,11 @@ public enum ManifestSchema {
               ]
             },
             "take": {
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 2,
-              "default": 1,
-              "description": "Which of the song's two results to use, 1 or 2. Only with from: a song id."
+              "$ref": "#/$defs/take",
+              "description": "The take of the source song the persona is derived from. 2 follows take 2 of the\#
+     newest generation, so a re-roll of the song (--force) derives the persona again and regenerates the songs sung\#
+     with it; {generation: 1, take: 2} pins one take, keeping the persona and its songs through any re-roll.\#
+     Default: the source song's pick. Only with from: a song id."
             },
             "name": {
               "type": "string",
@@ -581,7 +589,60 @@ public enum ManifestSchema {
               "description": "Ids of songs or personas that must complete before this song starts (extra ordering\#
      edges)."
             }
+          },
+          "if": {
+            "properties": {
+              "from": {
+                "type": "object"
+              }
+            },
+            "required": [
+              "from"
+            ]
+          },
+          "then": {
+            "not": {
+              "required": [
+                "take"
+              ]
+            }
           }
+        },
+        "take": {
+          "description": "A take of a song: a take number alone follows the song's newest generation; {generation,\#
+     take} names one take of one generation. A generation is one completed run of the song, and the provider\#
+     answers each with two takes.",
+          "oneOf": [
+            {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 2,
+              "description": "Take 1 or 2 of the song's newest generation."
+            },
+            {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "generation",
+                "take"
+              ],
+              "description": "One take of one generation, fixed whatever later re-rolls bring.",
+              "properties": {
+                "generation": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "description": "The generation: the song's completed runs, oldest first, numbered from 1, as the\#
+     ledger numbers them."
+                },
+                "take": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 2,
+                  "description": "Take 1 or 2 of that generation, in the provider's order."
+                }
+              }
+            }
+          ]
         }
       }
     }

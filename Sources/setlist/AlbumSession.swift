@@ -102,6 +102,9 @@ struct AlbumSession {
             return summary.outcome.exitCode
         } catch {
             reporter.printError(ErrorSentence.describe(error))
+            if let storeError = error as? LedgerStoreError, case .newerFormat = storeError {
+                return ExitStatus.usage.rawValue
+            }
             return RunOutcome.ledgerUnwritable.exitCode
         }
     }

@@ -105,6 +105,15 @@ struct ReRollTests {
         #expect(submits(try album.decisions()).isEmpty)
     }
 
+    @Test func editingTheSourceSongLeavesAPinnedPersonaAlone() throws {
+        var album = TakesAlbum(personaTake: .pinned(TakeRef(generation: 1, take: 1)))
+        try album.run()
+        album.songs[0].style = "synth pop"
+        #expect(submits(try album.decisions()) == ["open-road"])
+        album.personas[0].source = .song(id: "open-road", take: nil)
+        #expect(submits(try album.decisions()) == ["open-road", "road-voice", "homecoming"])
+    }
+
     @Test func pinningTheTakeAPersonaAlreadyFollowsCostsNothing() throws {
         var album = TakesAlbum()
         try album.run()

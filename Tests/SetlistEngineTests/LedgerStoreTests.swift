@@ -81,6 +81,36 @@ import Testing
         #expect(loaded.warnings.count == 1)
     }
 
+    @Test func aLastLineFromANewerVersionIsRefusedAndLeftInPlace() throws {
+        let scratch = try ScratchDirectory()
+        let store = try LedgerStore(path: scratch.ledgerPath)
+        try store.append(.jobPlanned(job: "a", kind: .song, fingerprint: "f"))
+        store.close()
+        let journalPath = store.journalPath
+        let journal = scratch.read(journalPath)! + Array(#"{"job":"a","seq":2,"type":"song_mastered"}"#.utf8) + [10]
+        scratch.write(journalPath, journal)
+        #expect {
+            _ = try LedgerStore(path: scratch.ledgerPath)
+        } throws: { error in
+            "\(error)".contains("was written by a newer version of setlist")
+                && "\(error)".contains("'song_mastered'") && "\(error)".contains("left exactly as it is")
+        }
+        #expect(scratch.read(journalPath) == journal, "the newer event is not cut off")
+    }
+
+    @Test func aSnapshotFromANewerVersionIsRefusedAndLeftInPlace() throws {
+        let scratch = try ScratchDirectory()
+        let snapshot = Array(#"{"format":3,"journal_sequence":0,"jobs":{},"runs":[]}"#.utf8) + [10]
+        scratch.write(scratch.ledgerPath, snapshot)
+        #expect {
+            _ = try LedgerStore(path: scratch.ledgerPath)
+        } throws: { error in
+            guard let error = error as? LedgerStoreError, case .newerFormat = error else { return false }
+            return "\(error)".contains("format 3")
+        }
+        #expect(scratch.read(scratch.ledgerPath) == snapshot)
+    }
+
     @Test func corruptionInTheMiddleIsAnErrorWithTheLineNumber() throws {
         let scratch = try ScratchDirectory()
         do {

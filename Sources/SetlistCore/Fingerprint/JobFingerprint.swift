@@ -1,53 +1,65 @@
 /// Job fingerprints (DESIGN §2): SHA-256 over the canonical JSON of
-/// `{"api": ..., "kind": ..., "request": ..., "version": 1}`, where `request` is what the job would send
-/// with every chained value replaced by `fingerprint:<fingerprint of the job it comes from>/<what>`.
-/// Editing a job changes its fingerprint and, through the chained values, those of every job that consumes
-/// its output. `after` edges only order jobs; they carry no value and do not enter the fingerprint.
+/// `{"api": ..., "kind": ..., "request": ..., "version": 1}`, where `request` is what the job would send with
+/// every value chained in from another job replaced by a name for it: `persona:<id>/persona_id` in a song sung
+/// with persona `<id>`, `source:<id>/task_id` and `source:<id>/result_id` in a persona derived from song `<id>`.
+/// A fingerprint so covers what the manifest writes for the job itself, and editing a job changes exactly its
+/// own. `after` edges only order jobs; they carry no value and do not enter the fingerprint.
 ///
-/// A persona's document names the take number it follows (`results[2]`), not the generation: which generation
-/// and result that is, and the persona id a song is sung with, are values a run reads from the ledger, and
-/// ``ResumePlanner`` compares them with what each completed job was sent (``ChainResolver``). So pinning the
-/// take a persona already follows costs nothing, and a re-roll of its source derives it again only when it
-/// follows the newest generation.
+/// What the chained values are (which generation and take a persona follows, which persona id a song is sung
+/// with) is read from the ledger when a request is built, and ``ResumePlanner`` compares it with what each
+/// completed job was sent (``ChainResolver``): a job runs again when a job it takes a value from runs again and
+/// the value follows it, or when the value it would send differs from the one it sent. So editing a song derives
+/// the persona that follows its newest take again, but not one pinned to `{generation, take}`, and pinning the
+/// take a persona already follows costs nothing.
+///
+/// ``Scheme/formatOne`` is how setlist computed fingerprints before ledger format 2 (chained values named by the
+/// upstream job's fingerprint and the take number), kept so that a job recorded then is recognised as unchanged.
 public enum JobFingerprint {
-    /// The version of the fingerprint document; changing the document's shape requires a new version.
+    /// How chained values are named in the document.
+    public enum Scheme: Sendable, Hashable {
+        /// By the job they come from (ledger format 2).
+        case current
+        /// By the upstream job's fingerprint and the take number, as ledger format 1 recorded them.
+        case formatOne
+    }
+
+    /// The version of the fingerprint document; changing the document's shape requires a new version. A job
+    /// with no chained value has the same document in both schemes.
     public static let version = 1
 
-    /// The chained inputs of `job` that stand for its upstream jobs' fingerprints. `fingerprint(of:)` is
-    /// asked only for jobs that `job` takes values from.
+    /// The chained inputs of `job` as the document names them. `fingerprint(of:)` is asked, in the format 1
+    /// scheme only, for the jobs that `job` takes values from.
     public static func chainedInputs(
-        for job: JobSpec, fingerprint: (String) -> String, pick: (String) -> TakeChoice = { _ in .defaultPick }
+        for job: JobSpec, scheme: Scheme = .current, fingerprint: (String) -> String = { _ in "" }
     ) -> ChainedInputs {
-        switch job {
-        case .song(let song):
+        switch (job, scheme) {
+        case (.song(let song), _):
             guard case .job(let persona) = song.persona else { return ChainedInputs() }
-            let upstream = "fingerprint:" + fingerprint(persona)
+            let upstream = scheme == .current ? "persona:" + persona : "fingerprint:" + fingerprint(persona)
             return ChainedInputs(personaID: upstream + "/persona_id", artistClipID: upstream + "/artist_clip_id")
-        case .persona(let persona):
+        case (.persona(let persona), .current):
+            guard case .song(let source, _) = persona.source else { return ChainedInputs() }
+            return ChainedInputs(sourceTaskID: "source:\(source)/task_id", sourceResultID: "source:\(source)/result_id")
+        case (.persona(let persona), .formatOne):
             guard case .song(let source, let choice) = persona.source else { return ChainedInputs() }
+            let take: Int
+            switch choice {
+            case nil: take = 1
+            case .newest(let number): take = number
+            case .pinned(let reference): take = reference.take
+            }
             let upstream = "fingerprint:" + fingerprint(source)
             return ChainedInputs(
-                sourceTaskID: upstream + "/task_id",
-                sourceResultID: upstream + "/results[\(takeNumber(choice ?? pick(source)))]/result_id"
-            )
+                sourceTaskID: upstream + "/task_id", sourceResultID: upstream + "/results[\(take)]/result_id")
         }
     }
 
-    /// The take number a choice names within its generation.
-    static func takeNumber(_ choice: TakeChoice) -> Int {
-        switch choice {
-        case .newest(let take): take
-        case .pinned(let reference): reference.take
-        }
-    }
-
-    /// The document whose canonical JSON is hashed for `job`. `pick` gives a source song's pick, which a
-    /// persona without a `take` follows.
+    /// The document whose canonical JSON is hashed for `job`.
     public static func document(
-        for job: JobSpec, api: ProviderAPI, fingerprint: (String) -> String,
-        pick: (String) -> TakeChoice = { _ in .defaultPick }, builder: RequestBuilder = RequestBuilder()
+        for job: JobSpec, api: ProviderAPI, scheme: Scheme = .current, builder: RequestBuilder = RequestBuilder(),
+        fingerprint: (String) -> String = { _ in "" }
     ) -> JSONValue {
-        let chained = chainedInputs(for: job, fingerprint: fingerprint, pick: pick)
+        let chained = chainedInputs(for: job, scheme: scheme, fingerprint: fingerprint)
         let request: JSONValue
         do {
             switch job {
@@ -67,30 +79,24 @@ public enum JobFingerprint {
 
     /// The fingerprint of `job`: lowercase hex SHA-256 of its document's canonical JSON.
     public static func fingerprint(
-        of job: JobSpec, api: ProviderAPI, fingerprint upstream: (String) -> String,
-        pick: (String) -> TakeChoice = { _ in .defaultPick }, builder: RequestBuilder = RequestBuilder()
+        of job: JobSpec, api: ProviderAPI, scheme: Scheme = .current, builder: RequestBuilder = RequestBuilder(),
+        fingerprint upstream: (String) -> String = { _ in "" }
     ) -> String {
-        hexSHA256(document(for: job, api: api, fingerprint: upstream, pick: pick, builder: builder).canonical)
+        hexSHA256(document(for: job, api: api, scheme: scheme, builder: builder, fingerprint: upstream).canonical)
     }
 
-    /// The fingerprints of every job of `graph`, in job order, computed dependencies first in O(jobs + edges).
+    /// The fingerprints of every job of `graph`, in job order, in O(jobs + edges).
     public static func fingerprints(
-        of graph: JobGraph, api: ProviderAPI, builder: RequestBuilder = RequestBuilder()
+        of graph: JobGraph, api: ProviderAPI, scheme: Scheme = .current, builder: RequestBuilder = RequestBuilder()
     ) -> [String] {
         var result = Array(repeating: "", count: graph.count)
         for job in graph.topologicalOrder {
-            let value = fingerprint(of: graph.jobs[job], api: api, fingerprint: { id in
+            result[job] = fingerprint(of: graph.jobs[job], api: api, scheme: scheme, builder: builder) { id in
                 guard let upstream = graph.index(of: id), !result[upstream].isEmpty else {
                     preconditionFailure("job '\(id)' is needed before it is fingerprinted")
                 }
                 return result[upstream]
-            }, pick: { id in
-                guard let index = graph.index(of: id), case .song(let song) = graph.jobs[index] else {
-                    return .defaultPick
-                }
-                return song.pick
-            }, builder: builder)
-            result[job] = value
+            }
         }
         return result
     }

@@ -65,7 +65,8 @@ public struct Ledger: Sendable, Hashable {
             if let record = jobs[job], record.kind != kind {
                 throw .kindChanged(job: job, recorded: record.kind, planned: kind)
             }
-        case .jobRequeued(let job), .jobBlocked(let job, _, _), .jobFailed(let job, _, _):
+        case .jobRequeued(let job), .jobBlocked(let job, _, _), .jobFailed(let job, _, _),
+            .fingerprintMigrated(let job, _):
             _ = try record(job, for: event)
         case .takePicked(let job, let pick):
             let record = try record(job, for: event)
@@ -183,6 +184,8 @@ public struct Ledger: Sendable, Hashable {
             countInOpenRun { $0.counts.failed += 1 }
         case .takePicked(let job, let pick):
             jobs[job]!.pick = pick
+        case .fingerprintMigrated(let job, let fingerprint):
+            jobs[job]!.fingerprint = fingerprint
         case .downloadRecorded(let job, let take, let resultID, let file):
             let record = jobs[job]!
             let (attempt, index) = take.flatMap { Self.locate($0, in: record) } ?? Self.locate(resultID ?? "", in: record)!

@@ -13,6 +13,9 @@ public enum LedgerEvent: Sendable, Hashable {
     case runFinished(
         run: String, at: Int64, outcome: RunOutcome, exitCode: Int32, skipped: Int, polls: Int, requests: Int
     )
+    /// A job recorded by an older setlist, unchanged since, gets the fingerprint this version computes for the
+    /// same manifest entry. Nothing else about the job changes.
+    case fingerprintMigrated(job: String, fingerprint: String)
     /// A job is part of the plan. A new job starts `pending`; a job whose fingerprint changed is reset to
     /// `pending` (its attempts stay as history); a job with the same kind and fingerprint is left as it is.
     case jobPlanned(job: String, kind: JobKind, fingerprint: String)
@@ -54,7 +57,8 @@ public enum LedgerEvent: Sendable, Hashable {
             .submitAccepted(let job, _, _, _, _), .submitFailed(let job, _, _, _, _),
             .taskProgress(let job, _, _, _, _), .taskCompleted(let job, _, _, _, _),
             .taskFailed(let job, _, _, _, _), .jobBlocked(let job, _, _), .jobMarkedUnknown(let job, _),
-            .downloadRecorded(let job, _, _, _), .takePicked(let job, _), .jobFailed(let job, _, _):
+            .downloadRecorded(let job, _, _, _), .takePicked(let job, _), .jobFailed(let job, _, _),
+            .fingerprintMigrated(let job, _):
             job
         }
     }
@@ -77,6 +81,7 @@ public enum LedgerEvent: Sendable, Hashable {
         case .downloadRecorded: "download_recorded"
         case .takePicked: "take_picked"
         case .jobFailed: "job_failed"
+        case .fingerprintMigrated: "fingerprint_migrated"
         }
     }
 }
@@ -201,6 +206,9 @@ extension LedgerEvent: Codable {
             try c.encode(job, forKey: .job)
             try c.encode(error, forKey: .error)
             try c.encode(at, forKey: .at)
+        case .fingerprintMigrated(let job, let fingerprint):
+            try c.encode(job, forKey: .job)
+            try c.encode(fingerprint, forKey: .fingerprint)
         }
     }
 
@@ -282,6 +290,9 @@ extension LedgerEvent: Codable {
             )
         case "take_picked":
             self = try .takePicked(job: c.decode(String.self, forKey: .job), pick: c.decode(TakeRef.self, forKey: .pick))
+        case "fingerprint_migrated":
+            self = try .fingerprintMigrated(
+                job: c.decode(String.self, forKey: .job), fingerprint: c.decode(String.self, forKey: .fingerprint))
         case "job_failed":
             self = try .jobFailed(
                 job: c.decode(String.self, forKey: .job), error: c.decode(RecordedError.self, forKey: .error),

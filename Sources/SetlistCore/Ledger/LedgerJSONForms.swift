@@ -112,6 +112,10 @@ extension LedgerJournalEntry: LedgerJSONWritable {
                 writer.field("error", error)
                 writer.field("job", job)
                 writeSequenceAndType(to: &writer)
+            case .fingerprintMigrated(let job, let fingerprint):
+                writer.field("fingerprint", fingerprint)
+                writer.field("job", job)
+                writeSequenceAndType(to: &writer)
             }
         }
     }

@@ -137,6 +137,10 @@ public struct ChainResolver: Sendable {
             message = "Persona '\(persona.id)' names \(choice) of '\(source)', but the song has \(generations) "
                 + "generation\(generations == 1 ? "" : "s") so far, not \(asked). Name a generation that exists, or "
                 + "re-roll the song (setlist run --force \(source)) until it does."
+        case .noSuchTake(let reference, 0):
+            message = "Persona '\(persona.id)' follows \(reference) of '\(source)', but the ledger holds no takes of "
+                + "that generation (ledgers written before format 2 kept only the newest generation's takes). Name "
+                + "a take of a later generation, or re-roll the song with --force \(source)."
         case .noSuchTake(let reference, let takes):
             message = "Persona '\(persona.id)' follows \(reference) of '\(source)', but the provider answered "
                 + "that generation with \(takes) take\(takes == 1 ? "" : "s"). Set take: to one that exists "

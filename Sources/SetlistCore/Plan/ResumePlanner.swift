@@ -64,10 +64,13 @@ public enum ResumeDecision: Sendable, Hashable {
 /// generation of a song that runs again, a song sung with a persona that is derived again, or a pick that now
 /// names another take. Jobs whose values come from nowhere else are left alone.
 public enum ResumePlanner {
-    /// The decisions for `graph`'s jobs, in job order. `fingerprints` are the jobs' current fingerprints;
-    /// `replays` says whether the provider honours idempotency keys.
+    /// The decisions for `graph`'s jobs, in job order. `fingerprints` are the jobs' current fingerprints, and
+    /// `formatOneFingerprints` the ones setlist recorded before ledger format 2 (a job recorded with it is
+    /// unchanged, see ``migratedFingerprints(graph:fingerprints:formatOneFingerprints:ledger:)``); `replays` says
+    /// whether the provider honours idempotency keys.
     public static func decide(
-        graph: JobGraph, fingerprints: [String], ledger: Ledger, selection: RunSelection, replays: Bool
+        graph: JobGraph, fingerprints: [String], formatOneFingerprints: [String]? = nil, ledger: Ledger,
+        selection: RunSelection, replays: Bool
     ) -> [ResumeDecision] {
         let selected = selection.only.map { closure(of: $0, in: graph, following: graph.dependencies(of:)) }
         let chain = ChainResolver(graph: graph)
@@ -75,8 +78,8 @@ public enum ResumePlanner {
         var producesValues = Array(repeating: false, count: graph.count)
         for index in graph.topologicalOrder {
             let decision = decide(
-                index, graph: graph, fingerprint: fingerprints[index], ledger: ledger, selection: selection,
-                selected: selected, replays: replays
+                index, graph: graph, fingerprints: [fingerprints[index], formatOneFingerprints?[index]],
+                ledger: ledger, selection: selection, selected: selected, replays: replays
             ) { record in
                 chainChange(of: index, record: record, graph: graph, chain: chain, ledger: ledger) {
                     producesValues[$0]
@@ -118,8 +121,20 @@ public enum ResumePlanner {
         }
     }
 
+    /// The jobs whose record carries the format 1 fingerprint of their unchanged manifest entry: a run records
+    /// their current fingerprint (``LedgerEvent/fingerprintMigrated(job:fingerprint:)``), so an upgrade pays for
+    /// nothing.
+    public static func migratedFingerprints(
+        graph: JobGraph, fingerprints: [String], formatOneFingerprints: [String], ledger: Ledger
+    ) -> [Int] {
+        graph.jobs.indices.filter { index in
+            guard let record = ledger[job: graph.jobs[index].id] else { return false }
+            return record.fingerprint != fingerprints[index] && record.fingerprint == formatOneFingerprints[index]
+        }
+    }
+
     private static func decide(
-        _ index: Int, graph: JobGraph, fingerprint: String, ledger: Ledger, selection: RunSelection,
+        _ index: Int, graph: JobGraph, fingerprints: [String?], ledger: Ledger, selection: RunSelection,
         selected: Set<Int>?, replays: Bool, chainChange: (JobRecord) -> String?
     ) -> ResumeDecision {
         if let selected, !selected.contains(index) { return .excluded }
@@ -127,7 +142,7 @@ public enum ResumePlanner {
         guard let record = ledger[job: id] else {
             return .submit(attempt: 1, requeue: false, reason: "not run yet")
         }
-        guard record.fingerprint == fingerprint else {
+        guard fingerprints.contains(record.fingerprint) else {
             return .submit(attempt: record.nextAttemptNumber, requeue: false, reason: "changed since the last run")
         }
         switch record.resumePoint {

@@ -17,6 +17,13 @@ public enum TakePicks {
                     message: "Song '\(song.id)' picks \(song.pick), but it has \(generations) "
                         + "generation\(generations == 1 ? "" : "s") so far, not \(asked). Pick one that exists, or "
                         + "re-roll the song with setlist run --force \(song.id)."))
+        case .failure(.noSuchTake(let reference, 0)):
+            return .failure(
+                RequestNotBuilt(
+                    job: song.id,
+                    message: "Song '\(song.id)' picks \(reference), but the ledger holds no takes of that generation "
+                        + "(ledgers written before format 2 kept only the newest generation's takes). Pick a take of a "
+                        + "later generation."))
         case .failure(.noSuchTake(let reference, let takes)):
             return .failure(
                 RequestNotBuilt(

@@ -1,5 +1,14 @@
 /// Turns a decoding failure into the end of a sentence for ledger error messages.
 enum LedgerDecodingDetail {
+    /// Whether `error` says that a newer version of setlist wrote the value: a snapshot `format` or a journal
+    /// event `type` this version does not know.
+    static func isNewerFormat(_ error: any Error) -> Bool {
+        guard case DecodingError.dataCorrupted(let context) = error, let key = context.codingPath.last else {
+            return false
+        }
+        return key.stringValue == "format" || key.stringValue == "type"
+    }
+
     /// A sentence saying what is wrong with the decoded JSON and where, ending with a period.
     static func describe(_ error: any Error) -> String {
         guard let error = error as? DecodingError else { return ErrorSentence.describe(error) + "." }

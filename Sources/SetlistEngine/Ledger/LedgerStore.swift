@@ -263,6 +263,9 @@ public final class LedgerStore: Sendable {
             do {
                 ledger = try coder.ledger(fromSnapshot: snapshot)
             } catch {
+                if LedgerDecodingDetail.isNewerFormat(error) {
+                    throw .newerFormat(path: path, detail: LedgerDecodingDetail.describe(error))
+                }
                 throw .unreadableSnapshot(path: path, detail: LedgerDecodingDetail.describe(error))
             }
         }
@@ -465,6 +468,9 @@ private struct JournalReplay {
                 guard newline != nil else { throw TornLine() }
                 entry = try coder.entry(fromLine: bytes[start..<end])
             } catch {
+                if newline != nil, LedgerDecodingDetail.isNewerFormat(error) {
+                    throw .newerFormat(path: path, detail: LedgerDecodingDetail.describe(error))
+                }
                 guard isLast else {
                     let detail = LedgerDecodingDetail.describe(error)
                     throw .corruptJournalLine(path: path, line: lineNumber, detail: detail)

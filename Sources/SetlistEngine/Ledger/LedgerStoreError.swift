@@ -13,6 +13,8 @@ public enum LedgerStoreError: Error, Sendable, Hashable, CustomStringConvertible
     case io(operation: String, path: String, code: Int32)
     /// The snapshot is not a ledger this version can read.
     case unreadableSnapshot(path: String, detail: String)
+    /// The snapshot or a journal line was written by a newer version of setlist; nothing was changed.
+    case newerFormat(path: String, detail: String)
     /// A journal line that is not the last one is not a valid event.
     case corruptJournalLine(path: String, line: Int, detail: String)
     /// A journal line skips sequence numbers, so events between the snapshot and the journal are missing.
@@ -35,6 +37,9 @@ public enum LedgerStoreError: Error, Sendable, Hashable, CustomStringConvertible
             "The ledger '\(path)' cannot be read: \(detail) "
                 + "Restore it from version control or a backup, or move it away to start a new ledger "
                 + "(which forgets what earlier runs paid for)."
+        case .newerFormat(let path, let detail):
+            "The ledger '\(path)' was written by a newer version of setlist: \(detail) It was left exactly as it "
+                + "is; run the newer version (setlist --version prints this one's)."
         case .corruptJournalLine(let path, let line, let detail):
             "Line \(line) of the ledger journal '\(path)' is not a valid event: \(detail) "
                 + "Only a last line left by an interrupted write is ignored; repair or remove that line, "

@@ -105,10 +105,11 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
     public static func decisions(
         manifest: ResolvedManifest, graph: JobGraph, ledger: Ledger, selection: RunSelection
     ) -> [ResumeDecision] {
-        let fingerprints = JobFingerprint.fingerprints(of: graph, api: manifest.provider.api)
+        let api = manifest.provider.api
         return ResumePlanner.decide(
-            graph: graph, fingerprints: fingerprints, ledger: ledger, selection: selection,
-            replays: manifest.provider.idempotencyKeys)
+            graph: graph, fingerprints: JobFingerprint.fingerprints(of: graph, api: api),
+            formatOneFingerprints: JobFingerprint.fingerprints(of: graph, api: api, scheme: .formatOne), ledger: ledger,
+            selection: selection, replays: manifest.provider.idempotencyKeys)
     }
 
     /// Stops submitting; in-flight task ids are already in the ledger, and the next run polls them.
@@ -120,11 +121,16 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
     /// Runs the album to an outcome. Throws when the ledger cannot be written.
     public func run() async throws -> AlbumRunSummary {
         let fingerprints = JobFingerprint.fingerprints(of: graph, api: manifest.provider.api)
+        let formatOne = JobFingerprint.fingerprints(of: graph, api: manifest.provider.api, scheme: .formatOne)
+        let migrated = Set(
+            ResumePlanner.migratedFingerprints(
+                graph: graph, fingerprints: fingerprints, formatOneFingerprints: formatOne, ledger: store.ledger))
         let decisions = ResumePlanner.decide(
-            graph: graph, fingerprints: fingerprints, ledger: store.ledger, selection: options.selection,
-            replays: manifest.provider.idempotencyKeys)
+            graph: graph, fingerprints: fingerprints, formatOneFingerprints: formatOne, ledger: store.ledger,
+            selection: options.selection, replays: manifest.provider.idempotencyKeys)
         let runID = "run-\(now())"
-        let pickProblems = try record(start: runID, fingerprints: fingerprints, decisions: decisions)
+        let pickProblems = try record(
+            start: runID, fingerprints: fingerprints, migrated: migrated, decisions: decisions)
         let skipped = decisions.filter { $0 == .skip }.count
         let counts = Dictionary(grouping: decisions, by: { $0.action.kind }).mapValues(\.count)
         report(
@@ -229,7 +235,7 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
 
     /// Records the run's start, its plan and the songs' picks; returns the picks that name no take.
     private func record(
-        start runID: String, fingerprints: [String], decisions: [ResumeDecision]
+        start runID: String, fingerprints: [String], migrated: Set<Int>, decisions: [ResumeDecision]
     ) throws -> [RequestNotBuilt] {
         let provider = LedgerProvider(api: manifest.provider.api, baseURL: manifest.provider.baseURL)
         try store.append(
@@ -238,8 +244,11 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
                 setlistVersion: SetlistVersion.current),
             durability: .buffered)
         for (index, spec) in graph.jobs.enumerated() {
-            try store.append(
-                .jobPlanned(job: spec.id, kind: spec.kind, fingerprint: fingerprints[index]), durability: .buffered)
+            let planned: LedgerEvent =
+                migrated.contains(index)
+                ? .fingerprintMigrated(job: spec.id, fingerprint: fingerprints[index])
+                : .jobPlanned(job: spec.id, kind: spec.kind, fingerprint: fingerprints[index])
+            try store.append(planned, durability: .buffered)
             switch decisions[index] {
             case .submit(_, true, _):
                 try store.append(.jobRequeued(job: spec.id), durability: .buffered)

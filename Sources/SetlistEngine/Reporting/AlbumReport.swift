@@ -401,7 +401,7 @@ public struct AlbumReport: Sendable {
         return Int(hash % 360)
     }
 
-    private static func clock(_ seconds: Double) -> String {
+    static func clock(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())
         let time = "\(total / 60 % 60):" + String(total % 60).leftPadded(to: 2)
         return total >= 3600 ? "\(total / 3600):" + time.leftPadded(to: 5) : time

@@ -318,6 +318,17 @@ public struct StatusReport: Sendable, Hashable, Encodable {
     }
 }
 
+extension JobRecord {
+    /// Every take of every generation, oldest generation first, each generation's takes in the provider's order.
+    var everyTake: [(reference: TakeRef, result: ResultRecord)] {
+        generations.enumerated().flatMap { index, attempt in
+            attempt.results.enumerated().map { number, result in
+                (TakeRef(generation: index + 1, take: number + 1), result)
+            }
+        }
+    }
+}
+
 extension TakeRef {
     /// `g2 t1`: the short form tables and drawings show.
     var label: String { "g\(generation) t\(take)" }

@@ -330,7 +330,7 @@ extension JobRecord {
 }
 
 extension TakeRef {
-    /// `g2 t1`: the short form tables and drawings show.
+    /// `g2 t1`: the short form the status table shows.
     var label: String { "g\(generation) t\(take)" }
 }
 

@@ -102,12 +102,15 @@ struct AlbumReportTests {
     }
 
     @Test func lineageShowsTheSourceThePersonaAndItsUsers() throws {
-        let lineage = PersonaLineage(manifest: manifest) { $0 }
+        let lineage = PersonaLineage(manifest: manifest, ledger: ledger) { $0 }
         #expect(lineage.nodes.map(\.key) == ["open-road", "road-voice", "homecoming"])
         #expect(lineage.nodes.map(\.column) == [0, 1, 2])
         #expect(lineage.edges.map { [$0.from, $0.to] } == [[0, 1], [1, 2]])
         #expect(lineage.edges.map(\.personaModel) == [nil, .voicePersona])
+        #expect(lineage.sourceTakes == ["road-voice": "take 1 of generation 1"])
+        #expect(lineage.nodes[1].detail == "from take 1 of generation 1")
         let html = page(media: [:])
+        #expect(html.contains("from take 1 of generation 1 of <a href=\"#track-open-road\">Open Road</a>"))
         #expect(html.contains("<svg class=\"lineage\""))
         #expect(html.contains("persona id <code>5c57d49ef834110496fae5aa14fec441</code>"))
         #expect(html.contains("<a href=\"#track-homecoming\">Homecoming</a>"))
@@ -153,13 +156,14 @@ struct AlbumReportTests {
             """
         let result = ManifestLoader.load(text: text, manifestFileName: "chain.yaml") { _ in "" }
         let manifest = try #require(result.manifest, "\(result.diagnostics)")
-        let lineage = PersonaLineage(manifest: manifest) { $0 }
+        let lineage = PersonaLineage(manifest: manifest, ledger: Ledger()) { $0 }
         let columns = Dictionary(uniqueKeysWithValues: lineage.nodes.map { ($0.key, $0.column) })
         #expect(columns == [
             "first": 0, "voice-a": 1, "second": 2, "voice-b": 3, "third": 4,
             "external:task-unified-1763723346-oldtask1": 0, "voice-c": 1,
             "external:0123456789abcdef0123456789abcdef": 0, "guest": 1,
         ])
+        #expect(lineage.sourceTakes == ["voice-a": "the song's pick", "voice-b": "the song's pick"])
         let positions = Set(lineage.nodes.map { [$0.column, $0.row] })
         #expect(positions.count == lineage.nodes.count)
         let svg = AlbumReport.svg(lineage)
@@ -172,7 +176,7 @@ struct AlbumReportTests {
             text: "setlist: 1\nalbum: Solo\nsongs:\n  - id: one\n    prompt: a song\n", manifestFileName: "solo.yaml"
         ) { _ in "" }
         let manifest = try #require(result.manifest)
-        #expect(PersonaLineage(manifest: manifest) { $0 }.isEmpty)
+        #expect(PersonaLineage(manifest: manifest, ledger: Ledger()) { $0 }.isEmpty)
         let html = AlbumReport(
             manifest: manifest, graph: try JobGraph(manifest: manifest), ledger: Ledger(),
             decisions: [.submit(attempt: 1, requeue: false, reason: "not run yet")], media: [:]
@@ -201,13 +205,13 @@ struct AlbumReportTests {
         #expect(html.contains(">blocked by sunset</td>"))
     }
 
-    @Test func statusCountsDownloadsStillPendingForCompletedSongs() throws {
+    /// Take 1 of open-road has both files; take 2 has an audio URL but no cover URL, so only its audio is pending.
+    @Test func statusCountsDownloadsStillPendingOfPaidTakes() throws {
         let status = StatusReport(
             album: manifest.album, ledgerPath: "summer.ledger.json", graph: graph, ledger: ledger,
             decisions: ReportFixture.decisions(for: graph), downloads: [.audio, .cover])
         let openRoad = try #require(status.jobs.first { $0.id == "open-road" })
-        #expect(openRoad.downloadsPending == openRoad.results * 2 - openRoad.files)
-        #expect(openRoad.downloadsPending > 0)
+        #expect(openRoad.downloadsPending == 1)
         #expect(status.jobs.filter { $0.state != .completed }.allSatisfy { $0.downloadsPending == 0 })
         #expect(status.text.contains("downloads pending: \(openRoad.downloadsPending) file"))
         let none = StatusReport(
@@ -248,5 +252,68 @@ struct AlbumReportTests {
         #expect(jobs.first { $0["id"] as? String == "sunset" }?["state"] as? String == "failed")
         #expect(jobs.first { $0["id"] as? String == "sunset" }?["next"] as? String == "submit")
         #expect((json?["last_run"] as? [String: Any])?["outcome"] as? String == "interrupted")
+    }
+}
+
+@Suite("Album page after a re-roll")
+struct RerollAlbumReportTests {
+    static func page(_ manifest: ResolvedManifest, _ ledger: Ledger) throws -> String {
+        let graph = try JobGraph(manifest: manifest)
+        return AlbumReport(
+            manifest: manifest, graph: graph, ledger: ledger, decisions: ReportFixture.decisions(for: graph),
+            media: [:]
+        ).render()
+    }
+
+    /// The `data-take` of every take of `song`'s track, in page order.
+    static func takes(of song: String, in html: String) throws -> [String] {
+        let start = try #require(html.range(of: "id=\"track-\(song)\""))
+        let end = try #require(html.range(of: "</div>\n</li>\n", range: start.upperBound..<html.endIndex))
+        let track = html[start.upperBound..<end.lowerBound]
+        return track.components(separatedBy: "data-take=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+    }
+
+    @Test func thePickPlaysFirstAndTheOtherTakesFollowNewestGenerationFirst() throws {
+        let manifest = try RerollFixture.manifest(pick: "{generation: 1, take: 2}")
+        let html = try Self.page(manifest, try LedgerFixture.fold(RerollFixture.events()))
+        #expect(try Self.takes(of: "open-road", in: html) == ["g1-t2", "g2-t1", "g2-t2", "g1-t1"])
+        #expect(html.contains("<div class=\"take pick\" data-take=\"g1-t2\""))
+        #expect(html.contains("<span class=\"pick-mark\">The pick</span> Take 2 of generation 1 · Open Road (Take 2)"))
+        #expect(html.components(separatedBy: "class=\"pick-mark\"").count == 2)
+        #expect(html.contains("Other takes, newest generation first"))
+        #expect(html.contains("Take 1 of generation 2 · Open Road (Night Drive)"))
+        #expect(html.contains("3 tracks · 3:21 ·"))
+    }
+
+    @Test func aPickThatNamesNoTakeIsSaidAndEveryTakeIsListed() throws {
+        let manifest = try RerollFixture.manifest(pick: "{generation: 3, take: 1}")
+        let html = try Self.page(manifest, try LedgerFixture.fold(RerollFixture.events()))
+        #expect(try Self.takes(of: "open-road", in: html) == ["g2-t1", "g2-t2", "g1-t1", "g1-t2"])
+        #expect(!html.contains("class=\"pick-mark\""))
+        #expect(html.contains("<p class=\"error\">Song &#39;open-road&#39; picks take 1 of generation 3, but it has 2"))
+        #expect(html.contains("Takes, newest generation first"))
+    }
+
+    @Test func lineageNamesTheTakeThePersonaWasDerivedFrom() throws {
+        let manifest = try RerollFixture.manifest(pick: "{generation: 1, take: 2}")
+        let ledger = try LedgerFixture.fold(RerollFixture.events())
+        let lineage = PersonaLineage(manifest: manifest, ledger: ledger) { $0 }
+        #expect(lineage.sourceTakes == ["road-voice": "take 1 of generation 1"])
+
+        let underived = try LedgerFixture.fold(RerollFixture.events().filter {
+            $0.jobID != "road-voice" && $0.jobID != "homecoming"
+        })
+        let following = PersonaLineage(manifest: manifest, ledger: underived) { $0 }
+        #expect(following.sourceTakes == ["road-voice": "take 2 of generation 1"])
+        let html = try Self.page(manifest, underived)
+        #expect(html.contains("from take 2 of generation 1 of <a href=\"#track-open-road\">Open Road</a>"))
+
+        let pinned = ManifestLoader.load(
+            text: ReportFixture.manifestText + "\n    take: 2\n", manifestFileName: "summer.yaml"
+        ) { _ in "" }.manifest
+        let newest = PersonaLineage(manifest: try #require(pinned), ledger: underived) { $0 }
+        #expect(newest.sourceTakes == ["road-voice": "take 2 of generation 2"])
+        let unrun = PersonaLineage(manifest: try #require(pinned), ledger: Ledger()) { $0 }
+        #expect(unrun.sourceTakes == ["road-voice": "take 2 of the newest generation"])
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 import SetlistCore
 
-/// The album page `setlist report` writes: one self-contained HTML document with the track list, covers, audio
-/// players, persona lineage (inline SVG), per-job state and errors, and the run history. It loads nothing from
-/// the network: the CSS is inline, and media are referenced by the `href`s the caller gives (relative paths to
-/// the downloaded files, or `data:` URIs), so the page works from disk, offline, and under a strict CSP.
+/// The album page `setlist report` writes: one self-contained HTML document with the track list (each track's
+/// pick first, then its other takes), covers, audio players, persona lineage (inline SVG), per-job state and
+/// errors, and the run history. It loads nothing from the network: the CSS is inline, and media are referenced by
+/// the `href`s the caller gives (relative paths to the downloaded files, or `data:` URIs), so the page works from
+/// disk, offline, and under a strict CSP.
 public struct AlbumReport: Sendable {
     /// The validated manifest.
     public var manifest: ResolvedManifest
@@ -33,14 +34,13 @@ public struct AlbumReport: Sendable {
     /// The page as HTML.
     public func render() -> String {
         let songs = manifest.songs.sorted { $0.track < $1.track }
-        let takes = songs.compactMap { ledger[job: $0.id]?.results.first }
-        let seconds = takes.compactMap(\.duration).reduce(0, +)
+        let seconds = songs.compactMap { picked($0)?.result.duration }.reduce(0, +)
         let credits = ledger.runs.reduce(0) { $0 + $1.creditsReserved }
         var facts = ["\(songs.count) track\(songs.count == 1 ? "" : "s")"]
         if seconds > 0 { facts.append(Self.clock(seconds)) }
         facts.append("\(completedSongs(songs)) of \(songs.count) generated")
         facts.append("\(RunEvent.format(credits: credits)) credits reserved")
-        let heroCover = songs.lazy.compactMap { self.coverHref(of: $0.id) }.first
+        let heroCover = songs.lazy.compactMap { self.coverHref(of: $0) }.first
         let hero = coverMarkup(
             href: heroCover, seed: manifest.albumSlug, label: initials(manifest.album), alt: "Album cover", large: true)
         var html = """
@@ -92,7 +92,7 @@ public struct AlbumReport: Sendable {
         let state = record?.state.rawValue ?? "not run"
         let title = displayTitle(song.id)
         let cover = coverMarkup(
-            href: coverHref(of: song.id), seed: song.id, label: String(song.track), alt: "Cover of \(title)",
+            href: coverHref(of: song), seed: song.id, label: String(song.track), alt: "Cover of \(title)",
             large: false)
         var html = """
             <li class="track" id="track-\(Self.escape(song.id))" data-job="\(Self.escape(song.id))" \
@@ -112,23 +112,37 @@ public struct AlbumReport: Sendable {
         if let blocker = record?.blockedBy {
             html += "<p class=\"error\">Blocked because \(Self.escape(blocker)) failed.</p>\n"
         }
-        let results = record?.results ?? []
-        if results.isEmpty {
-            html += "<p class=\"note\">\(Self.escape(pendingNote(record)))</p>\n"
-        } else {
+        let takes = record?.everyTake ?? []
+        guard !takes.isEmpty else {
+            return html + "<p class=\"note\">\(Self.escape(pendingNote(record)))</p>\n</div>\n</li>\n"
+        }
+        let pick = picked(song)
+        if let pick {
+            html += "<div class=\"takes picked\">\n" + takeMarkup(pick.result, pick.reference, isPick: true)
+                + "</div>\n"
+        } else if case .failure(let problem) = TakePicks.change(for: song, in: ledger) {
+            html += "<p class=\"error\">\(Self.escape(problem.message))</p>\n"
+        }
+        let others = takes.filter { $0.reference != pick?.reference }.sorted {
+            ($1.reference.generation, $0.reference.take) < ($0.reference.generation, $1.reference.take)
+        }
+        if !others.isEmpty {
+            html += "<p class=\"takes-label\">\(pick == nil ? "Takes" : "Other takes"), newest generation first</p>\n"
             html += "<div class=\"takes\">\n"
-            for (number, result) in results.enumerated() { html += takeMarkup(result, number: number + 1) }
+            for take in others { html += takeMarkup(take.result, take.reference, isPick: false) }
             html += "</div>\n"
         }
         return html + "</div>\n</li>\n"
     }
 
-    private func takeMarkup(_ result: ResultRecord, number: Int) -> String {
-        var heading = "Take \(number)"
+    private func takeMarkup(_ result: ResultRecord, _ reference: TakeRef, isPick: Bool) -> String {
+        var heading = "Take \(reference.take) of generation \(reference.generation)"
         if let title = result.title, !title.isEmpty { heading += " · " + title }
+        let mark = isPick ? "<span class=\"pick-mark\">The pick</span> " : ""
         var html = """
-            <div class="take" data-result="\(Self.escape(result.resultID ?? ""))">
-            <div class="take-head"><span class="take-title">\(Self.escape(heading))</span>\
+            <div class="take\(isPick ? " pick" : "")" data-take="g\(reference.generation)-t\(reference.take)" \
+            data-result="\(Self.escape(result.resultID ?? ""))">
+            <div class="take-head"><span class="take-title">\(mark)\(Self.escape(heading))</span>\
             <span class="duration">\(result.duration.map(Self.clock) ?? "")</span></div>
 
             """
@@ -180,7 +194,7 @@ public struct AlbumReport: Sendable {
     // MARK: Persona lineage
 
     private func lineageMarkup() -> String {
-        let lineage = PersonaLineage(manifest: manifest, title: displayTitle)
+        let lineage = PersonaLineage(manifest: manifest, ledger: ledger, title: displayTitle)
         var html = "<section id=\"lineage\" aria-labelledby=\"lineage-title\">\n"
         html += "<h2 id=\"lineage-title\">Persona lineage</h2>\n"
         guard !lineage.isEmpty else { return html + "<p class=\"note\">This album uses no personas.</p>\n</section>\n" }
@@ -193,8 +207,8 @@ public struct AlbumReport: Sendable {
             }
             let source: String
             switch persona.source {
-            case .song(let id, let take):
-                source = "from \(take.map { "\($0)" } ?? "the pick") of " + trackLink(id)
+            case .song(let id, _):
+                source = "from \(lineage.sourceTakes[persona.id] ?? "the song's pick") of " + trackLink(id)
             case .external(let taskID, let resultID):
                 source = "from result \(Self.escape(resultID)) of task \(Self.escape(taskID))"
             }
@@ -322,19 +336,28 @@ public struct AlbumReport: Sendable {
         songs.filter { ledger[job: $0.id]?.state == .completed }.count
     }
 
-    /// A song's title: the manifest's, else the provider's first result's, else its id.
+    /// A song's title: the manifest's, else its pick's, else its id.
     private func displayTitle(_ id: String) -> String {
-        if let title = manifest.songs.first(where: { $0.id == id })?.title { return title }
-        if let title = ledger[job: id]?.results.first?.title, !title.isEmpty { return title }
+        guard let song = manifest.songs.first(where: { $0.id == id }) else { return id }
+        if let title = song.title { return title }
+        if let title = picked(song)?.result.title, !title.isEmpty { return title }
         return id
+    }
+
+    /// The take `song`'s pick names, if the ledger has it.
+    private func picked(_ song: Song) -> FoundTake? {
+        try? ledger[job: song.id]?.take(song.pick).get()
     }
 
     private func trackLink(_ id: String) -> String {
         "<a href=\"#track-\(Self.escape(id))\">\(Self.escape(displayTitle(id)))</a>"
     }
 
-    private func coverHref(of job: String) -> String? {
-        ledger[job: job]?.results.lazy.compactMap { $0.file(.cover) }.compactMap { self.media[$0.path] }.first
+    /// The pick's cover, else the cover of the newest take that has one on disk.
+    private func coverHref(of song: Song) -> String? {
+        let newestFirst = ledger[job: song.id]?.everyTake.reversed().map(\.result) ?? []
+        let takes = [picked(song)?.result].compactMap { $0 } + newestFirst
+        return takes.lazy.compactMap { $0.file(.cover) }.compactMap { self.media[$0.path] }.first
     }
 
     private func coverMarkup(href: String?, seed: String, label: String, alt: String, large: Bool) -> String {
@@ -401,7 +424,7 @@ public struct AlbumReport: Sendable {
         return Int(hash % 360)
     }
 
-    private static func clock(_ seconds: Double) -> String {
+    static func clock(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())
         let time = "\(total / 60 % 60):" + String(total % 60).leftPadded(to: 2)
         return total >= 3600 ? "\(total / 3600):" + time.leftPadded(to: 5) : time

@@ -48,6 +48,10 @@ extension AlbumReport {
         .takes { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 12px;
                  margin-top: 10px; }
         .take { background: var(--panel-2); border-radius: 10px; padding: 10px 12px; }
+        .take.pick { border: 1px solid var(--accent); }
+        .pick-mark { font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.06em; padding: 1px 8px;
+                     margin-right: 6px; border-radius: 999px; background: var(--accent); color: var(--bg); }
+        .takes-label { color: var(--muted); font-size: 0.85rem; margin: 12px 0 0; }
         .take-head { display: flex; justify-content: space-between; gap: 8px; font-size: 0.9rem; margin-bottom: 6px; }
         .take-title { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
         .duration { color: var(--muted); font-variant-numeric: tabular-nums; }

@@ -44,12 +44,16 @@ public struct PersonaLineage: Sendable, Hashable {
     public private(set) var nodes: [Node]
     /// The edges.
     public private(set) var edges: [Edge]
+    /// For each persona made from a song of the manifest, by persona id, the take it is derived from:
+    /// `take 1 of generation 2` when the ledger tells, else the manifest's choice (`the song's pick`).
+    public private(set) var sourceTakes: [String: String]
 
     /// Whether the album uses no personas.
     public var isEmpty: Bool { nodes.isEmpty }
 
-    /// Builds the lineage of `manifest`; `title` gives a song's display title by id.
-    public init(manifest: ResolvedManifest, title: (String) -> String) {
+    /// Builds the lineage of `manifest`, naming source takes from `ledger`; `title` gives a song's display title
+    /// by id.
+    public init(manifest: ResolvedManifest, ledger: Ledger, title: (String) -> String) {
         var nodes: [Node] = []
         var index: [String: Int] = [:]
         var edges: [(String, String, PersonaModel?)] = []
@@ -62,11 +66,14 @@ public struct PersonaLineage: Sendable, Hashable {
         func addSong(_ id: String) {
             add(id, .song, title(id), tracks[id].map { "track \($0)" } ?? "song")
         }
+        var sourceTakes: [String: String] = [:]
         for persona in manifest.personas {
             switch persona.source {
             case .song(let id, let take):
+                let source = Self.sourceTake(of: persona, song: id, choice: take, manifest: manifest, ledger: ledger)
+                sourceTakes[persona.id] = source
                 addSong(id)
-                add(persona.id, .persona, persona.name, "persona · " + (take.map { "\($0)" } ?? "the pick"))
+                add(persona.id, .persona, persona.name, "from " + source)
                 edges.append((id, persona.id, nil))
             case .external(let taskID, _):
                 let key = "external:" + taskID
@@ -94,7 +101,24 @@ public struct PersonaLineage: Sendable, Hashable {
             return Edge(from: source, to: target, personaModel: model)
         }
         self.nodes = nodes
+        self.sourceTakes = sourceTakes
         layOut()
+    }
+
+    /// The take of `song` that `persona` is derived from: the one whose result id its derivation sent, else the
+    /// one `choice` (or the song's pick) names now, else the choice as the manifest words it.
+    private static func sourceTake(
+        of persona: Persona, song: String, choice: TakeChoice?, manifest: ResolvedManifest, ledger: Ledger
+    ) -> String {
+        let takes = ledger[job: song]?.everyTake ?? []
+        if let record = ledger[job: persona.id], record.state == .completed,
+            let resultID = record.chainedInputs?.sourceResultID,
+            let derived = takes.first(where: { $0.result.resultID == resultID }) {
+            return derived.reference.description
+        }
+        let pick = manifest.songs.first { $0.id == song }?.pick ?? .defaultPick
+        if let found = try? ledger[job: song]?.take(choice ?? pick).get() { return found.reference.description }
+        return choice.map(\.description) ?? "the song's pick"
     }
 
     private mutating func layOut() {

@@ -4,6 +4,58 @@ import SetlistCore
 /// What `setlist status` shows: every job of the manifest as the ledger records it, totals, the last run, and
 /// what the next run would do. Built from values only; ``text`` and ``json()`` render it.
 public struct StatusReport: Sendable, Hashable, Encodable {
+    /// One take of a generation, as the ledger records it.
+    public struct Take: Sendable, Hashable, Encodable {
+        /// Its number within the generation, from 1.
+        public var take: Int
+        /// The provider's result id; nil when the provider's answer gave only the take's URL.
+        public var resultID: String?
+        /// The generated title.
+        public var title: String?
+        /// Length in seconds.
+        public var duration: Double?
+        /// The files downloaded for it.
+        public var files: [DownloadedFile]
+
+        enum CodingKeys: String, CodingKey {
+            case take, title, duration, files
+            case resultID = "result_id"
+        }
+
+        /// Encodes every key, `null` where a value is absent.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(take, forKey: .take)
+            try container.encode(resultID, forKey: .resultID)
+            try container.encode(title, forKey: .title)
+            try container.encode(duration, forKey: .duration)
+            try container.encode(files, forKey: .files)
+        }
+    }
+
+    /// One generation of a job: a completed attempt and its takes.
+    public struct Generation: Sendable, Hashable, Encodable {
+        /// Its number, the job's completed attempts counted from 1.
+        public var generation: Int
+        /// The task that made it.
+        public var taskID: String?
+        /// Its takes, in the provider's order (none for a persona).
+        public var takes: [Take]
+
+        enum CodingKeys: String, CodingKey {
+            case generation, takes
+            case taskID = "task_id"
+        }
+
+        /// Encodes every key, `null` where a value is absent.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(generation, forKey: .generation)
+            try container.encode(taskID, forKey: .taskID)
+            try container.encode(takes, forKey: .takes)
+        }
+    }
+
     /// One job's line.
     public struct Job: Sendable, Hashable, Encodable {
         /// The job's id.
@@ -22,8 +74,16 @@ public struct StatusReport: Sendable, Hashable, Encodable {
         public var results: Int
         /// Files downloaded for those results.
         public var files: Int
-        /// Files of the kinds `output.download` asks for that are not recorded yet; the next run fetches them.
+        /// Files of the kinds `output.download` asks for that a take of any generation has a URL for but no
+        /// recorded file; the next run fetches them.
         public var downloadsPending: Int
+        /// Every generation, oldest first, with its takes.
+        public var generations: [Generation]
+        /// The take the manifest's `pick` names, found in the ledger; nil for personas, for songs without a
+        /// generation, and when the pick names a take that does not exist.
+        public var pick: TakeRef?
+        /// A sentence naming the song, the take its pick names that does not exist, and what to do.
+        public var pickProblem: String?
         /// Credits reserved for all of the job's attempts.
         public var creditsReserved: Double
         /// The most recent failure's message, or the job that blocked this one, for jobs that are not completed.
@@ -41,6 +101,8 @@ public struct StatusReport: Sendable, Hashable, Encodable {
             case lastError = "last_error"
             case nextReason = "next_reason"
             case downloadsPending = "downloads_pending"
+            case generations, pick
+            case pickProblem = "pick_problem"
         }
 
         /// Encodes every key, `null` where a value is absent, and `not_run` as the state of a job the ledger has
@@ -56,6 +118,9 @@ public struct StatusReport: Sendable, Hashable, Encodable {
             try container.encode(results, forKey: .results)
             try container.encode(files, forKey: .files)
             try container.encode(downloadsPending, forKey: .downloadsPending)
+            try container.encode(generations, forKey: .generations)
+            try container.encode(pick, forKey: .pick)
+            try container.encode(pickProblem, forKey: .pickProblem)
             try container.encode(creditsReserved, forKey: .creditsReserved)
             try container.encode(lastError, forKey: .lastError)
             try container.encode(next, forKey: .next)
@@ -115,25 +180,7 @@ public struct StatusReport: Sendable, Hashable, Encodable {
         self.album = album
         self.ledgerPath = ledgerPath
         jobs = zip(graph.jobs, decisions).map { spec, decision in
-            let action = decision.action
-            guard let record = ledger[job: spec.id] else {
-                return Job(
-                    id: spec.id, kind: spec.kind, state: nil, attempts: 0, taskID: nil, personaID: nil, results: 0,
-                    files: 0, downloadsPending: 0, creditsReserved: 0, lastError: nil, next: action.kind,
-                    nextReason: action.reason)
-            }
-            return Job(
-                id: spec.id, kind: spec.kind, state: record.state, attempts: record.attempts.count,
-                taskID: record.attempts.last?.taskID, personaID: record.personaID ?? record.chainedInputs?.personaID,
-                results: record.results.count, files: record.results.reduce(0) { $0 + $1.files.count },
-                downloadsPending: record.state == .completed && spec.kind == .song
-                    ? record.results.reduce(0) { total, result in
-                        total + downloads.filter { result.file($0) == nil }.count
-                    } : 0,
-                creditsReserved: record.attempts.reduce(0) { $0 + ($1.creditsReserved ?? 0) },
-                lastError: record.state == .completed
-                    ? nil : record.lastError?.message ?? record.blockedBy.map { "blocked by \($0)" },
-                next: action.kind, nextReason: action.reason)
+            Self.job(spec, ledger: ledger, action: decision.action, downloads: downloads)
         }
         states = jobs.reduce(into: [:]) { $0[$1.state?.rawValue ?? "not_run", default: 0] += 1 }
         nextRun = jobs.reduce(into: [:]) { $0[$1.next.rawValue, default: 0] += 1 }
@@ -144,19 +191,62 @@ public struct StatusReport: Sendable, Hashable, Encodable {
         }
     }
 
-    /// The report as a table with totals and the next run's actions.
+    private static func job(_ spec: JobSpec, ledger: Ledger, action: JobAction, downloads: [MediaKind]) -> Job {
+        guard let record = ledger[job: spec.id] else {
+            return Job(
+                id: spec.id, kind: spec.kind, state: nil, attempts: 0, taskID: nil, personaID: nil, results: 0,
+                files: 0, downloadsPending: 0, generations: [], pick: nil, pickProblem: nil, creditsReserved: 0,
+                lastError: nil, next: action.kind, nextReason: action.reason)
+        }
+        var pick: TakeRef?
+        var pickProblem: String?
+        if case .song(let song) = spec {
+            pick = try? record.take(song.pick).get().reference
+            if case .failure(let problem) = TakePicks.change(for: song, in: ledger) { pickProblem = problem.message }
+        }
+        let generations = record.generations.enumerated().map { index, attempt in
+            Generation(
+                generation: index + 1, taskID: attempt.taskID,
+                takes: attempt.results.enumerated().map { number, result in
+                    Take(
+                        take: number + 1, resultID: result.resultID, title: result.title, duration: result.duration,
+                        files: result.files)
+                })
+        }
+        return Job(
+            id: spec.id, kind: spec.kind, state: record.state, attempts: record.attempts.count,
+            taskID: record.attempts.last?.taskID, personaID: record.personaID ?? record.chainedInputs?.personaID,
+            results: record.results.count, files: record.results.reduce(0) { $0 + $1.files.count },
+            downloadsPending: record.generations.flatMap(\.results).reduce(0) { total, result in
+                total + downloads.filter { result.file($0) == nil && result.canDownload($0) }.count
+            },
+            generations: generations, pick: pick, pickProblem: pickProblem,
+            creditsReserved: record.attempts.reduce(0) { $0 + ($1.creditsReserved ?? 0) },
+            lastError: record.state == .completed
+                ? nil : record.lastError?.message ?? record.blockedBy.map { "blocked by \($0)" },
+            next: action.kind, nextReason: action.reason)
+    }
+
+    /// The report as a table, each song's takes when it has more than one, pick problems, totals and the next
+    /// run's actions.
     public var text: String {
-        var rows = [["JOB", "KIND", "STATE", "TRIES", "TASK", "PERSONA", "RESULTS", "FILES", "CREDITS", "NEXT",
-                     "LAST ERROR"]]
+        var rows = [["JOB", "KIND", "STATE", "TRIES", "TASK", "PERSONA", "GENS", "PICK", "RESULTS", "FILES", "CREDITS",
+                     "NEXT", "LAST ERROR"]]
         for job in jobs {
             rows.append([
                 job.id, job.kind.rawValue, job.state?.rawValue ?? "not run", String(job.attempts),
-                job.taskID ?? "-", job.personaID ?? "-", String(job.results), String(job.files),
-                RunEvent.format(credits: job.creditsReserved), job.next.rawValue,
+                job.taskID ?? "-", job.personaID ?? "-", String(job.generations.count),
+                job.pick?.label ?? (job.pickProblem == nil ? "-" : "missing"), String(job.results),
+                String(job.files), RunEvent.format(credits: job.creditsReserved), job.next.rawValue,
                 job.lastError.map { Self.clip($0, to: 60) } ?? "-",
             ])
         }
         var text = "\(album) — \(ledgerPath)\n\n" + RunSummaryTable.align(rows) + "\n\n"
+        for job in jobs where job.generations.reduce(0, { $0 + $1.takes.count }) > 1 {
+            text += Self.takesBlock(job) + "\n\n"
+        }
+        let problems = jobs.compactMap(\.pickProblem)
+        if !problems.isEmpty { text += problems.joined(separator: "\n") + "\n\n" }
         let stateOrder = JobState.allCases.map(\.rawValue) + ["not_run"]
         let counts = stateOrder.compactMap { state in
             states[state].map { "\($0) \(state.replacingOccurrences(of: "_", with: " "))" }
@@ -172,14 +262,39 @@ public struct StatusReport: Sendable, Hashable, Encodable {
             nextRun[action.rawValue].map { "\(action.rawValue) \($0)" }
         }
         let pending = jobs.reduce(0) { $0 + $1.downloadsPending }
+        let files = "\(pending) file\(pending == 1 ? "" : "s") of paid takes"
         if pending > 0 {
-            text += "downloads pending: \(pending) file\(pending == 1 ? "" : "s") of completed songs; the next run "
-                + "fetches them without generating anything\n"
+            text += "downloads pending: \(files); the next run fetches them, which costs no credits\n"
         }
         text += "next run: " + actions.joined(separator: ", ")
         let work = (nextRun[ActionKind.submit.rawValue] ?? 0) + (nextRun[ActionKind.poll.rawValue] ?? 0)
-        text += work == 0 ? " (nothing to do)\n" : "\n"
-        return text
+        if pending > 0 {
+            text += "; fetch \(files)" + (work == 0 ? " (no generation is paid)" : "")
+        } else if work == 0 {
+            text += " (nothing to do)"
+        }
+        return text + "\n"
+    }
+
+    /// The takes of `job`, oldest generation first, the pick marked with `*`.
+    private static func takesBlock(_ job: Job) -> String {
+        let takes = job.generations.reduce(0) { $0 + $1.takes.count }
+        let gens = job.generations.count
+        var text = "\(job.id) has \(takes) takes in \(gens) generation\(gens == 1 ? "" : "s"); "
+        text += job.pick.map { "* marks the pick, \($0)." } ?? "its pick names no take that exists."
+        var rows: [[String]] = []
+        for generation in job.generations {
+            for take in generation.takes {
+                let reference = TakeRef(generation: generation.generation, take: take.take)
+                let title = take.title.flatMap { $0.isEmpty ? nil : $0 } ?? take.resultID ?? "-"
+                let file = take.files.first { $0.kind == .audio } ?? take.files.first
+                rows.append([
+                    (reference == job.pick ? "* " : "  ") + "g\(reference.generation)-t\(reference.take)",
+                    clip(title, to: 40), take.duration.map(AlbumReport.clock) ?? "-", file?.path ?? "not downloaded",
+                ])
+            }
+        }
+        return text + "\n" + RunSummaryTable.align(rows)
     }
 
     /// The report as pretty-printed JSON with sorted keys.
@@ -200,5 +315,31 @@ public struct StatusReport: Sendable, Hashable, Encodable {
     private static func clip(_ text: String, to length: Int) -> String {
         let line = text.split(separator: "\n").first.map(String.init) ?? ""
         return line.count <= length ? line : String(line.prefix(length - 1)) + "…"
+    }
+}
+
+extension JobRecord {
+    /// Every take of every generation, oldest generation first, each generation's takes in the provider's order.
+    var everyTake: [(reference: TakeRef, result: ResultRecord)] {
+        generations.enumerated().flatMap { index, attempt in
+            attempt.results.enumerated().map { number, result in
+                (TakeRef(generation: index + 1, take: number + 1), result)
+            }
+        }
+    }
+}
+
+extension TakeRef {
+    /// `g2 t1`: the short form the status table shows.
+    var label: String { "g\(generation) t\(take)" }
+}
+
+extension ResultRecord {
+    /// Whether the provider gave a URL to download the file of `kind` from.
+    func canDownload(_ kind: MediaKind) -> Bool {
+        switch kind {
+        case .audio: audioURL != nil || streamAudioURL != nil
+        case .cover: imageURL != nil
+        }
     }
 }

@@ -60,7 +60,7 @@ struct ReportCommand: ParsableCommand {
     /// else by a URL relative to the page.
     static func media(of ledger: Ledger, manifestDirectory: URL, pageDirectory: URL) -> [String: String] {
         var media: [String: String] = [:]
-        for file in ledger.jobs.values.flatMap({ $0.results.flatMap(\.files) }) {
+        for file in ledger.jobs.values.flatMap({ $0.generations.flatMap(\.results).flatMap(\.files) }) {
             let url = file.path.hasPrefix("/")
                 ? URL(fileURLWithPath: file.path) : manifestDirectory.appendingPathComponent(file.path)
             let path = url.standardizedFileURL.path

@@ -55,9 +55,11 @@ import Testing
 }
 
 @Suite struct FingerprintJobTests {
-    private func fingerprints(_ manifest: ResolvedManifest) throws -> [String: String] {
+    private func fingerprints(
+        _ manifest: ResolvedManifest, scheme: JobFingerprint.Scheme = .current
+    ) throws -> [String: String] {
         let graph = try JobGraph(manifest: manifest)
-        let values = JobFingerprint.fingerprints(of: graph, api: manifest.provider.api)
+        let values = JobFingerprint.fingerprints(of: graph, api: manifest.provider.api, scheme: scheme)
         return Dictionary(uniqueKeysWithValues: zip(graph.jobs.map(\.id), values))
     }
 
@@ -74,9 +76,30 @@ import Testing
             + #""version":1}"#)
     }
 
-    @Test func documentReplacesChainedValuesByUpstreamFingerprints() throws {
+    @Test func documentNamesChainedValuesByTheJobTheyComeFrom() throws {
         let album = PlanFixtures.album()
-        let persona = JobFingerprint.document(for: .persona(album.personas[0]), api: .sunoProxy) { id in
+        let persona = JobFingerprint.document(for: .persona(album.personas[0]), api: .sunoProxy) { _ in
+            Issue.record("the current scheme names no upstream fingerprint")
+            return ""
+        }
+        #expect(persona.canonical == #"{"api":"suno-proxy","kind":"persona","request":{"#
+            + #""description":"Warm female pop vocals","name":"Road Singer","#
+            + #""result_id":"source:open-road/result_id","source_task_id":"source:open-road/task_id","#
+            + #""style":"electronic pop","vocal_end":34,"vocal_start":12},"version":1}"#)
+        let song = JobFingerprint.document(for: .song(album.songs[2]), api: .evolink)
+        guard case .object(let top) = song, case .object(let request) = top["request"] else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(request["persona_id"] == .string("persona:road-voice/persona_id"))
+        #expect(request["artist_clip_id"] == .string("persona:road-voice/artist_clip_id"))
+    }
+
+    @Test func formatOneDocumentReplacesChainedValuesByUpstreamFingerprints() throws {
+        let album = PlanFixtures.album()
+        let persona = JobFingerprint.document(
+            for: .persona(album.personas[0]), api: .sunoProxy, scheme: .formatOne
+        ) { id in
             #expect(id == "open-road")
             return "f00d"
         }
@@ -84,7 +107,9 @@ import Testing
             + #""description":"Warm female pop vocals","name":"Road Singer","#
             + #""result_id":"fingerprint:f00d/results[1]/result_id","source_task_id":"fingerprint:f00d/task_id","#
             + #""style":"electronic pop","vocal_end":34,"vocal_start":12},"version":1}"#)
-        let song = JobFingerprint.document(for: .song(album.songs[2]), api: .evolink) { _ in "beef" }
+        let song = JobFingerprint.document(for: .song(album.songs[2]), api: .evolink, scheme: .formatOne) { _ in
+            "beef"
+        }
         guard case .object(let top) = song, case .object(let request) = top["request"] else {
             Issue.record("not an object")
             return
@@ -94,25 +119,43 @@ import Testing
         #expect(request["persona_model"] == .string("voice_persona"))
     }
 
-    @Test func pinnedFingerprintsNeverDrift() throws {
-        let values = try fingerprints(PlanFixtures.album())
+    /// These are the values setlist recorded in format 1 ledgers; they must never change, or an upgrade would
+    /// pay for every chained job again.
+    @Test func formatOneFingerprintsNeverDrift() throws {
+        let values = try fingerprints(PlanFixtures.album(), scheme: .formatOne)
         #expect(values["open-road"] == "7e0db29531ffb18953ce127ea74f455afd5ef8eeaec4f50ff917b90a9dcfdbb6")
         #expect(values["road-voice"] == "5dd4f9c3fceff3383a611b30f945d4b7516d12022db3b75dc062f4d4b660e3b3")
         #expect(values["homecoming"] == "9d40ba7c1663f6b9c887488e65a2591e1acdf19d4b4e9c4e4117b7aef4224ce0")
     }
 
-    @Test func editingASongChangesItAndEverythingFedByIt() throws {
+    @Test func currentFingerprintsNeverDrift() throws {
+        let values = try fingerprints(PlanFixtures.album())
+        #expect(values["open-road"] == "7e0db29531ffb18953ce127ea74f455afd5ef8eeaec4f50ff917b90a9dcfdbb6")
+        #expect(values["road-voice"] == "5c66d6f69e4e1dd84d999c1faa39118d5e4c7f22d36371c0de2a7bb7f901f6bc")
+        #expect(values["homecoming"] == "8b0a642daff46c8780b031f3b3c1fb2f6cea3585336bbc455936f071d120ad2b")
+    }
+
+    @Test func editingASongChangesItsOwnFingerprintOnly() throws {
         let before = try fingerprints(PlanFixtures.album())
         var edited = PlanFixtures.album()
         edited.songs[0].style = "pop, upbeat"
         let after = try fingerprints(edited)
         #expect(after["open-road"] != before["open-road"])
-        #expect(after["road-voice"] != before["road-voice"])
-        #expect(after["homecoming"] != before["homecoming"])
+        for id in ["road-voice", "homecoming", "sunset"] {
+            #expect(after[id] == before[id], "\(id): the planner, not the fingerprint, runs what the edit reaches")
+        }
+    }
+
+    @Test func formatOneFingerprintsCarriedEditsDownstream() throws {
+        let before = try fingerprints(PlanFixtures.album(), scheme: .formatOne)
+        var edited = PlanFixtures.album()
+        edited.songs[0].style = "pop, upbeat"
+        let after = try fingerprints(edited, scheme: .formatOne)
+        for id in ["open-road", "road-voice", "homecoming"] { #expect(after[id] != before[id], "\(id)") }
         #expect(after["sunset"] == before["sunset"])
     }
 
-    @Test func editsPropagateAlongAPersonaChainAndNoFurther() throws {
+    @Test func formatOneEditsPropagatedAlongAPersonaChainAndNoFurther() throws {
         func chain(firstStyle: String) -> ResolvedManifest {
             var first = PlanFixtures.song("s1", track: 1)
             first.style = firstStyle
@@ -125,8 +168,8 @@ import Testing
                 personas: [PlanFixtures.persona("p1", from: "s1"), PlanFixtures.persona("p2", from: "s2")]
             )
         }
-        let before = try fingerprints(chain(firstStyle: "pop"))
-        let after = try fingerprints(chain(firstStyle: "jazz"))
+        let before = try fingerprints(chain(firstStyle: "pop"), scheme: .formatOne)
+        let after = try fingerprints(chain(firstStyle: "jazz"), scheme: .formatOne)
         for id in ["s1", "p1", "s2", "p2", "s3"] { #expect(after[id] != before[id], "\(id)") }
         for id in ["solo", "s4"] { #expect(after[id] == before[id], "\(id)") }
         #expect(Set(before.values).count == before.count)
@@ -141,11 +184,11 @@ import Testing
         for id in ["open-road", "road-voice", "homecoming"] { #expect(after[id] == before[id]) }
     }
 
-    @Test func changingTheTakeChangesThePersonaAndItsSongs() throws {
-        let before = try fingerprints(PlanFixtures.album())
+    @Test func changingTheTakeChangedTheFormatOneFingerprintsOfThePersonaAndItsSongs() throws {
+        let before = try fingerprints(PlanFixtures.album(), scheme: .formatOne)
         var edited = PlanFixtures.album()
         edited.personas[0].source = .song(id: "open-road", take: .newest(take: 2))
-        let after = try fingerprints(edited)
+        let after = try fingerprints(edited, scheme: .formatOne)
         #expect(after["open-road"] == before["open-road"])
         #expect(after["road-voice"] != before["road-voice"])
         #expect(after["homecoming"] != before["homecoming"])

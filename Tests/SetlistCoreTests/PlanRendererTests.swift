@@ -73,7 +73,7 @@ import Testing
                     "open-road"
                   ],
                   "expected_seconds": 15,
-                  "fingerprint": "5dd4f9c3fceff3383a611b30f945d4b7516d12022db3b75dc062f4d4b660e3b3",
+                  "fingerprint": "5c66d6f69e4e1dd84d999c1faa39118d5e4c7f22d36371c0de2a7bb7f901f6bc",
                   "id": "road-voice",
                   "kind": "persona",
                   "model": "suno-persona",
@@ -89,7 +89,7 @@ import Testing
                     "sunset"
                   ],
                   "expected_seconds": 120,
-                  "fingerprint": "9d40ba7c1663f6b9c887488e65a2591e1acdf19d4b4e9c4e4117b7aef4224ce0",
+                  "fingerprint": "8b0a642daff46c8780b031f3b3c1fb2f6cea3585336bbc455936f071d120ad2b",
                   "id": "homecoming",
                   "kind": "song",
                   "model": "suno-v5-beta",

@@ -20,6 +20,11 @@ private struct TakesAlbum {
         personas = [PlanFixtures.persona("road-voice", from: "open-road", take: personaTake)]
     }
 
+    init(songs: [Song], personas: [Persona]) {
+        self.songs = songs
+        self.personas = personas
+    }
+
     var manifest: ResolvedManifest { PlanFixtures.manifest(songs: songs, personas: personas) }
 
     func graph() throws -> JobGraph { try JobGraph(manifest: manifest) }
@@ -142,6 +147,38 @@ struct ReRollTests {
         var album = TakesAlbum()
         try album.run()
         #expect(submits(try album.decisions(force: ["road-voice"])) == ["road-voice", "homecoming"])
+    }
+}
+
+struct EditPropagationTests {
+    @Test func anEditRunsAlongThePersonaChainAndNoFurther() throws {
+        var album = TakesAlbum(
+            songs: [
+                PlanFixtures.song("s1", track: 1), PlanFixtures.song("s2", track: 2, persona: .job("p1")),
+                PlanFixtures.song("s3", track: 3, persona: .job("p2")), PlanFixtures.song("solo", track: 4),
+                PlanFixtures.song("s4", track: 5, persona: .literal("abc"), after: ["s3"]),
+            ],
+            personas: [PlanFixtures.persona("p1", from: "s1"), PlanFixtures.persona("p2", from: "s2")])
+        try album.run()
+        album.songs[0].style = "jazz"
+        let decisions = try album.decisions()
+        #expect(submits(decisions) == ["s1", "p1", "s2", "p2", "s3"])
+        #expect(decisions["s1"]?.action.reason == "changed since the last run")
+        #expect(decisions["s2"]?.action.reason == "its persona 'p1' is derived again")
+    }
+
+    @Test func aPersonaEditRederivesItAndRunsItsSongsAgain() throws {
+        var album = TakesAlbum()
+        try album.run()
+        album.personas[0].description = "smoky alto"
+        #expect(submits(try album.decisions()) == ["road-voice", "homecoming"])
+    }
+
+    @Test func changingThePersonasTakeRederivesItAndItsSongs() throws {
+        var album = TakesAlbum()
+        try album.run()
+        album.personas[0].source = .song(id: "open-road", take: .newest(take: 2))
+        #expect(submits(try album.decisions()) == ["road-voice", "homecoming"])
     }
 }
 

@@ -121,9 +121,10 @@ enum CommandSupport {
                     path: session.path, manifest: session.manifest, graph: session.graph, simulate: simulate
                 ).ledgerPath
                 let album = "of '\(session.path)'"
+                let journal = LedgerStore.journalPath(for: ledger)
                 files += [
                     OutputFile.Protected(path: ledger, role: "the ledger \(album)"),
-                    OutputFile.Protected(path: LedgerStore.journalPath(for: ledger), role: "the ledger journal \(album)"),
+                    OutputFile.Protected(path: journal, role: "the ledger journal \(album)"),
                     OutputFile.Protected(path: RunLock.lockPath(forLedger: ledger), role: "the run lock \(album)"),
                 ]
             }

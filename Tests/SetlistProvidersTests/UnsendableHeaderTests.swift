@@ -69,7 +69,8 @@ struct UnsendableHeaderTests {
         let call = ProviderCall(
             provider: "Evolink", method: .post, path: "/v1/audios/generations", purpose: "song submission",
             isPaid: true, idempotencyKey: testIdempotencyKey, replaysIdempotentRequests: true)
-        let failure = HTTPTransportError(kind: .invalidRequest, detail: "the X header holds a character HTTP cannot carry")
+        let failure = HTTPTransportError(
+            kind: .invalidRequest, detail: "the X header holds a character HTTP cannot carry")
         let error = classifier.transportFailure(failure, call: call)
         #expect(error.kind == .rejected)
         #expect(error.message.contains("Nothing reached Evolink, so nothing was charged"))

@@ -63,7 +63,8 @@ public struct OutputFile: Sendable {
         do {
             try AtomicFile.replace(path, with: bytes, temporary: temporary, permissions: existingMode)
         } catch {
-            throw .io(path: path, purpose: purpose, operation: error.operation, failedPath: error.path, code: error.code)
+            throw .io(
+                path: path, purpose: purpose, operation: error.operation, failedPath: error.path, code: error.code)
         }
     }
 
@@ -135,7 +136,8 @@ public struct OutputFile: Sendable {
         if stat(directory, &status) == 0 { return }
         try makeDirectories(Self.directory(of: directory))
         if mkdir(directory, 0o755) != 0, errno != EEXIST {
-            throw .io(path: path, purpose: purpose, operation: "create the directory", failedPath: directory, code: errno)
+            throw .io(
+                path: path, purpose: purpose, operation: "create the directory", failedPath: directory, code: errno)
         }
     }
 }

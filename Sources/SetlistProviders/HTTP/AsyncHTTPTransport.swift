@@ -63,7 +63,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
     /// before any byte is sent.
     public func send(_ request: HTTPRequestData) async throws -> HTTPResponseData {
         if let name = request.headers.unsendableFieldName {
-            throw HTTPTransportError(kind: .invalidRequest, detail: "the \(name) header holds a character HTTP cannot carry")
+            throw HTTPTransportError(
+                kind: .invalidRequest, detail: "the \(name) header holds a character HTTP cannot carry")
         }
         do {
             return try await permits.withPermit { try await exchange(request) }
@@ -120,7 +121,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
                 return HTTPTransportError(kind: .connection, detail: "the server closed the connection early")
             case .invalidURL, .emptyHost, .emptyScheme:
                 return HTTPTransportError(
-                    kind: .invalidRequest, detail: "the request URL is not a valid http(s) URL; check provider.base_url")
+                    kind: .invalidRequest,
+                    detail: "the request URL is not a valid http(s) URL; check provider.base_url")
             case .cancelled, .requestStreamCancelled:
                 return HTTPTransportError(kind: .cancelled, detail: "the request was cancelled")
             default:

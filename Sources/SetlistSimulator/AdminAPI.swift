@@ -1,4 +1,5 @@
 import Foundation
+import SetlistCore
 import Synchronization
 
 /// The `/_sim/*` routes: statistics, the task list, faults, reset and media. Faults never apply to them and they
@@ -84,7 +85,7 @@ extension SimulatorCore {
             var members: [(String, JSONValue)] = [
                 ("id", .string(task.id)),
                 ("api", .string(task.api.rawValue)),
-                ("key", .string(task.ownerKey)),
+                ("account", .string(SimulatorAccount.name(forKey: task.ownerKey))),
                 ("kind", .string(task.kind.rawValue)),
                 ("model", .string(task.model)),
                 ("status", .string(task.status(at: now).rawValue)),
@@ -122,6 +123,7 @@ extension SimulatorCore {
         for task in tasks { byState[task.status(at: now).rawValue, default: 0] += 1 }
         let owners = Set(state.charged.keys).union(state.maxRequestsPerMinute.keys).sorted()
         let credits = owners.map { owner -> (String, JSONValue) in
+            let account = SimulatorAccount.name(forKey: owner)
             let used = state.charged[owner, default: 0] - state.refunded[owner, default: 0]
             var members: [(String, JSONValue)] = [
                 ("reserved", .number(Double(state.charged[owner, default: 0]))),
@@ -129,7 +131,7 @@ extension SimulatorCore {
                 ("used", .number(Double(used))),
             ]
             if let limit = configuration.creditsPerKey { members.append(("remaining", .number(Double(limit - used)))) }
-            return (owner, .object(members))
+            return (account, .object(members))
         }
         return .object([
             ("requests", counts(state.requestCounts.mapValues { counts($0) })),
@@ -142,8 +144,8 @@ extension SimulatorCore {
                     ("by_body", counts(state.paidByBody)),
                 ])
             ),
-            ("max_requests_per_60s", counts(state.maxRequestsPerMinute)),
-            ("max_in_flight", counts(maxInFlight(tasks))),
+            ("max_requests_per_60s", counts(byAccount(state.maxRequestsPerMinute))),
+            ("max_in_flight", counts(byAccount(maxInFlight(tasks)))),
             ("tasks_by_state", counts(byState)),
             ("credits", .object(credits)),
             ("faults_injected", counts(state.faultCounts)),
@@ -151,6 +153,11 @@ extension SimulatorCore {
     }
 
     private static func number(_ value: Int) -> JSONValue { .number(Double(value)) }
+
+    /// Per-key figures keyed by account name instead of the key.
+    private func byAccount(_ values: [String: Int]) -> [String: Int] {
+        Dictionary(values.map { (SimulatorAccount.name(forKey: $0.key), $0.value) }, uniquingKeysWith: max)
+    }
 
     private func counts(_ values: [String: Int]) -> JSONValue { counts(values.mapValues(SimulatorCore.number)) }
 
@@ -175,5 +182,16 @@ extension SimulatorCore {
             }
             return highest
         }
+    }
+}
+
+/// How the admin routes name an account: never by its API key, which anyone who can reach `/_sim/stats` would then
+/// read, but by a fingerprint: the key's first 4 characters (keys of 16 characters or more only, so a short test
+/// key is not shown whole), `…`, and the first 8 hex digits of its SHA-256. `test…1a2b3c4d`, `…5e6f7a8b`.
+public enum SimulatorAccount {
+    /// The account name the admin routes show for `key`.
+    public static func name(forKey key: String) -> String {
+        let prefix = key.count >= 16 ? String(key.prefix(4)) : ""
+        return prefix + "…" + Digest.sha256Hex(Array(key.utf8)).prefix(8)
     }
 }

@@ -29,7 +29,8 @@ enum CommandSupport {
         return sessions
     }
 
-    /// The `--only`/`--force` selection; unknown ids are a usage error with a suggestion.
+    /// The `--only`/`--force` selection; unknown ids and empty lists are usage errors. Forced jobs are part of
+    /// the selection: `--only a --force b` runs `a` and re-rolls `b`, each with the unfinished jobs it needs.
     static func selection(
         only: String?, force: String?, resubmitUnknown: Bool, sessions: [AlbumSession]
     ) throws -> RunSelection {
@@ -37,51 +38,110 @@ enum CommandSupport {
         func ids(_ text: String?, option: String) throws -> Set<String>? {
             guard let text else { return nil }
             let ids = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard !ids.isEmpty else {
+                throw ValidationError("\(option) was given no job id; name one or more jobs, separated by commas, "
+                    + "or leave \(option) out.")
+            }
             for id in ids where !known.contains(id) {
                 throw ValidationError("\(option): no job '\(id)' in the manifest\(Suggestion.clause(for: id, in: known))")
             }
             return Set(ids)
         }
+        let forced = try ids(force, option: "--force") ?? []
         return RunSelection(
-            only: try ids(only, option: "--only"), force: try ids(force, option: "--force") ?? [],
+            only: try ids(only, option: "--only").map { $0.union(forced) }, force: forced,
             resubmitUnknown: resubmitUnknown)
     }
 
-    /// The API key: from `file` when given, else from the environment variable the manifest names.
+    /// The API key: from `file` when given, else from the environment variable the manifest names. Whitespace
+    /// around it (the newline `KEY=$(cat key.txt)` or an editor leaves) is removed; a key that still holds a
+    /// control character, a space or a non-ASCII character is refused before anything is sent, in a message that
+    /// names where the key came from and never shows it.
     static func apiKey(for manifest: ResolvedManifest, file: String?) throws -> String {
+        let source: String
+        let raw: String
         if let file {
-            guard let data = FileManager.default.contents(atPath: file),
-                let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
-                !text.isEmpty
-            else {
-                throw ValidationError("cannot read an API key from '\(file)'; check the path and that it is not empty.")
+            source = "the key file '\(file)'"
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("Cannot read an API key from '\(file)'; check the path and its permissions.")
             }
-            return text
+            raw = String(decoding: data, as: UTF8.self)
+        } else {
+            let variable = manifest.provider.apiKeyEnvironmentVariable
+            source = "the environment variable \(variable)"
+            guard let value = ProcessInfo.processInfo.environment[variable] else {
+                throw ValidationError(missingKey(variable: variable))
+            }
+            raw = value
         }
-        let variable = manifest.provider.apiKeyEnvironmentVariable
-        guard let key = ProcessInfo.processInfo.environment[variable], !key.isEmpty else {
-            throw ValidationError(
-                "the API key is missing: set \(variable) (or pass --api-key-file); to try the album without a key "
-                    + "or payment, add --simulate.")
+        let key = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !key.isEmpty else {
+            throw ValidationError("The API key in \(source) is empty; put the key there (or pass --api-key-file), "
+                + "or add --simulate to try the album without a key or payment.")
+        }
+        if let problem = unsendable(key) {
+            throw ValidationError("The API key in \(source) contains \(problem), which an API key never has and an "
+                + "HTTP header cannot carry, so nothing was sent. Set the key again without it and run again.")
         }
         return key
     }
 
-    /// Writes `text` to `path` through a temporary file in the same directory, fsync and rename, so a reader
-    /// never sees half a file.
-    static func writeAtomically(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        let handle = try FileHandle(forWritingTo: {
-            _ = FileManager.default.createFile(atPath: temporary.path, contents: nil)
-            return temporary
-        }())
-        try handle.truncate(atOffset: 0)
-        try handle.write(contentsOf: Data(text.utf8))
-        try handle.synchronize()
-        try handle.close()
-        guard rename(temporary.path, url.path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+    /// What in `key` cannot be sent as a bearer token, or nil.
+    private static func unsendable(_ key: String) -> String? {
+        for scalar in key.unicodeScalars {
+            if !scalar.isASCII { return "a non-ASCII character" }
+            if scalar.value < 0x20 || scalar.value == 0x7F { return "a control character" }
+            if scalar == " " { return "a space" }
+        }
+        return nil
+    }
+
+    /// The message for a variable that is not set. The name comes from the manifest, so when it looks like a key
+    /// itself (someone wrote the key into `api_key_env`) it is not repeated.
+    private static func missingKey(variable: String) -> String {
+        let looksLikeKey = variable.count >= 20 && variable.contains(where: \.isNumber)
+                && variable.contains(where: \.isLowercase)
+            || variable.count >= 32 && !variable.contains("_")
+        guard !looksLikeKey else {
+            return "provider.api_key_env in the manifest looks like an API key itself, not the name of an "
+                + "environment variable. Put the key in a variable such as EVOLINK_API_KEY, write that variable's "
+                + "name in api_key_env, and remove the key from the manifest (and its history, if it was committed)."
+        }
+        return "The API key is missing: set \(variable) (or pass --api-key-file); to try the album without a key "
+            + "or payment, add --simulate."
+    }
+
+    /// The files a requested output (`--metrics-file`, `report -o`) must never replace: every manifest on the
+    /// command line, and the ledger, journal and lock of each, for real and simulated runs.
+    static func protectedFiles(_ sessions: [AlbumSession]) -> [OutputFile.Protected] {
+        sessions.flatMap { session in
+            var files = [OutputFile.Protected(path: session.path, role: "the manifest '\(session.path)'")]
+            for simulate in [false, true] {
+                let ledger = AlbumSession(
+                    path: session.path, manifest: session.manifest, graph: session.graph, simulate: simulate
+                ).ledgerPath
+                let album = "of '\(session.path)'"
+                let journal = LedgerStore.journalPath(for: ledger)
+                files += [
+                    OutputFile.Protected(path: ledger, role: "the ledger \(album)"),
+                    OutputFile.Protected(path: journal, role: "the ledger journal \(album)"),
+                    OutputFile.Protected(path: RunLock.lockPath(forLedger: ledger), role: "the run lock \(album)"),
+                ]
+            }
+            return files
+        }
+    }
+
+    /// Checks a requested output file when the command starts; a refusal is a usage error (exit 2).
+    static func outputFile(
+        _ path: String, purpose: String, option: String, sessions: [AlbumSession], createsDirectories: Bool
+    ) throws -> OutputFile {
+        do {
+            return try OutputFile(
+                path: path, purpose: purpose, option: option, protecting: protectedFiles(sessions),
+                createsDirectories: createsDirectories)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 

@@ -24,7 +24,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Comma-separated job ids: plan only these and the unfinished jobs they depend on.")
     var only: String?
 
-    @Option(help: "Comma-separated job ids: plan these and everything downstream as if never run.")
+    @Option(help: "Comma-separated job ids: plan a new generation of each (also when --only leaves it out).")
     var force: String?
 
     func run() throws {

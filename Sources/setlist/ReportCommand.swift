@@ -29,10 +29,13 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         guard let session = try CommandSupport.sessions(for: [manifest], simulate: simulate).first else { return }
-        let loaded = try session.loadLedger()
-        for warning in loaded.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         let manifestDirectory = URL(fileURLWithPath: manifest).deletingLastPathComponent().standardizedFileURL
         let page = URL(fileURLWithPath: output ?? defaultOutput(in: manifestDirectory)).standardizedFileURL
+        let pageFile = try CommandSupport.outputFile(
+            output ?? page.path, purpose: "the album page", option: "-o", sessions: [session],
+            createsDirectories: true)
+        let loaded = try session.loadLedger()
+        for warning in loaded.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         let decisions = AlbumRunner<ContinuousClock>.decisions(
             manifest: session.manifest, graph: session.graph, ledger: loaded.ledger, selection: RunSelection())
         let report = AlbumReport(
@@ -40,12 +43,9 @@ struct ReportCommand: ParsableCommand {
             media: Self.media(of: loaded.ledger, manifestDirectory: manifestDirectory,
                               pageDirectory: page.deletingLastPathComponent()))
         do {
-            try FileManager.default.createDirectory(
-                at: page.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(report.render().utf8).write(to: page, options: .atomic)
+            try pageFile.write(Array(report.render().utf8))
         } catch {
-            FileHandle.standardError.write(Data(
-                "error: cannot write the album page to '\(page.path)': \(ErrorSentence.describe(error))\n".utf8))
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitStatus.internalError
         }
         print("wrote \(page.path)")

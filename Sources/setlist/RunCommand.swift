@@ -24,13 +24,15 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Run against the built-in simulator on loopback: nothing is paid; uses <stem>.sim.ledger.json.")
     var simulate = false
 
-    @Option(help: "With --simulate: how many times faster than real tasks simulated tasks finish.")
-    var speed: Double = 100
+    @Option(help: ArgumentHelp(
+        "With --simulate: how many times faster than real tasks simulated tasks finish (default 100).",
+        discussion: "A number from 0.001 to 10000; without --simulate it is a usage error."))
+    var speed: Double?
 
     @Option(help: "Comma-separated job ids: run only these and the unfinished jobs they depend on.")
     var only: String?
 
-    @Option(help: "Comma-separated job ids: run these and everything downstream again, even if completed.")
+    @Option(help: "Comma-separated job ids: pay for a new generation of each (also when --only leaves it out).")
     var force: String?
 
     @Flag(help: "Print what the run would do and exit; sends nothing and writes nothing.")
@@ -48,37 +50,60 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Read the API key from this file instead of the environment variable the manifest names.")
     var apiKeyFile: String?
 
-    @Option(help: "Write Prometheus text-format metrics of the run to this file (atomically), for node_exporter.")
+    @Option(help: ArgumentHelp(
+        "Write Prometheus text-format metrics of the run to this file (atomically), for node_exporter.",
+        discussion: "A regular file in an existing directory; never a ledger, journal, lock, manifest or link."))
     var metricsFile: String?
+
+    /// The range `--speed` accepts: slower than a thousandth of real time or faster than ten thousand times is a
+    /// typo, and 0, negative or non-finite values would break the simulator's clock.
+    static let speedRange = 0.001...10_000.0
+
+    func validate() throws {
+        guard let speed else { return }
+        guard simulate else {
+            throw ValidationError("--speed applies only to simulated runs, and this run would use the real provider "
+                + "and pay; add --simulate, or leave --speed out.")
+        }
+        guard speed.isFinite, Self.speedRange.contains(speed) else {
+            throw ValidationError("--speed must be a number from 0.001 to 10000 (how many times faster than real "
+                + "time simulated tasks finish), not \(speed).")
+        }
+    }
 
     func run() async throws {
         let sessions = try CommandSupport.sessions(for: manifests, simulate: simulate)
         let selection = try CommandSupport.selection(only: only, force: force, resubmitUnknown: resubmitUnknown,
                                                      sessions: sessions)
+        let metricsOutput = try metricsFile.map {
+            try CommandSupport.outputFile(
+                $0, purpose: "the metrics file", option: "--metrics-file", sessions: sessions,
+                createsDirectories: false)
+        }
         if dryRun {
             for session in sessions { try PlanCommand.printPlan(session, selection: selection, format: .text) }
             return
         }
+        let keys = try sessions.map { simulate ? nil : try CommandSupport.apiKey(for: $0.manifest, file: apiKeyFile) }
         var codes: [Int32] = []
         var metrics: [RunMetrics] = []
         let interrupts = SignalForwarder()
-        for session in sessions {
-            let key = simulate ? nil : try CommandSupport.apiKey(for: session.manifest, file: apiKeyFile)
+        for (session, key) in zip(sessions, keys) {
             let reporter = ConsoleReporter(
                 format: logFormat, quiet: quiet, total: session.graph.count, upToDate: 0)
             var albumMetrics: RunMetrics?
             codes.append(
                 await session.run(
-                    selection: selection, apiKey: key, speed: speed, reporter: reporter, metrics: &albumMetrics,
+                    selection: selection, apiKey: key, speed: speed ?? 100, reporter: reporter, metrics: &albumMetrics,
                     registerInterrupt: interrupts.forward(to:)))
             if let albumMetrics { metrics.append(albumMetrics) }
             if interrupts.fired { break }
         }
-        if let metricsFile {
+        if let metricsOutput {
             do {
-                try CommandSupport.writeAtomically(PrometheusTextFormat.render(metrics), to: metricsFile)
+                try metricsOutput.write(Array(PrometheusTextFormat.render(metrics).utf8))
             } catch {
-                FileHandle.standardError.write(Data("warning: cannot write the metrics file \(metricsFile): \(ErrorSentence.describe(error))\n".utf8))
+                FileHandle.standardError.write(Data("warning: \(error.description)\n".utf8))
             }
         }
         let code = CommandSupport.combined(codes)

@@ -70,7 +70,7 @@ struct ProxyRunCLITests {
 
         let stats = try await simulator.admin("stats")
         #expect(stats.value("paid_submissions", "created") as? Double == 8)
-        #expect(stats.value("max_in_flight", AlbumWorkspace.key) as? Double ?? 99 <= 4)
+        #expect(stats.account("max_in_flight", key: AlbumWorkspace.key) as? Double ?? 99 <= 4)
         let musicTasks = Double(tasks.filter { $0["kind"] as? String == "music" }.count)
         let statusRequests = requests(stats, "POST /suno/fetch") + requests(stats, "GET /suno/fetch/{id}")
         #expect(statusRequests / musicTasks < 2, "\(statusRequests) status requests for \(musicTasks) tasks")

@@ -29,8 +29,8 @@ struct RunCLITests {
         #expect((voice?["request"] as? [String: Any])?["persona_model"] as? String == "voice_persona")
 
         let stats = try await simulator.admin("stats")
-        #expect(stats.value("max_in_flight", AlbumWorkspace.key) as? Double ?? 99 <= 4)
-        #expect(stats.value("max_requests_per_60s", AlbumWorkspace.key) as? Double ?? 99 <= 60)
+        #expect(stats.account("max_in_flight", key: AlbumWorkspace.key) as? Double ?? 99 <= 4)
+        #expect(stats.account("max_requests_per_60s", key: AlbumWorkspace.key) as? Double ?? 99 <= 60)
         #expect(stats.value("paid_submissions", "created") as? Double == 8)
 
         let again = try await workspace.run()

@@ -99,6 +99,12 @@ final class SimulatorHarness: @unchecked Sendable {
 }
 
 extension Dictionary where Key == String, Value == Any {
+    /// The figure `/_sim/stats` gives in `section` for the account of API key `key`; the simulator names
+    /// accounts by ``SimulatorAccount/name(forKey:)``, never by the key.
+    func account(_ section: String, key: String) -> Any? {
+        value(section, SimulatorAccount.name(forKey: key))
+    }
+
     /// A nested value by a path of keys.
     func value(_ path: String...) -> Any? {
         var current: Any? = self

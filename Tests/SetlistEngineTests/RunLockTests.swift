@@ -114,6 +114,29 @@ import Testing
         try lock.release()
     }
 
+    /// `kill(0, 0)` and `kill(-1, 0)` succeed (they probe a process group, or every process), so such a lock
+    /// would count as live forever; it is damage, handled like an unreadable lock.
+    @Test(arguments: [Int32(0), -1])
+    func aLockNamingPidZeroOrLessIsDamagedNotLive(pid: Int32) throws {
+        let scratch = try ScratchDirectory()
+        let lockPath = RunLock.lockPath(forLedger: scratch.ledgerPath)
+        scratch.write(lockPath, Array("{\"host\":\"studio\",\"pid\":\(pid),\"started_at_ms\":1}\n".utf8))
+        var young = try environment(pid: 5151, ageMs: RunLock.unreadableLockGracePeriodMs - 1_000, of: lockPath)
+        young.liveness = { _ in .running }
+        #expect {
+            try RunLock.acquire(ledgerPath: scratch.ledgerPath, environment: young)
+        } throws: { error in
+            guard case .unreadable = error as? RunLockError else { return false }
+            return true
+        }
+        var old = try environment(pid: 5151, ageMs: RunLock.unreadableLockGracePeriodMs + 2_000, of: lockPath)
+        old.liveness = { _ in .running }
+        let lock = try RunLock.acquire(ledgerPath: scratch.ledgerPath, environment: old)
+        #expect(lock.takeoverWarning?.contains("which was empty or damaged") == true)
+        #expect(String(decoding: scratch.read(lockPath)!, as: UTF8.self).contains("\"pid\":5151"))
+        try lock.release()
+    }
+
     @Test func theLockPathNeverExistsWithoutItsContent() throws {
         let scratch = try ScratchDirectory()
         let lockPath = RunLock.lockPath(forLedger: scratch.ledgerPath)

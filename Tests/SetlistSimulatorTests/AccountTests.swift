@@ -56,8 +56,8 @@ import Testing
             #expect(broke.json["error"]?["type"]?.stringValue == "insufficient_quota")
             #expect(broke.errorMessage == "Insufficient quota. Please top up your account.")
             let stats = try await sim.admin("/_sim/stats")
-            #expect(stats["credits"]?["sim-key"]?["used"]?.numberValue == 16)
-            #expect(stats["credits"]?["sim-key"]?["remaining"]?.numberValue == 1)
+            #expect(stats["credits"]?[account: "sim-key"]?["used"]?.numberValue == 16)
+            #expect(stats["credits"]?[account: "sim-key"]?["remaining"]?.numberValue == 1)
             #expect(stats["paid_submissions"]?["created"]?.numberValue == 2)
         }
     }
@@ -68,7 +68,7 @@ import Testing
             let persona = try await sim.completedPersona(from: song)
             #expect(persona["status"]?.stringValue == "completed")
             let stats = try await sim.admin("/_sim/stats")
-            #expect(stats["credits"]?["sim-key"]?["used"]?.numberValue == 9)
+            #expect(stats["credits"]?[account: "sim-key"]?["used"]?.numberValue == 9)
             #expect(try await sim.generate(Seeds.musicBody).status == 402)
         }
     }
@@ -84,7 +84,7 @@ import Testing
             #expect(failed.string("status") == "failed")
             #expect(try await sim.generate(Seeds.musicBody).status == 200)
             let stats = try await sim.admin("/_sim/stats")
-            #expect(stats["credits"]?["sim-key"]?["refunded"]?.numberValue == 8)
+            #expect(stats["credits"]?[account: "sim-key"]?["refunded"]?.numberValue == 8)
         }
     }
 
@@ -108,7 +108,7 @@ import Testing
             #expect(try await sim.task(id).status == 200)
             #expect(try await sim.task(id).status == 429)
             let stats = try await sim.admin("/_sim/stats")
-            #expect(stats["max_requests_per_60s"]?["sim-key"]?.numberValue == 6)
+            #expect(stats["max_requests_per_60s"]?[account: "sim-key"]?.numberValue == 6)
             #expect(stats["requests"]?["GET /v1/tasks/{id}"]?["429"]?.numberValue == 2)
         }
     }

@@ -32,14 +32,33 @@ import Testing
             #expect(stats["paid_submissions"]?["by_idempotency_key"]?["job-0-attempt-000001"]?.numberValue == 2)
             #expect(stats["paid_submissions"]?["by_idempotency_key"]?["job-1-attempt-000001"]?.numberValue == 1)
             #expect(stats["paid_submissions"]?["by_body"]?.objectMembers?.first?.1.numberValue == 5)
-            #expect(stats["max_requests_per_60s"]?["k1"]?.numberValue == 5)
-            #expect(stats["max_requests_per_60s"]?["k2"]?.numberValue == 1)
-            #expect(stats["max_in_flight"]?["k1"]?.numberValue == 3)
-            #expect(stats["max_in_flight"]?["k2"]?.numberValue == 1)
+            #expect(stats["max_requests_per_60s"]?[account: "k1"]?.numberValue == 5)
+            #expect(stats["max_requests_per_60s"]?[account: "k2"]?.numberValue == 1)
+            #expect(stats["max_in_flight"]?[account: "k1"]?.numberValue == 3)
+            #expect(stats["max_in_flight"]?[account: "k2"]?.numberValue == 1)
             #expect(stats["tasks_by_state"]?["completed"]?.numberValue == 3)
             #expect(stats["tasks_by_state"]?["processing"]?.numberValue == 1)
-            #expect(stats["credits"]?["k1"]?["used"]?.numberValue == 24)
-            #expect(stats["credits"]?["k2"]?["used"]?.numberValue == 8)
+            #expect(stats["credits"]?[account: "k1"]?["used"]?.numberValue == 24)
+            #expect(stats["credits"]?[account: "k2"]?["used"]?.numberValue == 8)
+        }
+    }
+
+    @Test func adminRoutesNameAccountsByAFingerprintAndNeverShowAKey() async throws {
+        let key = "sk-live-4f1c9a7e2b8d6035e1a7"
+        try await Harness.with(SimulatorConfiguration(apiKeys: [key, "k1"])) { sim in
+            #expect(try await sim.generate(Seeds.musicBody, key: key).status == 200)
+            #expect(try await sim.generate(Seeds.musicBody, key: "k1").status == 200)
+            for route in ["/_sim/stats", "/_sim/tasks"] {
+                let text = String(decoding: try await sim.send(.GET, route, key: nil).body, as: UTF8.self)
+                #expect(!text.contains(key), "\(route): \(text)")
+                #expect(!text.contains("\"k1\""), "\(route): \(text)")
+            }
+            let account = SimulatorAccount.name(forKey: key)
+            #expect(account.hasPrefix("sk-l…") && account.count == 13)
+            #expect(SimulatorAccount.name(forKey: "k1").hasPrefix("…"))
+            let stats = try await sim.admin("/_sim/stats")
+            #expect(stats["credits"]?[account]?["used"]?.numberValue == 8)
+            #expect(stats["max_in_flight"]?[account: "k1"]?.numberValue == 1)
         }
     }
 
@@ -51,7 +70,7 @@ import Testing
                 sim.advance(seconds: 140)
             }
             let stats = try await sim.admin("/_sim/stats")
-            #expect(stats["max_in_flight"]?["sim-key"]?.numberValue == 1)
+            #expect(stats["max_in_flight"]?[account: "sim-key"]?.numberValue == 1)
         }
     }
 
@@ -62,7 +81,7 @@ import Testing
             #expect(tasks.count == 1)
             let task = try #require(tasks.first)
             #expect(task["id"]?.stringValue == reply.string("id"))
-            #expect(task["key"]?.stringValue == "sim-key")
+            #expect(task["account"]?.stringValue == SimulatorAccount.name(forKey: "sim-key"))
             #expect(task["model"]?.stringValue == "suno-v5-beta")
             #expect(task["status"]?.stringValue == "pending")
             #expect(task["idempotency_key"]?.stringValue == "tasks-list-attempt-1")
@@ -114,7 +133,10 @@ import Testing
             try await Harness.with(SimulatorConfiguration(seed: 3, timing: timing)) { sim in
                 var byPrompt: [String: Double] = [:]
                 var ids: [String: String] = [:]
-                for body in order { ids[body] = try #require(try await sim.generate(body).string("id")) }
+                for body in order {
+                    let id = try #require(try await sim.generate(body).string("id"))
+                    ids[body] = id
+                }
                 let durations = try await Self.durations(of: sim)
                 for (body, id) in ids { byPrompt[body] = durations[id] }
                 runs.append(byPrompt)

@@ -23,7 +23,7 @@ import Testing
             #expect(stats["paid_submissions"]?["created"]?.numberValue == 1)
             #expect(stats["paid_submissions"]?["replayed"]?.numberValue == 1)
             #expect(stats["paid_submissions"]?["by_idempotency_key"]?[key]?.numberValue == 2)
-            #expect(stats["credits"]?["sim-key"]?["used"]?.numberValue == 8)
+            #expect(stats["credits"]?[account: "sim-key"]?["used"]?.numberValue == 8)
         }
     }
 

@@ -146,7 +146,7 @@ import Testing
             let tasks = try await sim.admin("/_sim/tasks")["tasks"]?.arrayValue ?? []
             #expect(tasks.count == 3)
             #expect(tasks.last?["request"]?["persona_id"]?.stringValue == personaID)
-            #expect(tasks.last?["key"]?.stringValue == "sim-key")
+            #expect(tasks.last?["account"]?.stringValue == SimulatorAccount.name(forKey: "sim-key"))
         }
     }
 }

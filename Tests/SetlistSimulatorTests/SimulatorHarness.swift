@@ -180,3 +180,11 @@ func shape(_ value: JSONValue) -> JSONValue {
 func keys(_ value: JSONValue?) -> [String] {
     (value?.objectMembers ?? []).map(\.0).sorted()
 }
+
+extension JSONValue {
+    /// The member for the account of API key `key` in `/_sim/stats`, which names accounts by
+    /// ``SimulatorAccount/name(forKey:)`` rather than by key.
+    subscript(account key: String) -> JSONValue? {
+        self[SimulatorAccount.name(forKey: key)]
+    }
+}

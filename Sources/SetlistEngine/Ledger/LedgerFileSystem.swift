@@ -32,8 +32,8 @@ public protocol LedgerAppendFile: AnyObject, Sendable {
     func close()
 }
 
-/// ``LedgerFileSystem`` over POSIX calls: `write` + `fsync` for appends; temp file, `fsync`, `rename` and a
-/// directory `fsync` for atomic replacement.
+/// ``LedgerFileSystem`` over POSIX calls: `write` + `fsync` for appends; ``AtomicFile`` (temp file, `fsync`,
+/// `rename` and a directory `fsync`) for atomic replacement.
 public struct PosixLedgerFileSystem: LedgerFileSystem {
     /// Creates the POSIX file system.
     public init() {}
@@ -51,11 +51,11 @@ public struct PosixLedgerFileSystem: LedgerFileSystem {
     public func openForAppending(atPath path: String) throws(LedgerStoreError) -> any LedgerAppendFile {
         var fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if fd >= 0 {
-            do throws(LedgerStoreError) {
-                try Self.syncDirectory(containing: path)
+            do throws(FileWriteFailure) {
+                try AtomicFile.syncDirectory(containing: path)
             } catch {
                 _ = close(fd)
-                throw error
+                throw .io(operation: error.operation, path: error.path, code: error.code)
             }
         } else if errno == EEXIST {
             fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
@@ -70,43 +70,15 @@ public struct PosixLedgerFileSystem: LedgerFileSystem {
         return PosixAppendFile(fd: fd, path: path, size: Int(end))
     }
 
-    /// Writes `<path>.tmp`, syncs it, renames it over `path` and syncs the directory. On failure the temp file
-    /// is removed and `path` is left as it was.
+    /// Writes `<path>.tmp`, syncs it, renames it over `path` and syncs the directory, through
+    /// ``AtomicFile/replace(_:with:temporary:permissions:)``. On failure the temp file is removed and `path` is
+    /// left as it was.
     public func replaceFile(atPath path: String, with bytes: [UInt8]) throws(LedgerStoreError) {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 { throw .io(operation: "create", path: temporary, code: errno) }
-        do throws(LedgerStoreError) {
-            do {
-                try posixWriteAll(bytes, to: fd)
-            } catch {
-                throw .io(operation: error.operation, path: temporary, code: error.code)
-            }
-            if fsync(fd) != 0 { throw .io(operation: "sync", path: temporary, code: errno) }
+        do {
+            try AtomicFile.replace(path, with: bytes, temporary: path + ".tmp")
         } catch {
-            _ = close(fd)
-            _ = unlink(temporary)
-            throw error
+            throw .io(operation: error.operation, path: error.path, code: error.code)
         }
-        if close(fd) != 0 {
-            let code = errno
-            _ = unlink(temporary)
-            throw .io(operation: "close", path: temporary, code: code)
-        }
-        if rename(temporary, path) != 0 {
-            let code = errno
-            _ = unlink(temporary)
-            throw .io(operation: "rename '\(temporary)' over", path: path, code: code)
-        }
-        try Self.syncDirectory(containing: path)
-    }
-
-    static func syncDirectory(containing path: String) throws(LedgerStoreError) {
-        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd < 0 { throw .io(operation: "open the directory", path: directory, code: errno) }
-        defer { _ = close(fd) }
-        if fsync(fd) != 0 { throw .io(operation: "sync the directory", path: directory, code: errno) }
     }
 }
 

@@ -182,11 +182,12 @@ public struct RunLock: Sendable {
 
     /// The warning to print when the lock holding `content` may be taken over; nil if the file vanished
     /// meanwhile. Throws when a live or unverifiable holder has it, or when an unreadable lock is too young to be
-    /// called abandoned.
+    /// called abandoned. A lock naming pid 0 or less is damaged, not live: no run has such a pid, and `kill`
+    /// would check a whole process group (or every process) instead.
     private static func staleLockWarning(
         _ content: [UInt8], path: String, environment: RunLockEnvironment
     ) throws(RunLockError) -> String? {
-        guard let holder = try? JSONDecoder().decode(RunLockHolder.self, from: Data(content)) else {
+        guard let holder = try? JSONDecoder().decode(RunLockHolder.self, from: Data(content)), holder.pid > 0 else {
             guard let modifiedMs = try modificationTimeMs(path) else { return nil }
             let ageMs = environment.now() - modifiedMs
             guard ageMs >= unreadableLockGracePeriodMs else { throw .unreadable(lockPath: path) }
@@ -308,7 +309,7 @@ public struct RunLock: Sendable {
     }
 
     private static func decode(_ content: [UInt8], path: String) throws(RunLockError) -> RunLockHolder {
-        guard let holder = try? JSONDecoder().decode(RunLockHolder.self, from: Data(content)) else {
+        guard let holder = try? JSONDecoder().decode(RunLockHolder.self, from: Data(content)), holder.pid > 0 else {
             throw .unreadable(lockPath: path)
         }
         return holder

@@ -166,6 +166,7 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
         }
         let request = HTTPRequestData(
             method: call.method, url: url, headers: headers, body: body, timeout: requestTimeout)
+        if let name = headers.unsendableFieldName { throw classifier.unsendableHeader(name, call: call) }
         do {
             return try await transport.send(request)
         } catch {

@@ -59,8 +59,13 @@ public final class AsyncHTTPTransport: HTTPTransport {
     }
 
     /// Waits for a turn, sends the request, waits at most the request's timeout for the response head, and
-    /// collects the body.
+    /// collects the body. A header field HTTP cannot carry fails with ``HTTPTransportError/Kind/invalidRequest``
+    /// before any byte is sent.
     public func send(_ request: HTTPRequestData) async throws -> HTTPResponseData {
+        if let name = request.headers.unsendableFieldName {
+            throw HTTPTransportError(
+                kind: .invalidRequest, detail: "the \(name) header holds a character HTTP cannot carry")
+        }
         do {
             return try await permits.withPermit { try await exchange(request) }
         } catch let error as HTTPTransportError {
@@ -115,7 +120,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
             case .remoteConnectionClosed:
                 return HTTPTransportError(kind: .connection, detail: "the server closed the connection early")
             case .invalidURL, .emptyHost, .emptyScheme:
-                return HTTPTransportError(kind: .invalidRequest, detail: "the request URL is not a valid http(s) URL")
+                return HTTPTransportError(
+                    kind: .invalidRequest,
+                    detail: "the request URL is not a valid http(s) URL; check provider.base_url")
             case .cancelled, .requestStreamCancelled:
                 return HTTPTransportError(kind: .cancelled, detail: "the request was cancelled")
             default:

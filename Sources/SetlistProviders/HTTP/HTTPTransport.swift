@@ -46,6 +46,20 @@ public struct HTTPHeaderFields: Sendable, Hashable, Sequence, ExpressibleByDicti
         fields.append(Field(name: name, value: value))
     }
 
+    /// The name of the first field HTTP/1.1 cannot carry, or nil: a name that is not a token, or a value with a
+    /// control character other than a tab (a key read from a file with its newline, say). No bytes of such a
+    /// request may go out, so transports and providers check this before sending.
+    public var unsendableFieldName: String? {
+        fields.first { field in
+            field.name.isEmpty
+                || !field.name.unicodeScalars.allSatisfy { $0.isASCII && Self.tokenCharacters.contains($0) }
+                || field.value.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }
+        }?.name
+    }
+
+    /// The characters of an HTTP token (RFC 9110 §5.6.2), which header names consist of.
+    private static let tokenCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "!#$%&'*+-.^_`|~"))
+
     /// Iterates the fields in order.
     public func makeIterator() -> IndexingIterator<[Field]> {
         fields.makeIterator()
@@ -132,7 +146,7 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
         case connection
         /// The response was too large or could not be read.
         case invalidResponse
-        /// The request could not be built (for example an invalid URL).
+        /// The request could not be built (an invalid URL, a header field HTTP cannot carry); nothing was sent.
         case invalidRequest
         /// The calling task was cancelled.
         case cancelled

@@ -113,8 +113,8 @@ struct ProviderFailureClassifier: Sendable {
         let head = "Could not complete \(call.label) against \(call.provider)"
         switch transportError.kind {
         case .invalidRequest:
-            return makeError(.rejected, message: "\(head): \(transportError.detail). Check provider.base_url in the "
-                + "manifest.")
+            return makeError(.rejected, message: "\(head): \(transportError.detail). Nothing reached "
+                + "\(call.provider), so nothing was charged; the request is not retried.")
         case .cancelled:
             return makeError(.transient, message: "\(head) because the request was cancelled before an answer "
                 + "arrived." + call.retryNote)
@@ -122,6 +122,21 @@ struct ProviderFailureClassifier: Sendable {
             return makeError(.transient, message: "\(head): \(transportError.detail). The run retries with "
                 + "backoff." + call.retryNote)
         }
+    }
+
+    /// The classification of a request that was not sent because its header field `name` holds a character HTTP
+    /// cannot carry (``HTTPHeaderFields/unsendableFieldName``). Nothing reached the provider, so it is never an
+    /// outcome that may have been charged: a bad key stops the run like a rejected one (exit 3), any other field
+    /// fails the job alone.
+    func unsendableHeader(_ name: String, call: ProviderCall) -> ProviderError {
+        guard name.lowercased() == "authorization" else {
+            return makeError(.rejected, message: "\(call.label) was not sent to \(call.provider) because its \(name) "
+                + "header holds a character HTTP cannot carry; nothing was charged and the request is not retried.")
+        }
+        return makeError(.authentication, message: "The API key cannot be sent to \(call.provider) on \(call.label): "
+            + "it holds a line break or another control character, so nothing was sent and nothing was charged. "
+            + "Set the key again without it in the environment variable named by provider.api_key_env (or the "
+            + "--api-key-file); the run stops because every request would fail the same way.")
     }
 
     /// The classification of a 2xx response whose body is not what the API documents.

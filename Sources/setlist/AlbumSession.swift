@@ -15,16 +15,47 @@ struct AlbumSession {
     let graph: JobGraph
     /// Whether the run targets the in-process simulator.
     let simulate: Bool
+    /// Whether the ledger may record another manifest's name (`run --adopt-ledger`): the manifest was renamed or
+    /// moved, and this run makes the ledger its own.
+    var adoptsLedger = false
 
     /// The ledger file: `output.ledger` beside the manifest, `.sim.ledger.json` for simulated runs.
     var ledgerPath: String {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        var name = manifest.output.ledger
-        if simulate {
-            name = name.hasSuffix(".ledger.json")
-                ? String(name.dropLast(".ledger.json".count)) + ".sim.ledger.json" : name + ".sim"
-        }
+        let name = ledgerName
         return name.hasPrefix("/") ? name : directory.appendingPathComponent(name).path
+    }
+
+    /// `output.ledger` as written, or its simulated variant.
+    private var ledgerName: String {
+        let name = manifest.output.ledger
+        guard simulate else { return name }
+        return name.hasSuffix(".ledger.json")
+            ? String(name.dropLast(".ledger.json".count)) + ".sim.ledger.json" : name + ".sim"
+    }
+
+    /// The manifest's folder as an absolute path, symlinks resolved.
+    private var manifestFolder: String {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return ManifestFiles.realPath(folder) ?? folder
+    }
+
+    /// Where this album's ledger and output folder are, for the rules about what albums may share.
+    var placement: AlbumPlacement {
+        AlbumPlacement(
+            manifestPath: path, manifestFile: manifestFolder + "/" + URL(fileURLWithPath: path).lastPathComponent,
+            ledger: Self.resolve(ledgerName, in: manifestFolder),
+            outputDirectory: Self.resolve(outputDirectory, in: manifestFolder), locations: manifest.outputLocations)
+    }
+
+    /// `path` relative to `folder` unless absolute, without `.` and `..` components.
+    private static func resolve(_ path: String, in folder: String) -> String {
+        URL(fileURLWithPath: path.hasPrefix("/") ? path : folder + "/" + path).standardizedFileURL.path
+    }
+
+    /// The sentence refusing `ledger` when it records another manifest (DESIGN §3: one ledger, one album).
+    private func ownershipRefusal(_ ledger: Ledger) -> String? {
+        adoptsLedger ? nil : placement.ownershipRefusal(recorded: ledger.manifest)
     }
 
     /// The output directory as the manifest gives it; simulated runs write under `out-sim/` instead of `out/`.
@@ -35,9 +66,15 @@ struct AlbumSession {
         return directory + "-sim"
     }
 
-    /// Loads the ledger read-only, for `plan` and `status`; a missing ledger is empty.
+    /// Loads the ledger read-only, for `plan`, `status` and `report`; a missing ledger is empty. A ledger of
+    /// another manifest is refused (exit 2) rather than shown as this album's.
     func loadLedger() throws -> LoadedLedger {
-        try LedgerStore.load(path: ledgerPath)
+        let loaded = try LedgerStore.load(path: ledgerPath)
+        if let refusal = ownershipRefusal(loaded.ledger) {
+            FileHandle.standardError.write(Data("error: \(refusal)\n".utf8))
+            throw ExitStatus.usage
+        }
+        return loaded
     }
 
     /// Runs the album and returns its exit code; `metrics` receives the run's figures when it ran to an end.
@@ -58,6 +95,10 @@ struct AlbumSession {
         do {
             let store = try LedgerStore(path: ledgerPath)
             defer { store.close() }
+            if let refusal = ownershipRefusal(store.ledger) {
+                reporter.printError(refusal)
+                return ExitStatus.usage.rawValue
+            }
             for warning in store.openWarnings { reporter.report(.warning(warning)) }
             let connection = try await connect(apiKey: apiKey, speed: speed)
             let provider = CountingProvider(connection.provider)
@@ -73,7 +114,7 @@ struct AlbumSession {
                 manifestDirectory: URL(fileURLWithPath: path).deletingLastPathComponent(),
                 outputDirectory: outputDirectory)
             let runner = AlbumRunner(
-                manifest: manifest, manifestName: URL(fileURLWithPath: path).lastPathComponent, graph: graph,
+                manifest: manifest, manifestName: placement.nameInLedger, graph: graph,
                 store: store, provider: provider, clock: ContinuousClock(), now: Self.unixMilliseconds,
                 options: AlbumRunOptions(
                     selection: selection, simulated: simulate, seed: UInt64.random(in: 1...UInt64.max)),

@@ -6,26 +6,40 @@ import SetlistEngine
 /// Steps several commands share: loading manifests into sessions, reading selections and keys, combining
 /// exit codes.
 enum CommandSupport {
-    /// Loads and validates every manifest, printing all diagnostics; exits 2 when any has an error.
-    static func sessions(for paths: [String], simulate: Bool) throws -> [AlbumSession] {
+    /// Loads and validates every manifest, printing all diagnostics; exits 2 when any has an error. With
+    /// `adoptLedger`, each session may take over a ledger that records another manifest's name.
+    static func sessions(for paths: [String], simulate: Bool, adoptLedger: Bool = false) throws -> [AlbumSession] {
+        let loaded = loadSessions(for: paths, simulate: simulate)
         var sessions: [AlbumSession] = []
-        var failed = false
-        for path in paths {
+        for case var session? in loaded {
+            session.adoptsLedger = adoptLedger
+            sessions.append(session)
+        }
+        if sessions.count < paths.count { throw ExitStatus.usage }
+        return sessions
+    }
+
+    /// Loads every manifest and checks that no two of them share a ledger or an output folder, printing every
+    /// diagnostic; the session is nil for each manifest with an error.
+    static func loadSessions(for paths: [String], simulate: Bool) -> [AlbumSession?] {
+        var sessions: [AlbumSession?] = paths.map { path in
             let result = ManifestFiles.load(path: path)
             ManifestFiles.printDiagnostics(result.diagnostics, path: path)
-            guard let manifest = result.manifest else {
-                failed = true
-                continue
-            }
+            guard let manifest = result.manifest else { return nil }
             do {
                 let graph = try JobGraph(manifest: manifest)
-                sessions.append(AlbumSession(path: path, manifest: manifest, graph: graph, simulate: simulate))
+                return AlbumSession(path: path, manifest: manifest, graph: graph, simulate: simulate)
             } catch {
                 ManifestFiles.printDiagnostics([.error(at: nil, "\(error)")], path: path)
-                failed = true
+                return nil
             }
         }
-        if failed { throw ExitStatus.usage }
+        let loaded = sessions.indices.compactMap { index in sessions[index].map { (index, $0.placement) } }
+        let sharing = AlbumPlacement.sharingDiagnostics(loaded.map(\.1))
+        for ((index, _), diagnostics) in zip(loaded, sharing) where !diagnostics.isEmpty {
+            ManifestFiles.printDiagnostics(diagnostics, path: paths[index])
+            sessions[index] = nil
+        }
         return sessions
     }
 

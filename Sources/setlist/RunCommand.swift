@@ -50,6 +50,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Read the API key from this file instead of the environment variable the manifest names.")
     var apiKeyFile: String?
 
+    @Flag(help: ArgumentHelp("Make the ledger this manifest's own although it records another manifest: for a "
+        + "renamed or moved manifest. Never for two albums: each needs its own output.ledger."))
+    var adoptLedger = false
+
     @Option(help: ArgumentHelp(
         "Write Prometheus text-format metrics of the run to this file (atomically), for node_exporter.",
         discussion: "A regular file in an existing directory; never a ledger, journal, lock, manifest or link."))
@@ -72,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let sessions = try CommandSupport.sessions(for: manifests, simulate: simulate)
+        let sessions = try CommandSupport.sessions(for: manifests, simulate: simulate, adoptLedger: adoptLedger)
         let selection = try CommandSupport.selection(only: only, force: force, resubmitUnknown: resubmitUnknown,
                                                      sessions: sessions)
         let metricsOutput = try metricsFile.map {

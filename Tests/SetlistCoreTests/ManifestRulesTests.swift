@@ -195,7 +195,7 @@ private func load(
 
     @Test(arguments: [
         ("Summer Roadtrip", "summer-roadtrip"), ("Sommerträume!", "sommertraume"), ("  AC/DC  Live ", "ac-dc-live"),
-        ("東京", "album"),
+        ("東京", "dong-jing"),
     ])
     func albumSlug(album: String, slug: String) throws {
         let result = load("songs:\n  - id: a\n    prompt: x\n", header: "setlist: 1\nalbum: \"\(album)\"\n")

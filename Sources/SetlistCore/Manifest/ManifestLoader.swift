@@ -17,14 +17,22 @@ public struct ManifestLoadResult: Sendable {
 /// Parses, checks and resolves manifests (DESIGN §2). It reads no files itself: the caller hands in the text
 /// and a function that returns the contents of a `lyrics_file`.
 public enum ManifestLoader {
+    /// The largest manifest read: far above any album's needs (a thousand songs with their lyrics inline fit),
+    /// and small enough that parsing it takes a bounded amount of memory.
+    public static let maxManifestBytes = 4 << 20
+
     /// Loads a manifest from its text.
     ///
     /// `manifestFileName` is the manifest's file name (for the default ledger `<stem>.ledger.json`);
     /// `readLyrics` is called with each `lyrics_file` path exactly as written (relative to the manifest dir);
     /// the caller does the I/O. Every rule is checked, and all diagnostics are returned, not just the first.
+    /// A leading byte-order mark is ignored, as editors do.
     public static func load(
         text: String, manifestFileName: String, readLyrics: (String) throws -> String
     ) -> ManifestLoadResult {
+        if let tooLarge = sizeProblem(bytes: text.utf8.count) { return failure(tooLarge) }
+        var text = text
+        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
         let root: Node
         do {
             guard let composed = try Yams.compose(yaml: text, .basic), !isEmptyDocument(composed) else {
@@ -37,12 +45,12 @@ public enum ManifestLoader {
         }
         var reader = RawManifestReader()
         guard let raw = reader.read(root: root) else {
-            return ManifestLoadResult(manifest: nil, diagnostics: reader.diagnostics)
+            return ManifestLoadResult(manifest: nil, diagnostics: deduplicated(reader.diagnostics))
         }
         return withoutActuallyEscaping(readLyrics) { readLyrics in
             var resolver = ManifestResolver(raw: raw, manifestFileName: manifestFileName, readLyrics: readLyrics)
             let manifest = resolver.resolve()
-            let diagnostics = (reader.diagnostics + resolver.diagnostics).sortedByPosition()
+            let diagnostics = deduplicated((reader.diagnostics + resolver.diagnostics).sortedByPosition())
             return ManifestLoadResult(manifest: diagnostics.containsErrors ? nil : manifest, diagnostics: diagnostics)
         }
     }
@@ -52,12 +60,29 @@ public enum ManifestLoader {
     public static func load(
         bytes: [UInt8], manifestFileName: String, readLyrics: (String) throws -> String
     ) -> ManifestLoadResult {
+        if let tooLarge = sizeProblem(bytes: bytes.count) { return failure(tooLarge) }
         switch TextDecoding.decode(bytes) {
         case .success(let text):
             return load(text: text, manifestFileName: manifestFileName, readLyrics: readLyrics)
         case .failure(let problem):
             return failure(.error(at: problem.location, problem.message))
         }
+    }
+
+    /// The error for a manifest of `bytes` bytes when that is over ``maxManifestBytes``; checked before
+    /// anything is parsed.
+    public static func sizeProblem(bytes: Int) -> Diagnostic? {
+        guard bytes > maxManifestBytes else { return nil }
+        return .error(at: SourceLocation(line: 1, column: 1), "the manifest is \(bytes) bytes, more than the "
+            + "\(maxManifestBytes >> 20) MiB a manifest may have; check that the right file was given, and keep long "
+            + "lyrics in lyrics_file files.")
+    }
+
+    /// The diagnostics without repeats: a value reached through several YAML aliases is reported once, at its
+    /// anchor, not once per alias.
+    private static func deduplicated(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var seen = Set<Diagnostic>()
+        return diagnostics.filter { seen.insert($0).inserted }
     }
 
     private static func failure(_ diagnostic: Diagnostic) -> ManifestLoadResult {
@@ -77,6 +102,11 @@ public enum ManifestLoader {
         switch yamlError {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
+            if problem.hasPrefix("Maximum nesting level reached") {
+                return .error(at: SourceLocation(line: mark.line, column: mark.column), "the manifest nests lists "
+                    + "or mappings too deeply to read; a manifest needs a few levels, so look for brackets opened "
+                    + "here and never closed.")
+            }
             let while_ = context.map { " \($0.text)" } ?? ""
             return .error(at: SourceLocation(line: mark.line, column: mark.column),
                 "the manifest is not valid YAML: \(problem)\(while_); \(advice)")

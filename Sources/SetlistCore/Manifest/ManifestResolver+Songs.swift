@@ -305,26 +305,6 @@ extension ManifestResolver {
         return Located(value: rounded, location: value.location)
     }
 
-    private mutating func readLyricsFile(_ file: Located<String>, owner: String) -> Located<String>? {
-        guard !Self.isBlank(file.value) else {
-            error(at: file.location, "\(owner): lyrics_file is empty; give a path relative to the manifest.")
-            return nil
-        }
-        let result = lyricsCache[file.value] ?? Result { try readLyrics(file.value) }
-        lyricsCache[file.value] = result
-        switch result {
-        case .success(let text) where Self.isBlank(text):
-            error(at: file.location, "\(owner): lyrics_file \(file.value) is empty; write the lyrics into it.")
-            return nil
-        case .success(let text):
-            return Located(value: text, location: file.location)
-        case .failure(let failure):
-            error(at: file.location, "\(owner): cannot read lyrics_file \(file.value) (\(Self.reason(failure))); "
-                + "the path is relative to the manifest's directory.")
-            return nil
-        }
-    }
-
     private mutating func checkCallbackURL(_ value: Located<String>, owner: String) -> Located<String>? {
         let text = value.value
         guard Self.length(text) <= 2048 else {

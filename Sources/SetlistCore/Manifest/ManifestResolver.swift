@@ -46,7 +46,10 @@ struct ManifestResolver {
         guard !diagnostics.containsErrors, let album, let provider, let retry else { return nil }
         return ResolvedManifest(
             album: album, albumSlug: slug, provider: provider, limits: limits, retry: retry, output: output,
-            songs: songs, personas: personas
+            songs: songs, personas: personas,
+            outputLocations: OutputLocations(
+                directory: raw.output.dir?.location ?? raw.album?.location ?? raw.location,
+                ledger: raw.output.ledger?.location ?? raw.location)
         )
     }
 
@@ -176,12 +179,15 @@ struct ManifestResolver {
 
     // MARK: Helpers
 
-    /// The album name as a path-safe slug: ASCII letters and digits, lowercased, other runs become one `-`.
+    /// The album name as a path-safe slug: transliterated to ASCII (`東京` -> `dong-jing`, `Ærø` -> `aero`),
+    /// ASCII letters and digits lowercased, every other run of characters one `-`. A name with nothing
+    /// transliterable (emoji only) gets `album-` and 8 hex digits of its SHA-256, so such albums stay apart.
     static func slug(_ album: String) -> String {
-        let folded = album.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+        let latin = album.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false)
+            ?? album.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
         var slug = ""
         var pendingDash = false
-        for scalar in folded.unicodeScalars {
+        for scalar in latin.unicodeScalars {
             if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
                 if pendingDash, !slug.isEmpty { slug.append("-") }
                 slug.unicodeScalars.append(scalar)
@@ -190,7 +196,8 @@ struct ManifestResolver {
                 pendingDash = true
             }
         }
-        return slug.isEmpty ? "album" : slug.lowercased()
+        guard slug.isEmpty else { return slug.lowercased() }
+        return "album-" + Digest.sha256Hex(Array(album.utf8)).prefix(8)
     }
 
     static func stem(of fileName: String) -> String {

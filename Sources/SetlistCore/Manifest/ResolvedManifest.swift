@@ -98,6 +98,24 @@ public struct OutputSettings: Sendable, Hashable {
     }
 }
 
+/// Where a manifest sets its output folder and ledger: the value of `output.dir` / `output.ledger` when written,
+/// else what the default comes from (the album name for the folder, the manifest's start for the ledger).
+public struct OutputLocations: Sendable, Hashable {
+    /// Where the output folder is set.
+    public var directory: SourceLocation
+    /// Where the ledger is set.
+    public var ledger: SourceLocation
+
+    /// Creates output locations; both default to the start of the file.
+    public init(
+        directory: SourceLocation = SourceLocation(line: 1, column: 1),
+        ledger: SourceLocation = SourceLocation(line: 1, column: 1)
+    ) {
+        self.directory = directory
+        self.ledger = ledger
+    }
+}
+
 /// Whether a song is described (simple mode) or spelled out (custom mode).
 public enum SongMode: String, Sendable, Hashable, Codable {
     /// Custom mode: title, style and lyrics are given.
@@ -281,12 +299,15 @@ public struct ResolvedManifest: Sendable, Hashable {
     public var songs: [Song]
     /// The persona derivations in manifest order.
     public var personas: [Persona]
+    /// Where the output folder and ledger are set, for diagnostics about them.
+    public var outputLocations: OutputLocations
 
     /// Creates a resolved manifest.
     public init(
         album: String, albumSlug: String, provider: ProviderSettings, limits: RunLimits, retry: RetrySettings,
-        output: OutputSettings, songs: [Song], personas: [Persona]
+        output: OutputSettings, songs: [Song], personas: [Persona], outputLocations: OutputLocations = OutputLocations()
     ) {
+        self.outputLocations = outputLocations
         self.album = album
         self.albumSlug = albumSlug
         self.provider = provider

@@ -246,6 +246,7 @@ struct TakesCLITests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let workspace = AlbumWorkspace(existing: directory, manifest: directory.appendingPathComponent("album.yaml"))
         let before = try hashes(workspace, under: "out-sim")
+        #expect(before.count == 12, "the fixture's files are all there")
         let result = try CLIRunner.run(["run", workspace.manifest.path, "--simulate", "--quiet"], in: directory)
         #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         let after = try hashes(workspace, under: "out-sim")

@@ -47,9 +47,9 @@ extension SimulatorCore {
                 let now = clock.seconds
                 return .respond(
                     state.withLock { state in
-                        guard let task = proxyTask(id, owner: owner, store: state.store) else {
-                            return ProxyError.taskNotExist.response
-                        }
+                        guard let task = proxyTask(id, owner: owner, store: state.store),
+                            !state.roll(state.faults.notFound, name: "notfound")
+                        else { return ProxyError.taskNotExist.response }
                         return .json(ProxyFormat.envelope(render(task, now: now)))
                     })
             case .batchFetch:
@@ -62,6 +62,7 @@ extension SimulatorCore {
                         do throws(ProxyError) {
                             let ids = try ProxyRules().fetchIDs(body)
                             let tasks = ids.compactMap { proxyTask($0, owner: owner, store: state.store) }
+                                .filter { _ in !state.roll(state.faults.notFound, name: "notfound") }
                             return .json(ProxyFormat.envelope(.array(tasks.map { render($0, now: now) })))
                         } catch {
                             return error.response

@@ -185,7 +185,13 @@ final class SimulatorCore: Sendable {
                 return lost ? .dropConnection : .respond(response)
             }
             let id = String(request.path.dropFirst("/v1/tasks/".count))
-            return .respond(state.withLock { state in query(id, owner: owner, store: state.store) })
+            return .respond(
+                state.withLock { state in
+                    if state.store.contains(id), state.roll(state.faults.notFound, name: "notfound") {
+                        return .error(Self.taskNotFound)
+                    }
+                    return query(id, owner: owner, store: state.store)
+                })
         }
     }
 
@@ -504,6 +510,11 @@ final class SimulatorCore: Sendable {
 
     // MARK: Query
 
+    /// Evolink's answer for a task it does not know.
+    static let taskNotFound = APIError(
+        status: .notFound, code: "task_not_found", message: "The requested task could not be found",
+        type: "invalid_request_error")
+
     private func query(_ id: String, owner: String, store: TaskStore) -> SimResponse {
         guard id.hasPrefix("task-unified-") else {
             var error = APIError(
@@ -513,13 +524,7 @@ final class SimulatorCore: Sendable {
             error.param = "task_id"
             return .error(error)
         }
-        guard let task = store.task(id), task.api == .evolink else {
-            return .error(
-                APIError(
-                    status: .notFound, code: "task_not_found", message: "The requested task could not be found",
-                    type: "invalid_request_error"
-                ))
-        }
+        guard let task = store.task(id), task.api == .evolink else { return .error(Self.taskNotFound) }
         guard task.ownerKey == owner else {
             return .error(
                 APIError(

@@ -27,6 +27,14 @@ struct AlbumSession {
         return name.hasPrefix("/") ? name : directory.appendingPathComponent(name).path
     }
 
+    /// Where a simulated run keeps the simulated provider's tasks, personas and idempotency records between runs:
+    /// `<stem>.sim.state.json` beside `<stem>.sim.ledger.json`, so a simulated album resumes like a real one.
+    var simulatorStatePath: String {
+        let ledger = ledgerPath
+        return ledger.hasSuffix(".ledger.json")
+            ? String(ledger.dropLast(".ledger.json".count)) + ".state.json" : ledger + ".state.json"
+    }
+
     /// The output directory as the manifest gives it; simulated runs write under `out-sim/` instead of `out/`.
     var outputDirectory: String {
         let directory = manifest.output.directory
@@ -59,7 +67,7 @@ struct AlbumSession {
             let store = try LedgerStore(path: ledgerPath)
             defer { store.close() }
             for warning in store.openWarnings { reporter.report(.warning(warning)) }
-            let connection = try await connect(apiKey: apiKey, speed: speed)
+            let connection = try await connect(apiKey: apiKey, speed: speed) { reporter.report(.warning($0)) }
             let provider = CountingProvider(connection.provider)
             let mediaTransport = AsyncHTTPTransport(maxResponseBytes: MediaSettings.maxFileBytes)
             let stop: @Sendable () async -> Void = {
@@ -113,13 +121,28 @@ struct AlbumSession {
         var stop: @Sendable () async -> Void
     }
 
-    private func connect(apiKey: String?, speed: Double) async throws -> Connection {
+    /// The provider to run against. A simulated one starts from the state the last simulated run of this ledger
+    /// saved and saves its own when it stops; `warn` hears a state that could not be saved.
+    private func connect(
+        apiKey: String?, speed: Double, warn: @escaping @Sendable (String) -> Void
+    ) async throws -> Connection {
         if simulate {
             let key = "sim-" + String(UInt64.random(in: 1...UInt64.max), radix: 16)
             let simulator = Simulator(
                 configuration: SimulatorConfiguration(
                     apiKeys: [key], seed: UInt64.random(in: 1...UInt64.max), speed: speed,
                     servesMediaForAnyResult: true))
+            let statePath = simulatorStatePath
+            if let saved = FileManager.default.contents(atPath: statePath) {
+                do {
+                    try simulator.restoreState(saved)
+                } catch {
+                    throw SimulatorStateError(
+                        "The simulated provider's state '\(statePath)' cannot be read: \(error) Delete it to "
+                            + "start the simulated provider afresh; simulated songs and personas recorded in the "
+                            + "simulated ledger are then unknown to it.")
+                }
+            }
             let baseURL = try await simulator.start()
             let transport = AsyncHTTPTransport()
             let provider: any MusicProvider =
@@ -134,6 +157,14 @@ struct AlbumSession {
             return Connection(provider: provider, simulatorURL: baseURL) {
                 try? await transport.shutdown()
                 await simulator.stop()
+                do {
+                    try simulator.savedState().write(to: URL(fileURLWithPath: statePath), options: .atomic)
+                } catch {
+                    warn(
+                        "Could not save the simulated provider's state to '\(statePath)': "
+                            + "\(ErrorSentence.describe(error)); the next simulated run will not know this run's "
+                            + "simulated songs and personas.")
+                }
             }
         }
         let transport = AsyncHTTPTransport()
@@ -170,4 +201,12 @@ struct SimulatedMediaFetcher: MediaFetcher {
         guard let range = url.range(of: "/_sim/media/") else { return try await fetcher.fetch(url, maxBytes: maxBytes) }
         return try await fetcher.fetch(baseURL + url[range.lowerBound...], maxBytes: maxBytes)
     }
+}
+
+/// A simulated provider's saved state that cannot be used, with the sentence to print.
+struct SimulatorStateError: Error, CustomStringConvertible {
+    /// What is wrong and what to do, as full sentences.
+    let description: String
+
+    init(_ description: String) { self.description = description }
 }

@@ -41,6 +41,7 @@ extension SimulatorCore {
                 let (response, paid) = state.withLock { state in
                     proxySubmit(route: route, request.body, owner: owner, state: &state)
                 }
+                if paid { taskCreatedHandler.withLock { $0 }?() }
                 let lost = paid && state.withLock { $0.roll($0.faults.lostResponse, name: "lost") }
                 return lost ? .dropConnection : .respond(response)
             case .fetch(let id):

@@ -68,6 +68,12 @@ public final class Simulator: Sendable {
         core.savedState()
     }
 
+    /// Calls `handler` after every paid submission that created (or replayed) a task, outside the simulator's
+    /// lock, so a caller can keep ``savedState()`` on disk as the tasks come (`run --simulate` does).
+    public func onTaskCreated(_ handler: @escaping @Sendable () -> Void) {
+        core.taskCreatedHandler.withLock { $0 = handler }
+    }
+
     /// Adds the tasks and idempotency records of an earlier simulator's ``savedState()``, owned by this
     /// simulator's first key; tasks it already has are kept. Time between the save and now does not count.
     public func restoreState(_ data: Data) throws(SimulatorConfigurationError) {

@@ -96,6 +96,8 @@ final class SimulatorCore: Sendable {
     let clock: SimulatorClock
     let state: Mutex<SimulatorState>
     private let baseURLStorage = Mutex("")
+    /// Told after every paid submission that created (or replayed) a task; see ``Simulator/onTaskCreated(_:)``.
+    let taskCreatedHandler = Mutex<(@Sendable () -> Void)?>(nil)
     private let rules: EvolinkRules
     let keys: Set<String>
 
@@ -181,6 +183,7 @@ final class SimulatorCore: Sendable {
             if let slow { try? await clock.sleep(slow) }
             if isSubmit {
                 let (response, created) = state.withLock { state in submit(request, owner: owner, state: &state) }
+                if created { taskCreatedHandler.withLock { $0 }?() }
                 let lost = created && state.withLock { $0.roll($0.faults.lostResponse, name: "lost") }
                 return lost ? .dropConnection : .respond(response)
             }

@@ -3,6 +3,7 @@ import SetlistCore
 import SetlistEngine
 import SetlistProviders
 import SetlistSimulator
+import Synchronization
 
 /// One manifest's run: the paths it uses, its lock and ledger, its provider (real or simulated), the runner,
 /// and the summary. It reads files and wires live parts; the decisions live in the engine.
@@ -143,6 +144,8 @@ struct AlbumSession {
                             + "simulated ledger are then unknown to it.")
                 }
             }
+            let stateFile = SimulatorStateFile(simulator: simulator, path: statePath, warn: warn)
+            simulator.onTaskCreated { stateFile.save() }
             let baseURL = try await simulator.start()
             let transport = AsyncHTTPTransport()
             let provider: any MusicProvider =
@@ -157,14 +160,7 @@ struct AlbumSession {
             return Connection(provider: provider, simulatorURL: baseURL) {
                 try? await transport.shutdown()
                 await simulator.stop()
-                do {
-                    try simulator.savedState().write(to: URL(fileURLWithPath: statePath), options: .atomic)
-                } catch {
-                    warn(
-                        "Could not save the simulated provider's state to '\(statePath)': "
-                            + "\(ErrorSentence.describe(error)); the next simulated run will not know this run's "
-                            + "simulated songs and personas.")
-                }
+                stateFile.save()
             }
         }
         let transport = AsyncHTTPTransport()
@@ -209,4 +205,35 @@ struct SimulatorStateError: Error, CustomStringConvertible {
     let description: String
 
     init(_ description: String) { self.description = description }
+}
+
+/// Keeps a simulated provider's state on disk: saved after every task it creates and when the run stops, so even a
+/// run killed with SIGKILL leaves the tasks it was answered about for the next simulated run.
+final class SimulatorStateFile: Sendable {
+    private let simulator: Simulator
+    private let path: String
+    private let warn: @Sendable (String) -> Void
+    /// Serialises the saves (the last one written holds the latest state) and remembers a reported failure.
+    private let saving = Mutex(false)
+
+    init(simulator: Simulator, path: String, warn: @escaping @Sendable (String) -> Void) {
+        self.simulator = simulator
+        self.path = path
+        self.warn = warn
+    }
+
+    /// Writes the state atomically; the first failure is reported once.
+    func save() {
+        saving.withLock { warned in
+            do {
+                try simulator.savedState().write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                guard !warned else { return }
+                warned = true
+                warn(
+                    "Could not save the simulated provider's state to '\(path)': \(ErrorSentence.describe(error)); "
+                        + "the next simulated run will not know this run's simulated songs and personas.")
+            }
+        }
+    }
 }

@@ -106,6 +106,33 @@ struct InterruptionCLITests {
         await simulator.stop()
     }
 
+    @Test func aSimulatedRunKilledWithSigkillResumesWithTheTasksItWasAnsweredAbout() async throws {
+        let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: nil) {
+            $0.replacingOccurrences(of: "task_timeout: 15m", with: "task_timeout: 20s")
+        }
+        defer { workspace.remove() }
+        let ledgerPath = workspace.directory.appendingPathComponent("album.sim.ledger.json").path
+        let process = try CLIRunner.start(
+            ["run", workspace.manifest.path, "--simulate", "--speed", "20"], in: workspace.directory)
+        var waited = 0
+        while waited < 500 {
+            let accepted = (try? LedgerStore.load(path: ledgerPath).ledger.jobs.values.contains { job in
+                job.attempts.contains { $0.taskID != nil }
+            }) ?? false
+            if accepted { break }
+            try await Task.sleep(for: .milliseconds(20))
+            waited += 1
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let resumed = try await CLIRunner.runDetached(
+            ["run", workspace.manifest.path, "--simulate", "--speed", "400", "--quiet"], in: workspace.directory)
+        #expect(resumed.exitCode == 0, "stdout: \(resumed.stdout)\nstderr: \(resumed.stderr)")
+        #expect(!resumed.stdout.contains("does not exist"), "every task id in the ledger is known to the simulator")
+        let jobs = try ledger(workspace, simulated: true).jobs.values
+        #expect(jobs.allSatisfy { $0.state == .completed && $0.attempts.count == 1 }, "nothing paid twice")
+    }
+
     @Test func aSimulatedAlbumWithPersonasResumesAndReRollsLikeARealOne() async throws {
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: nil)
         defer { workspace.remove() }

@@ -1211,7 +1211,9 @@ def drill_lock(ctx, figures):
             snapshot, _, _, _ = read_ledger_files(album.ledger)
             runs = len(snapshot.get("runs", [])) if snapshot else 0
             duplicates += report["duplicates"]
-            ok = codes == [0, EXIT_TRY_LATER] and names_lock and takeover and clean(report) and runs == 1
+            leftover = os.path.exists(album.lock + ".next")
+            ok = (codes == [0, EXIT_TRY_LATER] and names_lock and takeover and clean(report) and runs == 1
+                  and not leftover)
             race_ok &= ok
             race_lines.append(
                 f"race {index} ({kind} start): exits {first.rc} and {second.rc}; loser names the lock: "
@@ -1219,6 +1221,7 @@ def drill_lock(ctx, figures):
                                                         f"{'yes' if takeover else 'no'}; " if kind == 'stale'
                                                         else "")
                 + f"runs in the ledger {runs}; duplicates {report['duplicates']}"
+                + ("; takeover successor file left behind" if leftover else "")
                 + ("" if ok else " <- FAIL: " + (message.strip().splitlines() or [""])[-1][:200]))
         finally:
             simulator.stop()

@@ -41,15 +41,16 @@ extension SimulatorCore {
                 let (response, paid) = state.withLock { state in
                     proxySubmit(route: route, request.body, owner: owner, state: &state)
                 }
+                if paid { taskCreatedHandler.withLock { $0 }?() }
                 let lost = paid && state.withLock { $0.roll($0.faults.lostResponse, name: "lost") }
                 return lost ? .dropConnection : .respond(response)
             case .fetch(let id):
                 let now = clock.seconds
                 return .respond(
                     state.withLock { state in
-                        guard let task = proxyTask(id, owner: owner, store: state.store) else {
-                            return ProxyError.taskNotExist.response
-                        }
+                        guard let task = proxyTask(id, owner: owner, store: state.store),
+                            !state.roll(state.faults.notFound, name: "notfound")
+                        else { return ProxyError.taskNotExist.response }
                         return .json(ProxyFormat.envelope(render(task, now: now)))
                     })
             case .batchFetch:
@@ -62,6 +63,7 @@ extension SimulatorCore {
                         do throws(ProxyError) {
                             let ids = try ProxyRules().fetchIDs(body)
                             let tasks = ids.compactMap { proxyTask($0, owner: owner, store: state.store) }
+                                .filter { _ in !state.roll(state.faults.notFound, name: "notfound") }
                             return .json(ProxyFormat.envelope(.array(tasks.map { render($0, now: now) })))
                         } catch {
                             return error.response

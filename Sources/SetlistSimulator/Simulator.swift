@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -59,6 +60,24 @@ public final class Simulator: Sendable {
             throw SimulatorConfigurationError("The simulator stopped before it was listening.")
         }
         return core.baseURL
+    }
+
+    /// The simulator's tasks (songs with their results, personas with their ids) and idempotency records, as JSON
+    /// without any key: what a later simulator needs, through ``restoreState(_:)``, to honour references to them.
+    public func savedState() -> Data {
+        core.savedState()
+    }
+
+    /// Calls `handler` after every paid submission that created (or replayed) a task, outside the simulator's
+    /// lock, so a caller can keep ``savedState()`` on disk as the tasks come (`run --simulate` does).
+    public func onTaskCreated(_ handler: @escaping @Sendable () -> Void) {
+        core.taskCreatedHandler.withLock { $0 = handler }
+    }
+
+    /// Adds the tasks and idempotency records of an earlier simulator's ``savedState()``, owned by this
+    /// simulator's first key; tasks it already has are kept. Time between the save and now does not count.
+    public func restoreState(_ data: Data) throws(SimulatorConfigurationError) {
+        try core.restoreState(data)
     }
 
     /// Stops a server started with ``start()`` and waits until it has closed its socket.

@@ -95,7 +95,7 @@ public struct TaskTiming: Sendable, Equatable {
 ///
 /// Spec grammar (`--faults`, `POST /_sim/faults`): a comma-separated list of `kind=rate`, where `slow` also takes a
 /// delay: `slow=rate:delay` with delay `250ms`, `2s` or `1m`. Kinds: `5xx`, `drop`, `lost`, `slow`, `fail`,
-/// `malformed`. Example: `5xx=0.1,drop=0.05,slow=0.1:2s,fail=0.2,malformed=0.05`.
+/// `malformed`, `notfound`. Example: `5xx=0.1,drop=0.05,slow=0.1:2s,fail=0.2,malformed=0.05,notfound=0.2`.
 public struct FaultConfiguration: Sendable, Equatable {
     /// Answer 500 `internal_error` or 503 `service_unavailable` without doing anything.
     public var serverError: Double
@@ -111,6 +111,10 @@ public struct FaultConfiguration: Sendable, Equatable {
     public var taskFailure: Double
     /// Answer HTTP 200 with a truncated JSON body, without doing anything.
     public var malformed: Double
+    /// Status requests only, rolled per task asked about: answer that an existing task does not exist (Evolink
+    /// 404 `task_not_found`, the proxy's `task_not_exist`, or the task left out of a batch answer), as real services
+    /// do for a moment right after creating a task or during an incident. The task itself is not touched.
+    public var notFound: Double
 
     /// Creates a fault configuration; all rates default to 0.
     public init(
@@ -120,7 +124,8 @@ public struct FaultConfiguration: Sendable, Equatable {
         slow: Double = 0,
         slowDelay: Duration = .seconds(2),
         taskFailure: Double = 0,
-        malformed: Double = 0
+        malformed: Double = 0,
+        notFound: Double = 0
     ) {
         self.serverError = serverError
         self.drop = drop
@@ -129,6 +134,7 @@ public struct FaultConfiguration: Sendable, Equatable {
         self.slowDelay = slowDelay
         self.taskFailure = taskFailure
         self.malformed = malformed
+        self.notFound = notFound
     }
 
     /// Parses a fault spec (see the type's documentation). An empty spec means no faults.
@@ -156,6 +162,7 @@ public struct FaultConfiguration: Sendable, Equatable {
             case "lost": lostResponse = rate
             case "fail": taskFailure = rate
             case "malformed": malformed = rate
+            case "notfound": notFound = rate
             case "slow":
                 slow = rate
                 if let delayText = valueParts.first {
@@ -163,7 +170,7 @@ public struct FaultConfiguration: Sendable, Equatable {
                 }
             default:
                 throw SimulatorConfigurationError(
-                    "Unknown fault kind '\(kind)'; known kinds are 5xx, drop, lost, slow, fail and malformed."
+                    "Unknown fault kind '\(kind)'; known kinds are 5xx, drop, lost, slow, fail, malformed and notfound."
                 )
             }
         }
@@ -178,6 +185,7 @@ public struct FaultConfiguration: Sendable, Equatable {
         if slow > 0 { items.append("slow=\(slow):\(FaultConfiguration.millisecondText(slowDelay))") }
         if taskFailure > 0 { items.append("fail=\(taskFailure)") }
         if malformed > 0 { items.append("malformed=\(malformed)") }
+        if notFound > 0 { items.append("notfound=\(notFound)") }
         return items.joined(separator: ",")
     }
 

@@ -96,6 +96,8 @@ final class SimulatorCore: Sendable {
     let clock: SimulatorClock
     let state: Mutex<SimulatorState>
     private let baseURLStorage = Mutex("")
+    /// Told after every paid submission that created (or replayed) a task; see ``Simulator/onTaskCreated(_:)``.
+    let taskCreatedHandler = Mutex<(@Sendable () -> Void)?>(nil)
     private let rules: EvolinkRules
     let keys: Set<String>
 
@@ -181,11 +183,18 @@ final class SimulatorCore: Sendable {
             if let slow { try? await clock.sleep(slow) }
             if isSubmit {
                 let (response, created) = state.withLock { state in submit(request, owner: owner, state: &state) }
+                if created { taskCreatedHandler.withLock { $0 }?() }
                 let lost = created && state.withLock { $0.roll($0.faults.lostResponse, name: "lost") }
                 return lost ? .dropConnection : .respond(response)
             }
             let id = String(request.path.dropFirst("/v1/tasks/".count))
-            return .respond(state.withLock { state in query(id, owner: owner, store: state.store) })
+            return .respond(
+                state.withLock { state in
+                    if state.store.contains(id), state.roll(state.faults.notFound, name: "notfound") {
+                        return .error(Self.taskNotFound)
+                    }
+                    return query(id, owner: owner, store: state.store)
+                })
         }
     }
 
@@ -504,6 +513,11 @@ final class SimulatorCore: Sendable {
 
     // MARK: Query
 
+    /// Evolink's answer for a task it does not know.
+    static let taskNotFound = APIError(
+        status: .notFound, code: "task_not_found", message: "The requested task could not be found",
+        type: "invalid_request_error")
+
     private func query(_ id: String, owner: String, store: TaskStore) -> SimResponse {
         guard id.hasPrefix("task-unified-") else {
             var error = APIError(
@@ -513,13 +527,7 @@ final class SimulatorCore: Sendable {
             error.param = "task_id"
             return .error(error)
         }
-        guard let task = store.task(id), task.api == .evolink else {
-            return .error(
-                APIError(
-                    status: .notFound, code: "task_not_found", message: "The requested task could not be found",
-                    type: "invalid_request_error"
-                ))
-        }
+        guard let task = store.task(id), task.api == .evolink else { return .error(Self.taskNotFound) }
         guard task.ownerKey == owner else {
             return .error(
                 APIError(

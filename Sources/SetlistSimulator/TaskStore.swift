@@ -1,5 +1,5 @@
 /// The kind of work a simulated task does, independent of the API format that created it.
-enum SimTaskKind: String, Sendable {
+enum SimTaskKind: String, Sendable, Codable {
     case music
     case persona
     /// Lyrics only (the Suno proxy's `/suno/submit/lyrics`).
@@ -7,7 +7,7 @@ enum SimTaskKind: String, Sendable {
 }
 
 /// The API format a task was created through; a task is visible only through the format that created it.
-enum SimAPIFormat: String, Sendable {
+enum SimAPIFormat: String, Sendable, Codable {
     case evolink
     case sunoProxy = "suno-proxy"
 }
@@ -21,7 +21,7 @@ enum SimTaskStatus: String, Sendable, CaseIterable {
 }
 
 /// One generated song of a music task.
-struct SimSong: Sendable {
+struct SimSong: Sendable, Codable {
     let resultID: String
     let title: String
     let tags: String
@@ -29,23 +29,24 @@ struct SimSong: Sendable {
 }
 
 /// Why a task failed: a documented business error code and its message.
-struct SimFailure: Sendable {
+struct SimFailure: Sendable, Codable {
     let code: String
     let message: String
 }
 
 /// A task as the simulator stores it, provider-neutral: an API format renders it, the store never does.
 /// Its state is derived from the clock at query time: no timer ever touches it.
-struct SimTask: Sendable {
+struct SimTask: Sendable, Codable {
     let id: String
     let kind: SimTaskKind
-    let ownerKey: String
+    var ownerKey: String
     /// The canonical model name (the `-beta` name for Suno music, `suno-persona` for personas).
     let model: String
     /// The request body exactly as the client sent it.
     let request: JSONValue
-    /// Simulated seconds since the simulator started, when the task was created.
-    let createdAt: Double
+    /// Simulated seconds since the simulator started, when the task was created; negative for a task restored
+    /// from an earlier simulator's saved state.
+    var createdAt: Double
     /// Unix seconds of creation.
     let createdUnix: Int64
     /// Simulated seconds from creation to the end (completed or failed).
@@ -96,7 +97,7 @@ struct SimTask: Sendable {
 }
 
 /// A successful paid submission under an `Idempotency-Key`: the body it carried and the task it created.
-struct IdempotencyRecord: Sendable {
+struct IdempotencyRecord: Sendable, Codable {
     let canonicalBody: String
     let taskID: String
 }
@@ -109,7 +110,8 @@ struct TaskStore: Sendable {
     private var taskByResultID: [String: String] = [:]
     private var taskByPersonaID: [String: String] = [:]
     private var personaTasksByResultID: [String: [String]] = [:]
-    private var idempotency: [String: IdempotencyRecord] = [:]
+    /// Replay records by owner key and idempotency key, joined by a NUL.
+    private(set) var idempotency: [String: IdempotencyRecord] = [:]
 
     /// Adds a new task and indexes its results and persona.
     mutating func insert(_ task: SimTask) {

@@ -3,6 +3,7 @@ import SetlistCore
 import SetlistEngine
 import SetlistProviders
 import SetlistSimulator
+import Synchronization
 
 /// One manifest's run: the paths it uses, its lock and ledger, its provider (real or simulated), the runner,
 /// and the summary. It reads files and wires live parts; the decisions live in the engine.
@@ -58,6 +59,14 @@ struct AlbumSession {
         adoptsLedger ? nil : placement.ownershipRefusal(recorded: ledger.manifest)
     }
 
+    /// Where a simulated run keeps the simulated provider's tasks, personas and idempotency records between runs:
+    /// `<stem>.sim.state.json` beside `<stem>.sim.ledger.json`, so a simulated album resumes like a real one.
+    var simulatorStatePath: String {
+        let ledger = ledgerPath
+        return ledger.hasSuffix(".ledger.json")
+            ? String(ledger.dropLast(".ledger.json".count)) + ".state.json" : ledger + ".state.json"
+    }
+
     /// The output directory as the manifest gives it; simulated runs write under `out-sim/` instead of `out/`.
     var outputDirectory: String {
         let directory = manifest.output.directory
@@ -100,7 +109,7 @@ struct AlbumSession {
                 return ExitStatus.usage.rawValue
             }
             for warning in store.openWarnings { reporter.report(.warning(warning)) }
-            let connection = try await connect(apiKey: apiKey, speed: speed)
+            let connection = try await connect(apiKey: apiKey, speed: speed) { reporter.report(.warning($0)) }
             let provider = CountingProvider(connection.provider)
             let mediaTransport = AsyncHTTPTransport(maxResponseBytes: MediaSettings.maxFileBytes)
             let stop: @Sendable () async -> Void = {
@@ -157,13 +166,30 @@ struct AlbumSession {
         var stop: @Sendable () async -> Void
     }
 
-    private func connect(apiKey: String?, speed: Double) async throws -> Connection {
+    /// The provider to run against. A simulated one starts from the state the last simulated run of this ledger
+    /// saved and saves its own when it stops; `warn` hears a state that could not be saved.
+    private func connect(
+        apiKey: String?, speed: Double, warn: @escaping @Sendable (String) -> Void
+    ) async throws -> Connection {
         if simulate {
             let key = "sim-" + String(UInt64.random(in: 1...UInt64.max), radix: 16)
             let simulator = Simulator(
                 configuration: SimulatorConfiguration(
                     apiKeys: [key], seed: UInt64.random(in: 1...UInt64.max), speed: speed,
                     servesMediaForAnyResult: true))
+            let statePath = simulatorStatePath
+            if let saved = FileManager.default.contents(atPath: statePath) {
+                do {
+                    try simulator.restoreState(saved)
+                } catch {
+                    throw SimulatorStateError(
+                        "The simulated provider's state '\(statePath)' cannot be read: \(error) Delete it to "
+                            + "start the simulated provider afresh; simulated songs and personas recorded in the "
+                            + "simulated ledger are then unknown to it.")
+                }
+            }
+            let stateFile = SimulatorStateFile(simulator: simulator, path: statePath, warn: warn)
+            simulator.onTaskCreated { stateFile.save() }
             let baseURL = try await simulator.start()
             let transport = AsyncHTTPTransport()
             let provider: any MusicProvider =
@@ -178,6 +204,7 @@ struct AlbumSession {
             return Connection(provider: provider, simulatorURL: baseURL) {
                 try? await transport.shutdown()
                 await simulator.stop()
+                stateFile.save()
             }
         }
         let transport = AsyncHTTPTransport()
@@ -213,5 +240,44 @@ struct SimulatedMediaFetcher: MediaFetcher {
     func fetch(_ url: String, maxBytes: Int) async throws -> [UInt8] {
         guard let range = url.range(of: "/_sim/media/") else { return try await fetcher.fetch(url, maxBytes: maxBytes) }
         return try await fetcher.fetch(baseURL + url[range.lowerBound...], maxBytes: maxBytes)
+    }
+}
+
+/// A simulated provider's saved state that cannot be used, with the sentence to print.
+struct SimulatorStateError: Error, CustomStringConvertible {
+    /// What is wrong and what to do, as full sentences.
+    let description: String
+
+    init(_ description: String) { self.description = description }
+}
+
+/// Keeps a simulated provider's state on disk: saved after every task it creates and when the run stops, so even a
+/// run killed with SIGKILL leaves the tasks it was answered about for the next simulated run.
+final class SimulatorStateFile: Sendable {
+    private let simulator: Simulator
+    private let path: String
+    private let warn: @Sendable (String) -> Void
+    /// Serialises the saves (the last one written holds the latest state) and remembers a reported failure.
+    private let saving = Mutex(false)
+
+    init(simulator: Simulator, path: String, warn: @escaping @Sendable (String) -> Void) {
+        self.simulator = simulator
+        self.path = path
+        self.warn = warn
+    }
+
+    /// Writes the state atomically; the first failure is reported once.
+    func save() {
+        saving.withLock { warned in
+            do {
+                try simulator.savedState().write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                guard !warned else { return }
+                warned = true
+                warn(
+                    "Could not save the simulated provider's state to '\(path)': \(ErrorSentence.describe(error)); "
+                        + "the next simulated run will not know this run's simulated songs and personas.")
+            }
+        }
     }
 }

@@ -66,7 +66,7 @@ final class ConsoleReporter: Sendable {
     func printError(_ message: String) {
         state.withLock { state in
             endProgressLine(&state)
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("error: \(message)\n".utf8))
         }
     }
 
@@ -103,7 +103,9 @@ final class ConsoleReporter: Sendable {
         return formatter.string(from: Date())
     }
 
+    /// Writes to standard output. A reader that went away (a closed pipe, with SIGPIPE ignored) makes the write
+    /// fail; the run goes on, since its record is the ledger, not its output.
     private func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
     }
 }

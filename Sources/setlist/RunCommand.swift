@@ -107,7 +107,7 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 try metricsOutput.write(Array(PrometheusTextFormat.render(metrics).utf8))
             } catch {
-                FileHandle.standardError.write(Data("warning: \(error.description)\n".utf8))
+                try? FileHandle.standardError.write(contentsOf: Data("warning: \(error.description)\n".utf8))
             }
         }
         let code = CommandSupport.combined(codes)
@@ -115,7 +115,10 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
-/// Turns SIGINT and SIGTERM into a call, so a run can stop submitting and record its state.
+/// Turns SIGINT, SIGTERM and SIGHUP (a closed terminal or ssh session) into a call, so a run can stop submitting,
+/// record the answers to the requests it sent, release its lock and exit 75. SIGPIPE is ignored: a reader of the
+/// run's output that goes away (`setlist run album.yaml | head -1`) makes writes fail, which the console shrugs
+/// off, instead of killing the run between a durable intent and its request.
 final class SignalForwarder: @unchecked Sendable {
     private let lock = NSLock()
     private var handler: (@Sendable () -> Void)?
@@ -123,7 +126,8 @@ final class SignalForwarder: @unchecked Sendable {
     private var didFire = false
 
     init() {
-        for signalNumber in [SIGINT, SIGTERM] {
+        signal(SIGPIPE, SIG_IGN)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { [weak self] in self?.fire() }

@@ -1,6 +1,7 @@
 import Foundation
 import SetlistCore
 import SetlistEngine
+import Synchronization
 import Testing
 
 @Suite struct RunLockTests {
@@ -164,6 +165,67 @@ import Testing
             scratch.files()
                 == ["album.ledger.json.lock", "album.ledger.json.lock-notes.tmp", "album.ledger.json.lock.7003.tmp"])
         try lock.release()
+    }
+
+    /// Runs that start together over a stale lock: exactly one takes the lock, and that one reports the takeover.
+    /// Before the successor file, the run that removed the stale lock could lose the race to create the new one to
+    /// a run that had found the stale lock already gone, and neither printed the warning.
+    @Test func theRunThatTakesAStaleLockOverIsTheOneThatReportsIt() throws {
+        let racers: [Int32] = [6001, 6002, 6003, 6004]
+        for round in 0..<60 {
+            let scratch = try ScratchDirectory()
+            _ = try RunLock.acquire(ledgerPath: scratch.ledgerPath, environment: environment(pid: 4242))
+            let outcomes = Mutex([Int32: Result<RunLock, RunLockError>]())
+            let ledgerPath = scratch.ledgerPath
+            let environments = racers.map { environment(pid: $0, alive: Set(racers)) }
+            DispatchQueue.concurrentPerform(iterations: racers.count) { index in
+                let result = Result { () throws(RunLockError) -> RunLock in
+                    try RunLock.acquire(ledgerPath: ledgerPath, environment: environments[index])
+                }
+                outcomes.withLock { $0[racers[index]] = result }
+            }
+            let results = outcomes.withLock { $0 }
+            let winners = results.values.compactMap { try? $0.get() }
+            try #require(winners.count == 1, "round \(round): \(winners.count) runs took the lock")
+            #expect(winners[0].takeoverWarning?.contains("left by process 4242") == true, "round \(round)")
+            for case .failure(let error) in results.values {
+                guard case .heldByRunningProcess(_, let holder) = error else {
+                    Issue.record("round \(round): \(error)")
+                    continue
+                }
+                #expect(holder == winners[0].holder, "round \(round): the loser names the winner")
+            }
+            #expect(scratch.files() == ["album.ledger.json.lock"], "round \(round)")
+            try winners[0].release()
+        }
+    }
+
+    @Test func aSuccessorLeftByAKilledTakeoverIsRemovedAndTheStaleLockTakenOver() throws {
+        let scratch = try ScratchDirectory()
+        let lockPath = RunLock.lockPath(forLedger: scratch.ledgerPath)
+        _ = try RunLock.acquire(ledgerPath: scratch.ledgerPath, environment: environment(pid: 4242))
+        scratch.write(
+            RunLock.successorPath(of: lockPath),
+            Array("{\"host\":\"studio\",\"pid\":4343,\"started_at_ms\":1}\n".utf8))
+        let lock = try RunLock.acquire(ledgerPath: scratch.ledgerPath, environment: environment(pid: 5151))
+        #expect(lock.takeoverWarning?.contains("left by process 4242") == true)
+        #expect(scratch.files() == ["album.ledger.json.lock"])
+        try lock.release()
+    }
+
+    @Test func aLiveRunReplacingAStaleLockStopsTheOthers() throws {
+        let scratch = try ScratchDirectory()
+        let lockPath = RunLock.lockPath(forLedger: scratch.ledgerPath)
+        _ = try RunLock.acquire(ledgerPath: scratch.ledgerPath, environment: environment(pid: 4242))
+        scratch.write(
+            RunLock.successorPath(of: lockPath),
+            Array("{\"host\":\"studio\",\"pid\":4343,\"started_at_ms\":1}\n".utf8))
+        #expect {
+            try RunLock.acquire(ledgerPath: scratch.ledgerPath, environment: environment(pid: 5151, alive: [4343]))
+        } throws: { error in
+            guard case .heldByRunningProcess(let path, let holder) = error as? RunLockError else { return false }
+            return path == lockPath && holder.pid == 4343
+        }
     }
 
     @Test func releasingALockSomeoneElseTookOverFails() throws {

@@ -262,6 +262,86 @@ struct RunSchedulerTests {
         #expect(step.actions.contains { if case .failed(0, _) = $0 { true } else { false } })
     }
 
+    @Test func aTaskTheProviderDoesNotKnowForAMomentIsPolledAgainNotPaidForAgain() {
+        var config = configuration(attempts: 3)
+        config.taskTimeout = .seconds(300)
+        var scheduler = Scheduler(jobs: [job("a")], configuration: config, now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t1", estimate: 100), now: .at(0))
+        #expect(scheduler.step(now: .at(85)).actions == [.poll(jobs: [0], taskIDs: ["t1"])])
+        scheduler.pollSucceeded(jobs: [0], snapshots: [], now: .at(86))
+        let after404 = scheduler.step(now: .at(86))
+        #expect(after404.actions == [.taskNotFound(job: 0, taskID: "t1")], "no new attempt, no failure")
+        #expect(scheduler.state(of: 0) == .running)
+        let next = try! #require(after404.wakeAt)
+        #expect(next > .at(86) && next <= .at(86 + 60), "asked again after a backoff")
+        #expect(scheduler.step(now: next).actions == [.poll(jobs: [0], taskIDs: ["t1"])])
+        scheduler.pollFailed(
+            jobs: [0], error: ProviderError(kind: .notFound, message: "Task t1 does not exist."), now: next)
+        let retryAt = try! #require(scheduler.step(now: next).wakeAt)
+        #expect(scheduler.step(now: retryAt).actions == [.poll(jobs: [0], taskIDs: ["t1"])])
+        scheduler.pollSucceeded(jobs: [0], snapshots: [finished("t1")], now: retryAt)
+        let done = scheduler.step(now: retryAt)
+        #expect(done.outcome == .completed)
+        #expect(!done.actions.contains { if case .submit = $0 { true } else { false } })
+        #expect(scheduler.statistics.submissions == 1)
+    }
+
+    @Test func aTaskStillUnknownAtTheTimeoutFailsTheJobWithoutANewPaidAttempt() {
+        var config = configuration(attempts: 3)
+        config.taskTimeout = .seconds(300)
+        var scheduler = Scheduler(
+            jobs: [job("a"), job("b", after: [0])], configuration: config, now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t1", estimate: 100), now: .at(0))
+        var now = ManualClock.Instant.at(85)
+        var submissions = 0
+        var outcome: RunOutcome?
+        var actions: [SchedulerAction] = []
+        for _ in 0..<100 where outcome == nil {
+            let step = scheduler.step(now: now)
+            actions += step.actions
+            submissions += submittedJobs(step).count
+            outcome = step.outcome
+            if step.actions.contains(.poll(jobs: [0], taskIDs: ["t1"])) {
+                scheduler.pollSucceeded(jobs: [0], snapshots: [], now: now)
+                continue
+            }
+            guard let wake = step.wakeAt else { break }
+            now = wake
+        }
+        #expect(outcome == .jobsFailed)
+        #expect(submissions == 0, "a task id the provider gave is never paid for again under a new key")
+        #expect(now <= .at(300 + 60), "given up at the task timeout")
+        #expect(
+            actions.contains { if case .failed(0, let reason) = $0 { reason.contains("--force a") } else { false } })
+        #expect(actions.contains(.blocked(job: 1, cause: 0)))
+        #expect(!actions.contains { if case .timedOut = $0 { true } else { false } }, "no task failure is recorded")
+    }
+
+    @Test func anInterruptWaitsForTheAnswersOfSubmissionsAlreadyOnTheirWay() {
+        var scheduler = Scheduler(jobs: [job("a"), job("b")], configuration: configuration(), now: .at(0), seed: 1)
+        #expect(submittedJobs(scheduler.step(now: .at(0))) == [0, 1])
+        scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t0"), now: .at(1))
+        scheduler.interrupt()
+        let waiting = scheduler.step(now: .at(1))
+        #expect(waiting.actions == [.stopped(.signal)])
+        #expect(waiting.outcome == nil, "b's POST is out under its intent: its answer is recorded before the end")
+        scheduler.submitSucceeded(job: 1, attempt: 1, snapshot: running("t1"), now: .at(2))
+        let end = scheduler.step(now: .at(2))
+        #expect(end.actions.isEmpty)
+        #expect(end.outcome == .interrupted, "running tasks are not waited for: the next run polls them")
+    }
+
+    @Test func aSecondInterruptStopsWithoutWaiting() {
+        var scheduler = Scheduler(jobs: [job("a")], configuration: configuration(), now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        scheduler.interrupt()
+        #expect(scheduler.step(now: .at(1)).outcome == nil)
+        scheduler.interrupt()
+        #expect(scheduler.step(now: .at(2)).outcome == .interrupted)
+    }
+
     @Test func resumesByPollingKnownTasksAndSkippingCompletedJobs() {
         var scheduler = Scheduler(
             jobs: [job("a", start: .done), job("b", after: [0], start: .poll(taskID: "t-b", attempt: 1)),

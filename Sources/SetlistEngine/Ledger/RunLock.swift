@@ -149,27 +149,77 @@ public struct RunLock: Sendable {
     /// Takes the lock of the ledger at `ledgerPath`: writes the holder line to a temporary file beside the lock
     /// and links it to the lock's path (which fails when the lock exists, as `O_EXCL` does), so the lock never
     /// exists without its content. A lock left by a process that is gone, or an empty or damaged lock older than
-    /// ``unreadableLockGracePeriodMs``, is taken over with a warning.
+    /// ``unreadableLockGracePeriodMs``, is taken over with a warning: the run that replaces it is the run that
+    /// holds the lock and reports the takeover (see ``successorPath(of:)``).
     public static func acquire(
         ledgerPath: String, environment: RunLockEnvironment
     ) throws(RunLockError) -> RunLock {
         let path = lockPath(forLedger: ledgerPath)
         let holder = RunLockHolder(pid: environment.pid, host: environment.hostName, startedAtMs: environment.now())
         let content = encode(holder)
-        var takeoverWarning: String?
         let temporary = try writeTemporary(content, lockPath: path, pid: environment.pid)
         defer { _ = unlink(temporary) }
         for _ in 0..<3 {
+            var takeoverWarning: String?
             if try linkLock(temporary, to: path) {
-                removeLeftovers(of: path, environment: environment)
-                return RunLock(path: path, holder: holder, takeoverWarning: takeoverWarning)
+                takeoverWarning = nil
+            } else {
+                guard let existing = try read(path),
+                    let warning = try staleLockWarning(existing, path: path, lockPath: path, environment: environment),
+                    try replace(staleContent: existing, path: path, temporary: temporary, environment: environment)
+                else { continue }
+                takeoverWarning = warning
             }
-            guard let existing = try read(path) else { continue }
-            guard let warning = try staleLockWarning(existing, path: path, environment: environment) else { continue }
-            if try remove(staleContent: existing, path: path, ownPID: environment.pid) { takeoverWarning = warning }
+            removeLeftovers(of: path, environment: environment)
+            return RunLock(path: path, holder: holder, takeoverWarning: takeoverWarning)
         }
         guard let existing = try read(path) else { throw .unreadable(lockPath: path) }
         throw .heldByRunningProcess(lockPath: path, holder: try decode(existing, path: path))
+    }
+
+    /// Where a run that replaces a stale lock puts its own holder line first: only the run that creates this
+    /// file (by `link(2)`, as the lock itself) may replace the stale lock, and it does so with one `rename(2)` of
+    /// this file over the lock, so the lock's path is never empty during a takeover and no other run can slip in
+    /// between the removal of the stale lock and the creation of the new one.
+    public static func successorPath(of lockPath: String) -> String {
+        "\(lockPath).next"
+    }
+
+    /// Replaces the stale lock holding `staleContent` with this run's holder line. Returns false, leaving the
+    /// lock alone, when the lock changed meanwhile; throws when a live run is replacing it already.
+    private static func replace(
+        staleContent: [UInt8], path: String, temporary: String, environment: RunLockEnvironment
+    ) throws(RunLockError) -> Bool {
+        let successor = successorPath(of: path)
+        guard try claimSuccessor(temporary, successor: successor, lockPath: path, environment: environment) else {
+            return false
+        }
+        guard try read(path) == staleContent else {
+            _ = unlink(successor)
+            return false
+        }
+        if rename(successor, path) != 0 {
+            let code = errno
+            _ = unlink(successor)
+            throw .io(operation: "replace the stale lock file", path: path, code: code)
+        }
+        return true
+    }
+
+    /// Creates ``successorPath(of:)`` from this run's temporary file. A successor left by a process that is gone
+    /// (killed in the middle of a takeover) is removed first; one held by a live process means that process is
+    /// taking the lock over, and this run stops as it would for a held lock.
+    private static func claimSuccessor(
+        _ temporary: String, successor: String, lockPath: String, environment: RunLockEnvironment
+    ) throws(RunLockError) -> Bool {
+        for _ in 0..<3 {
+            if try linkLock(temporary, to: successor) { return true }
+            guard let existing = try read(successor),
+                try staleLockWarning(existing, path: successor, lockPath: lockPath, environment: environment) != nil
+            else { continue }
+            _ = try remove(staleContent: existing, path: successor, ownPID: environment.pid)
+        }
+        return false
     }
 
     /// Removes the lock file, after checking that it still names this lock's holder.
@@ -180,25 +230,27 @@ public struct RunLock: Sendable {
         if unlink(path) != 0, errno != ENOENT { throw .io(operation: "remove the lock file", path: path, code: errno) }
     }
 
-    /// The warning to print when the lock holding `content` may be taken over; nil if the file vanished
-    /// meanwhile. Throws when a live or unverifiable holder has it, or when an unreadable lock is too young to be
-    /// called abandoned. A lock naming pid 0 or less is damaged, not live: no run has such a pid, and `kill`
-    /// would check a whole process group (or every process) instead.
+    /// The warning to print when the lock file at `path` holding `content` may be taken over; nil if the file
+    /// vanished meanwhile. Throws, naming `lockPath`, when a live or unverifiable holder has it, or when an
+    /// unreadable file is too young to be called abandoned. A lock naming pid 0 or less is damaged, not live: no
+    /// run has such a pid, and `kill` would check a whole process group (or every process) instead.
     private static func staleLockWarning(
-        _ content: [UInt8], path: String, environment: RunLockEnvironment
+        _ content: [UInt8], path: String, lockPath: String, environment: RunLockEnvironment
     ) throws(RunLockError) -> String? {
         guard let holder = try? JSONDecoder().decode(RunLockHolder.self, from: Data(content)), holder.pid > 0 else {
             guard let modifiedMs = try modificationTimeMs(path) else { return nil }
             let ageMs = environment.now() - modifiedMs
-            guard ageMs >= unreadableLockGracePeriodMs else { throw .unreadable(lockPath: path) }
-            return "Took over the lock '\(path)', which was empty or damaged and last written "
+            guard ageMs >= unreadableLockGracePeriodMs else { throw .unreadable(lockPath: lockPath) }
+            return "Took over the lock '\(lockPath)', which was empty or damaged and last written "
                 + "\(ageMs / 1000) s ago; no run was writing it, and this run resumes from the ledger."
         }
-        guard holder.host == environment.hostName else { throw .heldOnAnotherHost(lockPath: path, holder: holder) }
-        if holder.pid != environment.pid, environment.liveness(holder.pid) == .running {
-            throw .heldByRunningProcess(lockPath: path, holder: holder)
+        guard holder.host == environment.hostName else {
+            throw .heldOnAnotherHost(lockPath: lockPath, holder: holder)
         }
-        return "Took over the lock '\(path)' left by \(holder.summary), which is no longer running; that run "
+        if holder.pid != environment.pid, environment.liveness(holder.pid) == .running {
+            throw .heldByRunningProcess(lockPath: lockPath, holder: holder)
+        }
+        return "Took over the lock '\(lockPath)' left by \(holder.summary), which is no longer running; that run "
             + "stopped without finishing, and this run resumes from its ledger."
     }
 
@@ -251,8 +303,8 @@ public struct RunLock: Sendable {
         "\(lockPath).\(pid).tmp"
     }
 
-    /// Removes temporary and moved-aside lock files that processes killed in the middle of taking a lock left
-    /// behind, once they are older than the grace period. Best effort: a file that cannot be removed stays.
+    /// Removes temporary, moved-aside and successor lock files that processes killed in the middle of taking a
+    /// lock left behind, once they are older than the grace period. Best effort: a file that cannot be removed stays.
     private static func removeLeftovers(of path: String, environment: RunLockEnvironment) {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
@@ -260,7 +312,7 @@ public struct RunLock: Sendable {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         for name in names where name.hasPrefix(prefix) {
             let suffix = name.dropFirst(prefix.count)
-            guard suffix.hasSuffix(".tmp") || suffix.hasPrefix("stale.") else { continue }
+            guard suffix.hasSuffix(".tmp") || suffix.hasPrefix("stale.") || suffix.hasPrefix("next") else { continue }
             let leftover = directory + "/" + name
             guard let modifiedMs = try? modificationTimeMs(leftover),
                 environment.now() - modifiedMs >= unreadableLockGracePeriodMs

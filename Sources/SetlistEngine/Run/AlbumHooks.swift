@@ -95,7 +95,7 @@ final class AlbumHooks: RunHooks {
     }
 
     func pollFailed(jobs: [Int], error: ProviderError) async throws {
-        guard error.kind != .transient, error.kind != .rateLimited else { return }
+        guard error.kind != .transient, error.kind != .rateLimited, error.kind != .notFound else { return }
         report(.warning("a status request for \(jobs.map { graph.jobs[$0].id }.joined(separator: ", ")) failed: \(error)"))
     }
 
@@ -121,6 +121,11 @@ final class AlbumHooks: RunHooks {
                 code: "task_timeout", message: "Task \(taskID) was still unfinished after the task timeout.")
             try await append(
                 .taskFailed(job: graph.jobs[job].id, attempt: attempt, error: error, willRetry: willRetry, at: now()))
+        case .taskNotFound(let job, let taskID):
+            report(
+                .warning(
+                    "The provider answered that task \(taskID) of '\(graph.jobs[job].id)' does not exist; setlist "
+                        + "asks about it again until the task timeout and does not pay for it again."))
         case .stopped(let reason):
             report(.stopped(reason: Self.describe(reason)))
         case .submit, .poll:

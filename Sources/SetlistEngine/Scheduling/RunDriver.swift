@@ -127,14 +127,6 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
         }
     }
 
-    private static func lost(_ taskID: String) -> TaskSnapshot {
-        TaskSnapshot(
-            id: taskID, status: .failed,
-            failure: TaskFailure(
-                code: "resource_not_found",
-                message: "The provider no longer knows task \(taskID); it is submitted again as a new attempt."))
-    }
-
     private func retries(job: Int, snapshot: TaskSnapshot) -> Bool {
         guard snapshot.status == .failed || snapshot.status == .cancelled else { return false }
         let failure = snapshot.failure ?? .unexplained
@@ -200,7 +192,8 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
                         let byID = Dictionary(answered.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
                         var snapshots: [TaskSnapshot] = []
                         for (job, taskID) in zip(jobs, taskIDs) {
-                            let snapshot = hooks.interpret(job: job, snapshot: byID[taskID] ?? Self.lost(taskID))
+                            guard let answered = byID[taskID] else { continue }
+                            let snapshot = hooks.interpret(job: job, snapshot: answered)
                             snapshots.append(snapshot)
                             let retry = self.retries(job: job, snapshot: snapshot)
                             try await hooks.polled(job: job, snapshot: snapshot, willRetry: retry)

@@ -88,7 +88,7 @@ public struct SchedulerJob: Sendable, Hashable {
 
 /// Why the scheduler stopped submitting.
 public enum StopReason: String, Sendable, Hashable {
-    /// SIGINT or SIGTERM.
+    /// SIGINT, SIGTERM or SIGHUP.
     case signal
     /// The manifest's `deadline` passed.
     case deadline
@@ -117,6 +117,9 @@ public enum SchedulerAction: Sendable, Hashable {
     /// The task of `attempt` was still unfinished after the task timeout; `willRetry` says whether a new
     /// attempt follows.
     case timedOut(job: Int, attempt: Int, taskID: String, willRetry: Bool)
+    /// A status answer said the provider does not know `taskID`, which it gave us for `job`. The task is never
+    /// submitted again under a new key: it is asked about again, with backoff, until the task timeout.
+    case taskNotFound(job: Int, taskID: String)
     /// The scheduler stopped submitting.
     case stopped(StopReason)
 }
@@ -158,6 +161,8 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         var pollOutstanding: Bool
         /// The outstanding status request was due for other tasks; this one rode along.
         var companion = false
+        /// Status answers in a row that said the provider does not know the task; 0 once it is seen again.
+        var notFoundAnswers = 0
     }
 
     /// A moment at which a job may need attention. Timers are never removed early: one whose job has moved on
@@ -188,6 +193,10 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     private var random: SeededRandom
     private let startedAt: C.Instant
     private var inFlight = 0
+    /// Submissions sent (or about to be sent) whose answer has not come in.
+    private var submissionsOutstanding = 0
+    /// A second interruption: stop without waiting for the answers to submissions already sent.
+    private var forcedStop = false
     private var creditsReserved: Double
     private var stopReason: StopReason?
     private var pendingActions: [SchedulerAction] = []
@@ -293,7 +302,8 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         pendingActions = []
 
         if stopReason == .signal || stopReason == .deadline || stopReason == .authentication {
-            return SchedulerStep(actions: actions, wakeAt: nil, outcome: outcome())
+            let awaitsAnswers = stopReason != .authentication && submissionsOutstanding > 0 && !forcedStop
+            return SchedulerStep(actions: actions, wakeAt: nil, outcome: awaitsAnswers ? nil : outcome())
         }
 
         actions += schedulePolls(now: now, wake: &wake)
@@ -307,8 +317,11 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         return SchedulerStep(actions: actions, wakeAt: finished ? nil : wake, outcome: finished ? outcome() : nil)
     }
 
-    /// Stops submitting because of a signal; the next ``step(now:)`` reports the outcome.
+    /// Stops submitting because of a signal. The outcome comes once every submission already on its way has
+    /// its answer, so each paid request sent under its intent has its task id recorded (or its failure), and no
+    /// job is left looking like an unconfirmed submission; a second interruption stops without waiting.
     public mutating func interrupt() {
+        if stopReason == .signal { forcedStop = true }
         stop(.signal)
     }
 
@@ -332,6 +345,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     public mutating func submitSucceeded(job index: Int, attempt: Int, snapshot: TaskSnapshot, now: C.Instant) {
         submissionAnswered(at: now)
         guard case .submitting = slots[index].phase else { return }
+        submissionsOutstanding -= 1
         creditsReserved += (snapshot.creditsReserved ?? jobs[index].estimatedCredits) - jobs[index].estimatedCredits
         statistics.submissions += 1
         let estimate = snapshot.estimatedSeconds.map { Duration.milliseconds(Int64(($0 * 1000).rounded())) }
@@ -350,6 +364,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     public mutating func submitFailed(job index: Int, attempt: Int, error: ProviderError, now: C.Instant) {
         submissionAnswered(at: now)
         guard case .submitting = slots[index].phase else { return }
+        submissionsOutstanding -= 1
         inFlight -= 1
         creditsReserved -= jobs[index].estimatedCredits
         switch error.kind {
@@ -389,13 +404,14 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     public mutating func submissionNotBuilt(job index: Int, reason: String, now: C.Instant) {
         submissionAnswered(at: now)
         guard case .submitting = slots[index].phase else { return }
+        submissionsOutstanding -= 1
         inFlight -= 1
         creditsReserved -= jobs[index].estimatedCredits
         fail(index, reason: reason)
     }
 
-    /// Records the answer to a status request for `jobs`. Jobs whose task is missing from `snapshots` are
-    /// treated as unknown to the provider.
+    /// Records the answer to a status request for `jobs`. A job whose task is missing from `snapshots` is one the
+    /// provider said it does not know: see ``SchedulerAction/taskNotFound(job:taskID:)``.
     public mutating func pollSucceeded(jobs polled: [Int], snapshots: [TaskSnapshot], now: C.Instant) {
         requests.answered(at: now)
         statistics.polls += 1
@@ -405,11 +421,10 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             guard case .running(var running) = slots[index].phase else { continue }
             running.pollOutstanding = false
             guard let snapshot = byID[running.taskID] else {
-                setPhase(index, .running(running))
-                attemptFailed(index, reason: "the provider no longer knows task \(running.taskID)", retriable: true,
-                              now: now)
+                taskNotFound(index, running, now: now)
                 continue
             }
+            running.notFoundAnswers = 0
             if running.estimate == nil, let seconds = snapshot.estimatedSeconds {
                 running.estimate = .milliseconds(Int64((seconds * 1000).rounded()))
             }
@@ -449,14 +464,28 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             running.pollOutstanding = false
             running.companion = false
             if error.kind == .notFound {
-                setPhase(index, .running(running))
-                attemptFailed(index, reason: error.description, retriable: true, now: now)
+                taskNotFound(index, running, now: now)
                 continue
             }
             let delay = configuration.backoff.delay(forRetry: running.polls + 1, using: &random)
             running.nextPollAt = now.advanced(by: min(delay, configuration.poll.maximumInterval))
             awaitPoll(index, running, now: now)
         }
+    }
+
+    /// A status answer said the provider does not know the running task of job `index`. Real services answer so
+    /// for a moment after creating a task, or during an incident; a task id the provider gave us is never paid for
+    /// again, so the task is asked about again with backoff (at most the poll schedule's longest interval apart)
+    /// and its timeout stands.
+    private mutating func taskNotFound(_ index: Int, _ running: Running, now: C.Instant) {
+        var running = running
+        running.pollOutstanding = false
+        running.companion = false
+        running.notFoundAnswers += 1
+        let delay = configuration.backoff.delay(forRetry: running.notFoundAnswers, using: &random)
+        running.nextPollAt = now.advanced(by: min(delay, configuration.poll.maximumInterval))
+        pendingActions.append(.taskNotFound(job: index, taskID: running.taskID))
+        awaitPoll(index, running, now: now)
     }
 
     /// The finish quantiles for tasks with `estimate`: learned ones, or the schedule's initial ones.
@@ -649,6 +678,17 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         while let timer = firstLive(.timeout), timer.at <= now {
             popTimer(.timeout)
             guard case .running(let running) = slots[timer.job].phase else { continue }
+            if running.notFoundAnswers > 0 {
+                inFlight -= 1
+                fail(
+                    timer.job,
+                    reason: "the provider still answered that task \(running.taskID) does not exist when the task "
+                        + "timeout passed; it is not submitted again, since a task the provider created may still "
+                        + "run and be charged. The ledger keeps the task id and the next run asks about it again; if "
+                        + "the provider's dashboard shows no such task, rerun with --force \(jobs[timer.job].id) to "
+                        + "pay for a new one")
+                continue
+            }
             pendingActions.append(
                 .timedOut(
                     job: timer.job, attempt: running.attempt, taskID: running.taskID,
@@ -756,6 +796,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
             creditsReserved += jobs[index].estimatedCredits
             setPhase(index, .submitting)
             inFlight += 1
+            submissionsOutstanding += 1
             actions.append(.submit(job: index, attempt: attempt))
         }
         return actions

@@ -67,6 +67,13 @@ struct AlbumSession {
             ? String(ledger.dropLast(".ledger.json".count)) + ".state.json" : ledger + ".state.json"
     }
 
+    /// The folder of the album's paid takes (DESIGN §8), absolute.
+    var takesFolder: String {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let output = outputDirectory.hasPrefix("/") ? outputDirectory : folder.appendingPathComponent(outputDirectory).path
+        return URL(fileURLWithPath: output).appendingPathComponent("takes").standardizedFileURL.path
+    }
+
     /// The output directory as the manifest gives it; simulated runs write under `out-sim/` instead of `out/`.
     var outputDirectory: String {
         let directory = manifest.output.directory

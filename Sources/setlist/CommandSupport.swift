@@ -126,20 +126,23 @@ enum CommandSupport {
     }
 
     /// The files a requested output (`--metrics-file`, `report -o`) must never replace: every manifest on the
-    /// command line, and the ledger, journal and lock of each, for real and simulated runs.
+    /// command line, the ledger, journal and lock of each, and the folder of its paid takes, for real and
+    /// simulated runs.
     static func protectedFiles(_ sessions: [AlbumSession]) -> [OutputFile.Protected] {
         sessions.flatMap { session in
             var files = [OutputFile.Protected(path: session.path, role: "the manifest '\(session.path)'")]
             for simulate in [false, true] {
-                let ledger = AlbumSession(
-                    path: session.path, manifest: session.manifest, graph: session.graph, simulate: simulate
-                ).ledgerPath
+                let variant = AlbumSession(
+                    path: session.path, manifest: session.manifest, graph: session.graph, simulate: simulate)
+                let ledger = variant.ledgerPath
                 let album = "of '\(session.path)'"
                 let journal = LedgerStore.journalPath(for: ledger)
                 files += [
                     OutputFile.Protected(path: ledger, role: "the ledger \(album)"),
                     OutputFile.Protected(path: journal, role: "the ledger journal \(album)"),
                     OutputFile.Protected(path: RunLock.lockPath(forLedger: ledger), role: "the run lock \(album)"),
+                    OutputFile.Protected(
+                        path: variant.takesFolder, role: "a file in the folder of paid takes \(album)", isFolder: true),
                 ]
             }
             return files

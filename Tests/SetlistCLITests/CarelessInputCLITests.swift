@@ -23,8 +23,10 @@ struct CarelessInputCLITests {
         #expect(symlink(ledger, link) == 0)
         #expect(mkfifo(fifo, 0o644) == 0)
         let paid = try await simulator.admin("stats").value("paid_submissions", "created") as? Double
+        let take = workspace.directory.appendingPathComponent("out/first-light/takes/01-first-light/g1-t1.mp3").path
         let cases: [(target: String, says: String)] = [
             (ledger, "names a ledger, and setlist never writes over a ledger, its journal or lock, or a manifest"),
+            (take, "names a file in the folder of paid takes of '\(workspace.manifest.path)'"),
             (workspace.manifest.path, "names the manifest '\(workspace.manifest.path)'"),
             (link, "is a symbolic link, and setlist does not write through links"),
             (fifo, "is a named pipe (FIFO), not a regular file"),
@@ -32,11 +34,13 @@ struct CarelessInputCLITests {
         for (target, says) in cases {
             let ledgerBefore = try Data(contentsOf: URL(fileURLWithPath: ledger))
             let manifestBefore = try Data(contentsOf: workspace.manifest)
+            let takeBefore = try Data(contentsOf: URL(fileURLWithPath: take))
             let result = try await workspace.run(["--force", "first-light", "--metrics-file", target])
             #expect(result.exitCode == 2, "\(target): \(result.stderr)")
             #expect(result.stderr.contains("--metrics-file '\(target)' \(says)"), "\(result.stderr)")
             #expect(try Data(contentsOf: URL(fileURLWithPath: ledger)) == ledgerBefore)
             #expect(try Data(contentsOf: workspace.manifest) == manifestBefore)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: take)) == takeBefore)
         }
         #expect(Self.fileType(link) == S_IFLNK)
         #expect(Self.fileType(fifo) == S_IFIFO)

@@ -12,17 +12,20 @@ import Darwin
 /// the file it points to (a ledger, a device) is exactly what the check is for; a link in a parent directory is
 /// fine. The checks run when the command starts, before anything is paid, and again just before the write.
 public struct OutputFile: Sendable {
-    /// A file the output must never replace, and what it is for the user.
+    /// A file the output must never replace, or a folder it must never write into, and what it is for the user.
     public struct Protected: Sendable, Hashable {
-        /// The file's path, absolute or relative to the working directory.
+        /// The file's or folder's path, absolute or relative to the working directory.
         public var path: String
         /// What the file is, completing "names ...", e.g. `the ledger of album.yaml`.
         public var role: String
+        /// Whether `path` is a folder whose every file is protected (the paid takes of an album).
+        public var isFolder: Bool
 
-        /// Creates a protected file.
-        public init(path: String, role: String) {
+        /// Creates a protected file, or a protected folder when `isFolder`.
+        public init(path: String, role: String, isFolder: Bool = false) {
             self.path = path
             self.role = role
+            self.isFolder = isFolder
         }
     }
 
@@ -95,7 +98,16 @@ public struct OutputFile: Sendable {
             throw .protected(path: path, option: option, purpose: purpose, role: role)
         }
         let target = Self.canonical(path)
-        for file in protected {
+        for folder in protected where folder.isFolder {
+            let resolved = realpath(folder.path, nil).map { pointer in
+                defer { free(pointer) }
+                return String(cString: pointer)
+            } ?? folder.path
+            if target.hasPrefix(resolved.hasSuffix("/") ? resolved : resolved + "/") {
+                throw .protected(path: path, option: option, purpose: purpose, role: folder.role)
+            }
+        }
+        for file in protected where !file.isFolder {
             var other = stat()
             let sameInode = existingMode != nil && stat(file.path, &other) == 0
                 && other.st_dev == status.st_dev && other.st_ino == status.st_ino

@@ -169,6 +169,11 @@ struct ManifestResolver {
         for path in [output.dir, output.ledger].compactMap({ $0 }) where Self.isBlank(path.value) {
             error(at: path.location, "output: a path is empty; give a path or remove the key to use the default.")
         }
+        if let ledger = output.ledger, !Self.isBlank(ledger.value), !ledger.value.hasSuffix(".ledger.json") {
+            error(at: ledger.location, "output: ledger '\(ledger.value)' must be a file name ending in .ledger.json, "
+                + "so that the ledger, its .journal and its .lock never take the name of another file; for "
+                + "example \(Self.stem(of: manifestFileName)).ledger.json.")
+        }
         let stem = Self.stem(of: manifestFileName)
         return OutputSettings(
             directory: output.dir?.value ?? "out/\(albumSlug)",

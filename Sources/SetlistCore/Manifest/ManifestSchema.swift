@@ -273,7 +273,9 @@ public enum ManifestSchema {
             "ledger": {
               "type": "string",
               "minLength": 1,
-              "description": "The ledger file, relative to the manifest. Default <manifest-stem>.ledger.json."
+              "pattern": "\\.ledger\\.json$",
+              "description": "The ledger file, relative to the manifest; its name ends in .ledger.json, so that the\#
+     ledger, its .journal and its .lock never take the name of another file. Default <manifest-stem>.ledger.json."
             }
           }
         },

@@ -143,6 +143,18 @@ struct ReRollTests {
         #expect(submits(try album.decisions()) == ["road-voice", "homecoming"])
     }
 
+    @Test func forcingAJobWhoseTaskIsInFlightGivesTheTaskUpForANewGeneration() throws {
+        var album = TakesAlbum()
+        try album.run()
+        try album.ledger.apply(.jobRequeued(job: "sunset"))
+        try album.ledger.apply(.submitIntent(job: "sunset", attempt: 2, idempotencyKey: "k2", inputs: nil, at: 4))
+        try album.ledger.apply(.submitAccepted(job: "sunset", attempt: 2, taskID: "t-lost", creditsReserved: 8, at: 5))
+        #expect(try album.decisions()["sunset"] == .poll(taskID: "t-lost", attempt: 2), "a task we hold is polled")
+        #expect(
+            try album.decisions(force: ["sunset"])["sunset"]
+                == .submit(attempt: 3, requeue: false, reason: "forced: task t-lost is given up and a new generation paid for"))
+    }
+
     @Test func reRollingAPersonaRunsTheSongsSungWithItAgain() throws {
         var album = TakesAlbum()
         try album.run()

@@ -147,7 +147,10 @@ public enum ResumePlanner {
         }
         switch record.resumePoint {
         case .inFlight(let taskID, let attempt):
-            return .poll(taskID: taskID, attempt: attempt.number)
+            guard selection.force.contains(id) else { return .poll(taskID: taskID, attempt: attempt.number) }
+            return .submit(
+                attempt: record.nextAttemptNumber, requeue: false,
+                reason: "forced: task \(taskID) is given up and a new generation paid for")
         case .unconfirmed(let attempt):
             if replays { return .resubmit(attempt: attempt.number, idempotencyKey: attempt.idempotencyKey) }
             if selection.resubmitUnknown {

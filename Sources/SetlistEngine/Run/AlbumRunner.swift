@@ -249,6 +249,13 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
                 ? .fingerprintMigrated(job: spec.id, fingerprint: fingerprints[index])
                 : .jobPlanned(job: spec.id, kind: spec.kind, fingerprint: fingerprints[index])
             try store.append(planned, durability: .buffered)
+            if case .submit = decisions[index], case .inFlight(let taskID, let attempt)? = store.job(spec.id)?.resumePoint {
+                let error = RecordedError(
+                    code: "given_up", message: "Task \(taskID) was given up by --force; a new generation was paid for.")
+                try store.append(
+                    .taskFailed(job: spec.id, attempt: attempt.number, error: error, willRetry: true, at: now()),
+                    durability: .buffered)
+            }
             switch decisions[index] {
             case .submit(_, true, _):
                 try store.append(.jobRequeued(job: spec.id), durability: .buffered)

@@ -25,13 +25,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(
-            name: "SetlistEngine",
-            dependencies: [
-                "SetlistCore",
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
+        .target(name: "SetlistEngine", dependencies: ["SetlistCore"]),
         .target(
             name: "SetlistProviders",
             dependencies: [
@@ -44,6 +38,7 @@ let package = Package(
             dependencies: [
                 "SetlistCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -54,7 +49,6 @@ let package = Package(
                 "SetlistProviders",
                 "SetlistSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import SetlistCore
 import SetlistEngine
@@ -97,14 +98,14 @@ struct AlbumSession {
     func run(
         selection: RunSelection, apiKey: String?, speed: Double, reporter: ConsoleReporter,
         metrics: inout RunMetrics?, registerInterrupt: (@escaping @Sendable () -> Void) -> Void
-    ) async -> Int32 {
+    ) async -> ExitCode {
         let lock: RunLock
         do {
             lock = try RunLock.acquire(ledgerPath: ledgerPath, environment: .current(now: Self.unixMilliseconds))
         } catch {
             reporter.printError(ErrorSentence.describe(error))
-            if case .io = error { return RunOutcome.ledgerUnwritable.exitCode }
-            return RunOutcome.interrupted.exitCode
+            if case .io = error { return ExitStatus.of(.ledgerUnwritable) }
+            return ExitStatus.tryLater
         }
         defer { try? lock.release() }
         if let warning = lock.takeoverWarning { reporter.report(.warning(warning)) }
@@ -113,7 +114,7 @@ struct AlbumSession {
             defer { store.close() }
             if let refusal = ownershipRefusal(store.ledger) {
                 reporter.printError(refusal)
-                return ExitStatus.usage.rawValue
+                return ExitStatus.usage
             }
             for warning in store.openWarnings { reporter.report(.warning(warning)) }
             let connection = try await connect(apiKey: apiKey, speed: speed) { reporter.report(.warning($0)) }
@@ -156,13 +157,13 @@ struct AlbumSession {
                 downloadsPending: summary.pendingDownloads.count,
                 oldestPendingTakeAgeSeconds: RunMetrics.oldestPendingTakeAge(
                     summary.pendingDownloads, nowMs: Self.unixMilliseconds()))
-            return summary.outcome.exitCode
+            return ExitStatus.of(summary.outcome)
         } catch {
             reporter.printError(ErrorSentence.describe(error))
             if let storeError = error as? LedgerStoreError, case .newerFormat = storeError {
-                return ExitStatus.usage.rawValue
+                return ExitStatus.usage
             }
-            return RunOutcome.ledgerUnwritable.exitCode
+            return ExitStatus.of(.ledgerUnwritable)
         }
     }
 
@@ -199,15 +200,9 @@ struct AlbumSession {
             simulator.onTaskCreated { stateFile.save() }
             let baseURL = try await simulator.start()
             let transport = AsyncHTTPTransport()
-            let provider: any MusicProvider =
-                switch manifest.provider.api {
-                case .evolink:
-                    EvolinkProvider(baseURL: baseURL, apiKey: key, transport: transport, now: { Date() })
-                case .sunoProxy:
-                    SunoProxyProvider(
-                        baseURL: baseURL, apiKey: key, transport: transport,
-                        typicalTaskSeconds: SunoProxyProvider.defaultTypicalTaskSeconds / speed, now: { Date() })
-                }
+            let provider = ProviderFactory.provider(
+                api: manifest.provider.api, baseURL: baseURL, apiKey: key, transport: transport,
+                options: ProviderOptions(typicalTaskSeconds: SunoProxyProvider.defaultTypicalTaskSeconds / speed))
             return Connection(provider: provider, simulatorURL: baseURL) {
                 try? await transport.shutdown()
                 await simulator.stop()
@@ -215,20 +210,13 @@ struct AlbumSession {
             }
         }
         let transport = AsyncHTTPTransport()
-        let provider: any MusicProvider =
-            switch manifest.provider.api {
-            case .evolink:
-                EvolinkProvider(
-                    baseURL: manifest.provider.baseURL, apiKey: apiKey ?? "", transport: transport,
-                    honoursIdempotencyKeys: manifest.provider.idempotencyKeys, now: { Date() })
-            case .sunoProxy:
-                SunoProxyProvider(
-                    baseURL: manifest.provider.baseURL, apiKey: apiKey ?? "", transport: transport,
-                    typicalTaskSeconds: ProcessInfo.processInfo.environment["SETLIST_SUNO_PROXY_TASK_SECONDS"]
-                        .flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
-                        ?? SunoProxyProvider.defaultTypicalTaskSeconds,
-                    now: { Date() })
-            }
+        let provider = ProviderFactory.provider(
+            api: manifest.provider.api, baseURL: manifest.provider.baseURL, apiKey: apiKey ?? "", transport: transport,
+            options: ProviderOptions(
+                honoursIdempotencyKeys: manifest.provider.idempotencyKeys,
+                typicalTaskSeconds: ProcessInfo.processInfo.environment["SETLIST_SUNO_PROXY_TASK_SECONDS"]
+                    .flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
+                    ?? SunoProxyProvider.defaultTypicalTaskSeconds))
         return Connection(provider: provider, simulatorURL: nil) { try? await transport.shutdown() }
     }
 

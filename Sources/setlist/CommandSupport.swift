@@ -3,8 +3,7 @@ import Foundation
 import SetlistCore
 import SetlistEngine
 
-/// Steps several commands share: loading manifests into sessions, reading selections and keys, combining
-/// exit codes.
+/// Steps several commands share: loading manifests into sessions, reading keys, checking output files.
 enum CommandSupport {
     /// Loads and validates every manifest, printing all diagnostics; exits 2 when any has an error. With
     /// `adoptLedger`, each session may take over a ledger that records another manifest's name.
@@ -41,30 +40,6 @@ enum CommandSupport {
             sessions[index] = nil
         }
         return sessions
-    }
-
-    /// The `--only`/`--force` selection; unknown ids and empty lists are usage errors. Forced jobs are part of
-    /// the selection: `--only a --force b` runs `a` and re-rolls `b`, each with the unfinished jobs it needs.
-    static func selection(
-        only: String?, force: String?, resubmitUnknown: Bool, sessions: [AlbumSession]
-    ) throws -> RunSelection {
-        let known = Set(sessions.flatMap { $0.graph.jobs.map(\.id) })
-        func ids(_ text: String?, option: String) throws -> Set<String>? {
-            guard let text else { return nil }
-            let ids = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            guard !ids.isEmpty else {
-                throw ValidationError("\(option) was given no job id; name one or more jobs, separated by commas, "
-                    + "or leave \(option) out.")
-            }
-            for id in ids where !known.contains(id) {
-                throw ValidationError("\(option): no job '\(id)' in the manifest\(Suggestion.clause(for: id, in: known))")
-            }
-            return Set(ids)
-        }
-        let forced = try ids(force, option: "--force") ?? []
-        return RunSelection(
-            only: try ids(only, option: "--only").map { $0.union(forced) }, force: forced,
-            resubmitUnknown: resubmitUnknown)
     }
 
     /// The API key: from `file` when given, else from the environment variable the manifest names. Whitespace
@@ -160,11 +135,5 @@ enum CommandSupport {
         } catch {
             throw ValidationError(error.description)
         }
-    }
-
-    /// One exit code for several albums: the most serious one.
-    static func combined(_ codes: [Int32]) -> Int32 {
-        for code: Int32 in [70, 3, 4, 75, 1] where codes.contains(code) { return code }
-        return codes.first { $0 != 0 } ?? 0
     }
 }

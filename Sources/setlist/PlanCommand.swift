@@ -21,16 +21,11 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Plan against the simulated run's ledger (<stem>.sim.ledger.json).")
     var simulate = false
 
-    @Option(help: "Comma-separated job ids: plan only these and the unfinished jobs they depend on.")
-    var only: String?
-
-    @Option(help: "Comma-separated job ids: plan a new generation of each (also when --only leaves it out).")
-    var force: String?
+    @OptionGroup var jobs: JobSelectionOptions<PlanSelectionWording>
 
     func run() throws {
         let sessions = try CommandSupport.sessions(for: [manifest], simulate: simulate)
-        let selection = try CommandSupport.selection(only: only, force: force, resubmitUnknown: false,
-                                                     sessions: sessions)
+        let selection = try jobs.selection(in: sessions)
         for session in sessions { try Self.printPlan(session, selection: selection, format: format) }
     }
 

@@ -11,11 +11,7 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Generate the songs and personas of one or more manifests, resuming from their ledgers.",
-        discussion: """
-            Exit codes: 0 all jobs completed or up to date; 1 some jobs failed or were blocked; 2 usage or \
-            manifest error, nothing sent; 3 API key rejected; 4 out of credits or max_credits reached; 75 try \
-            later (lock held, deadline, interrupted; the next run resumes); 70 internal error or unwritable ledger.
-            """
+        discussion: "Exit codes: \(ExitStatus.helpSummary)."
     )
 
     @Argument(help: "Manifest files to run, one after another.")
@@ -29,11 +25,7 @@ struct RunCommand: AsyncParsableCommand {
         discussion: "A number from 0.001 to 10000; without --simulate it is a usage error."))
     var speed: Double?
 
-    @Option(help: "Comma-separated job ids: run only these and the unfinished jobs they depend on.")
-    var only: String?
-
-    @Option(help: "Comma-separated job ids: pay for a new generation of each (also when --only leaves it out).")
-    var force: String?
+    @OptionGroup var jobs: JobSelectionOptions<RunSelectionWording>
 
     @Flag(help: "Print what the run would do and exit; sends nothing and writes nothing.")
     var dryRun = false
@@ -77,8 +69,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let sessions = try CommandSupport.sessions(for: manifests, simulate: simulate, adoptLedger: adoptLedger)
-        let selection = try CommandSupport.selection(only: only, force: force, resubmitUnknown: resubmitUnknown,
-                                                     sessions: sessions)
+        let selection = try jobs.selection(in: sessions, resubmitUnknown: resubmitUnknown)
         let metricsOutput = try metricsFile.map {
             try CommandSupport.outputFile(
                 $0, purpose: "the metrics file", option: "--metrics-file", sessions: sessions,
@@ -89,7 +80,7 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         let keys = try sessions.map { simulate ? nil : try CommandSupport.apiKey(for: $0.manifest, file: apiKeyFile) }
-        var codes: [Int32] = []
+        var codes: [ExitCode] = []
         var metrics: [RunMetrics] = []
         let interrupts = SignalForwarder()
         for (session, key) in zip(sessions, keys) {
@@ -110,8 +101,8 @@ struct RunCommand: AsyncParsableCommand {
                 try? FileHandle.standardError.write(contentsOf: Data("warning: \(error.description)\n".utf8))
             }
         }
-        let code = CommandSupport.combined(codes)
-        if code != 0 { throw ExitCode(code) }
+        let code = ExitStatus.combined(codes)
+        if code != ExitStatus.success { throw code }
     }
 }
 

@@ -70,9 +70,7 @@ struct AlbumSession {
 
     /// The folder of the album's paid takes (DESIGN §8), absolute.
     var takesFolder: String {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        let output = outputDirectory.hasPrefix("/") ? outputDirectory : folder.appendingPathComponent(outputDirectory).path
-        return URL(fileURLWithPath: output).appendingPathComponent("takes").standardizedFileURL.path
+        Self.resolve(outputDirectory + "/takes", in: manifestFolder)
     }
 
     /// The output directory as the manifest gives it; simulated runs write under `out-sim/` instead of `out/`.

@@ -228,6 +228,15 @@ public struct ResultRecord: Sendable, Hashable, Codable {
         files.first { $0.kind == kind }
     }
 
+    /// Where the file of `kind` is fetched from: the audio URL (else the stream URL) or the cover's; nil when the
+    /// provider gave none.
+    public func downloadURL(for kind: MediaKind) -> String? {
+        switch kind {
+        case .audio: audioURL ?? streamAudioURL
+        case .cover: imageURL
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
         case resultID = "result_id"
         case title

@@ -107,6 +107,16 @@ extension JobRecord {
         attempts.filter { $0.outcome == .completed }
     }
 
+    /// Every take of every generation, oldest generation first, each generation's takes in the provider's order.
+    public var everyTake: [FoundTake] {
+        generations.enumerated().flatMap { index, attempt in
+            attempt.results.enumerated().map { number, result in
+                FoundTake(
+                    reference: TakeRef(generation: index + 1, take: number + 1), attempt: attempt, result: result)
+            }
+        }
+    }
+
     /// The takes of the newest generation, in the provider's order.
     public var results: [ResultRecord] {
         completedAttempt?.results ?? []

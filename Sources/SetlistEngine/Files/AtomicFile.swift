@@ -4,7 +4,9 @@
 // is unchanged by sharing it; the two callers differ only in what surrounds the write. The ledger uses the fixed
 // temporary name `<ledger>.tmp`, because its lock makes the store the only writer, and needs no checks on its
 // own path. A user-named file gets a temporary name of its own (two runs may write the same metrics file at
-// once), and ``OutputFile`` first refuses targets it must never replace.
+// once), and ``OutputFile`` first refuses targets it must never replace. The media downloader writes its
+// temporary files with ``AtomicFile/writeTemporary`` too, but links them into place, since a paid take never
+// replaces a file.
 
 #if canImport(Glibc)
 import Glibc
@@ -33,6 +35,22 @@ public enum AtomicFile {
     public static func replace(
         _ path: String, with bytes: [UInt8], temporary: String, permissions: mode_t? = nil
     ) throws(FileWriteFailure) {
+        try writeTemporary(bytes, to: temporary, permissions: permissions)
+        if rename(temporary, path) != 0 {
+            let code = errno
+            _ = unlink(temporary)
+            throw FileWriteFailure(operation: "rename '\(temporary)' over", path: path, code: code)
+        }
+        try syncDirectory(containing: path)
+    }
+
+    /// Writes `bytes` to `temporary`, created afresh (a file already there is removed first, and a link is never
+    /// followed), `fsync`s and closes it; on failure nothing is left at `temporary`. The caller moves it into place:
+    /// ``replace(_:with:temporary:permissions:)`` by renaming over the target, the media downloader by linking it
+    /// where no file is yet.
+    public static func writeTemporary(
+        _ bytes: [UInt8], to temporary: String, permissions: mode_t? = nil
+    ) throws(FileWriteFailure) {
         if unlink(temporary) != 0, errno != ENOENT {
             throw FileWriteFailure(operation: "remove the old temporary file", path: temporary, code: errno)
         }
@@ -58,12 +76,6 @@ public enum AtomicFile {
             _ = unlink(temporary)
             throw FileWriteFailure(operation: "close", path: temporary, code: code)
         }
-        if rename(temporary, path) != 0 {
-            let code = errno
-            _ = unlink(temporary)
-            throw FileWriteFailure(operation: "rename '\(temporary)' over", path: path, code: code)
-        }
-        try syncDirectory(containing: path)
     }
 
     /// `fsync`s the directory that holds `path`, so that a file created or renamed there survives a crash.

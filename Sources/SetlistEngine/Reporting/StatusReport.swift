@@ -218,7 +218,7 @@ public struct StatusReport: Sendable, Hashable, Encodable {
             taskID: record.attempts.last?.taskID, personaID: record.personaID ?? record.chainedInputs?.personaID,
             results: record.results.count, files: record.results.reduce(0) { $0 + $1.files.count },
             downloadsPending: record.generations.flatMap(\.results).reduce(0) { total, result in
-                total + downloads.filter { result.file($0) == nil && result.canDownload($0) }.count
+                total + downloads.filter { result.file($0) == nil && result.downloadURL(for: $0) != nil }.count
             },
             generations: generations, pick: pick, pickProblem: pickProblem,
             creditsReserved: record.attempts.reduce(0) { $0 + ($1.creditsReserved ?? 0) },
@@ -318,28 +318,8 @@ public struct StatusReport: Sendable, Hashable, Encodable {
     }
 }
 
-extension JobRecord {
-    /// Every take of every generation, oldest generation first, each generation's takes in the provider's order.
-    var everyTake: [(reference: TakeRef, result: ResultRecord)] {
-        generations.enumerated().flatMap { index, attempt in
-            attempt.results.enumerated().map { number, result in
-                (TakeRef(generation: index + 1, take: number + 1), result)
-            }
-        }
-    }
-}
-
 extension TakeRef {
     /// `g2 t1`: the short form the status table shows.
     var label: String { "g\(generation) t\(take)" }
 }
 
-extension ResultRecord {
-    /// Whether the provider gave a URL to download the file of `kind` from.
-    func canDownload(_ kind: MediaKind) -> Bool {
-        switch kind {
-        case .audio: audioURL != nil || streamAudioURL != nil
-        case .cover: imageURL != nil
-        }
-    }
-}

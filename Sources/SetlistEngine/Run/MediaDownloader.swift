@@ -82,27 +82,22 @@ final class MediaDownloader: Sendable {
     /// `takes/`, and the other take's file is left alone.
     func pending(for song: Song) -> [DownloadItem] {
         guard let record = store.job(song.id) else { return [] }
+        let takes = record.everyTake
         var claims: [String: Int] = [:]
-        for attempt in record.generations {
-            for file in attempt.results.flatMap(\.files) { claims[file.path, default: 0] += 1 }
-        }
+        for file in takes.flatMap(\.result.files) { claims[file.path, default: 0] += 1 }
         var items: [DownloadItem] = []
-        for (generationIndex, attempt) in record.generations.enumerated() {
-            for (takeIndex, result) in attempt.results.enumerated() {
-                let take = TakeRef(generation: generationIndex + 1, take: takeIndex + 1)
-                for kind in kinds {
-                    guard let url = kind == .audio ? result.audioURL ?? result.streamAudioURL : result.imageURL else {
-                        continue
-                    }
-                    var recorded = result.file(kind)
-                    if let file = recorded, isIntact(file) { continue }
-                    if let file = recorded, claims[file.path, default: 0] > 1 { recorded = nil }
-                    items.append(
-                        DownloadItem(
-                            job: song.id, take: take, kind: kind, url: url,
-                            relativePath: recorded?.path ?? takePath(song: song, take: take, kind: kind, url: url),
-                            restoresRecordedFile: recorded != nil, finishedAtMs: attempt.finishedAtMs))
-                }
+        for found in takes {
+            for kind in kinds {
+                guard let url = found.result.downloadURL(for: kind) else { continue }
+                var recorded = found.result.file(kind)
+                if let file = recorded, isIntact(file) { continue }
+                if let file = recorded, claims[file.path, default: 0] > 1 { recorded = nil }
+                let take = found.reference
+                items.append(
+                    DownloadItem(
+                        job: song.id, take: take, kind: kind, url: url,
+                        relativePath: recorded?.path ?? takePath(song: song, take: take, kind: kind, url: url),
+                        restoresRecordedFile: recorded != nil, finishedAtMs: found.attempt.finishedAtMs))
             }
         }
         return items
@@ -152,7 +147,11 @@ final class MediaDownloader: Sendable {
         let directory = destination.deletingLastPathComponent()
         try Self.makeDirectories(directory.path)
         let temporary = directory.appendingPathComponent(".\(destination.lastPathComponent).part")
-        try Self.writeSynced(bytes, to: temporary.path)
+        do {
+            try AtomicFile.writeTemporary(bytes, to: temporary.path)
+        } catch {
+            throw DownloadError.cannotWrite(error.path, errno: error.code)
+        }
         defer { unlink(temporary.path) }
         let digest = Digest.sha256Hex(bytes)
         let file = DownloadedFile(kind: kind, path: relativePath, sha256: digest, bytes: Int64(bytes.count))
@@ -184,19 +183,6 @@ final class MediaDownloader: Sendable {
             break
         }
         return DownloadedFile(kind: kind, path: candidate, sha256: digest, bytes: file.bytes)
-    }
-
-    private static func writeSynced(_ bytes: [UInt8], to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw DownloadError.cannotWrite(path, errno: errno) }
-        defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            guard result > 0 else { throw DownloadError.cannotWrite(path, errno: errno) }
-            written += result
-        }
-        guard fsync(descriptor) == 0 else { throw DownloadError.cannotWrite(path, errno: errno) }
     }
 
     /// Creates `path` and its missing parents.

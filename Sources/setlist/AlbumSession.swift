@@ -92,6 +92,12 @@ struct AlbumSession {
         return loaded
     }
 
+    /// What a run with `selection` would do with each job against `ledger`, as `plan`, `status` and `report`
+    /// show it.
+    func decisions(against ledger: Ledger, selection: RunSelection = RunSelection()) -> [ResumeDecision] {
+        ResumePlan(manifest: manifest, graph: graph, ledger: ledger, selection: selection).decisions
+    }
+
     /// Runs the album and returns its exit code; `metrics` receives the run's figures when it ran to an end.
     func run(
         selection: RunSelection, apiKey: String?, speed: Double, reporter: ConsoleReporter,

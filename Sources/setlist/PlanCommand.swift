@@ -32,8 +32,7 @@ struct PlanCommand: ParsableCommand {
     /// Prints the plan of `session` against its ledger.
     static func printPlan(_ session: AlbumSession, selection: RunSelection, format: PlanFormat) throws {
         let loaded = try session.loadLedger()
-        let decisions = AlbumRunner<ContinuousClock>.decisions(
-            manifest: session.manifest, graph: session.graph, ledger: loaded.ledger, selection: selection)
+        let decisions = session.decisions(against: loaded.ledger, selection: selection)
         let plan = Plan(manifest: session.manifest, graph: session.graph) { job, _ in
             decisions[session.graph.index(of: job.id) ?? 0].action
         }

@@ -36,8 +36,7 @@ struct ReportCommand: ParsableCommand {
             createsDirectories: true)
         let loaded = try session.loadLedger()
         for warning in loaded.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-        let decisions = AlbumRunner<ContinuousClock>.decisions(
-            manifest: session.manifest, graph: session.graph, ledger: loaded.ledger, selection: RunSelection())
+        let decisions = session.decisions(against: loaded.ledger)
         let report = AlbumReport(
             manifest: session.manifest, graph: session.graph, ledger: loaded.ledger, decisions: decisions,
             media: Self.media(of: loaded.ledger, manifestDirectory: manifestDirectory,

@@ -32,8 +32,7 @@ struct StatusCommand: ParsableCommand {
     static func report(_ session: AlbumSession) throws -> StatusReport {
         let loaded = try session.loadLedger()
         for warning in loaded.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-        let decisions = AlbumRunner<ContinuousClock>.decisions(
-            manifest: session.manifest, graph: session.graph, ledger: loaded.ledger, selection: RunSelection())
+        let decisions = session.decisions(against: loaded.ledger)
         return StatusReport(
             album: session.manifest.album, ledgerPath: session.ledgerPath, graph: session.graph,
             ledger: loaded.ledger, decisions: decisions, downloads: session.manifest.output.download)

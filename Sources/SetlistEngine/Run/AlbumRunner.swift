@@ -101,17 +101,6 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
         self.report = report
     }
 
-    /// The decisions the run makes, as `plan` shows them.
-    public static func decisions(
-        manifest: ResolvedManifest, graph: JobGraph, ledger: Ledger, selection: RunSelection
-    ) -> [ResumeDecision] {
-        let api = manifest.provider.api
-        return ResumePlanner.decide(
-            graph: graph, fingerprints: JobFingerprint.fingerprints(of: graph, api: api),
-            formatOneFingerprints: JobFingerprint.fingerprints(of: graph, api: api, scheme: .formatOne), ledger: ledger,
-            selection: selection, replays: manifest.provider.idempotencyKeys)
-    }
-
     /// Stops submitting; in-flight task ids are already in the ledger, and the next run polls them.
     public func interrupt() {
         interrupted.withLock { $0 = true }
@@ -120,17 +109,10 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
 
     /// Runs the album to an outcome. Throws when the ledger cannot be written.
     public func run() async throws -> AlbumRunSummary {
-        let fingerprints = JobFingerprint.fingerprints(of: graph, api: manifest.provider.api)
-        let formatOne = JobFingerprint.fingerprints(of: graph, api: manifest.provider.api, scheme: .formatOne)
-        let migrated = Set(
-            ResumePlanner.migratedFingerprints(
-                graph: graph, fingerprints: fingerprints, formatOneFingerprints: formatOne, ledger: store.ledger))
-        let decisions = ResumePlanner.decide(
-            graph: graph, fingerprints: fingerprints, formatOneFingerprints: formatOne, ledger: store.ledger,
-            selection: options.selection, replays: manifest.provider.idempotencyKeys)
+        let plan = ResumePlan(manifest: manifest, graph: graph, ledger: store.ledger, selection: options.selection)
+        let decisions = plan.decisions
         let runID = "run-\(now())"
-        let pickProblems = try record(
-            start: runID, fingerprints: fingerprints, migrated: migrated, decisions: decisions)
+        let pickProblems = try record(start: runID, plan: plan)
         let skipped = decisions.filter { $0 == .skip }.count
         let counts = Dictionary(grouping: decisions, by: { $0.action.kind }).mapValues(\.count)
         report(
@@ -234,9 +216,7 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
     }
 
     /// Records the run's start, its plan and the songs' picks; returns the picks that name no take.
-    private func record(
-        start runID: String, fingerprints: [String], migrated: Set<Int>, decisions: [ResumeDecision]
-    ) throws -> [RequestNotBuilt] {
+    private func record(start runID: String, plan: ResumePlan) throws -> [RequestNotBuilt] {
         let provider = LedgerProvider(api: manifest.provider.api, baseURL: manifest.provider.baseURL)
         try store.append(
             .runStarted(
@@ -245,18 +225,18 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
             durability: .buffered)
         for (index, spec) in graph.jobs.enumerated() {
             let planned: LedgerEvent =
-                migrated.contains(index)
-                ? .fingerprintMigrated(job: spec.id, fingerprint: fingerprints[index])
-                : .jobPlanned(job: spec.id, kind: spec.kind, fingerprint: fingerprints[index])
+                plan.migrated.contains(index)
+                ? .fingerprintMigrated(job: spec.id, fingerprint: plan.fingerprints[index])
+                : .jobPlanned(job: spec.id, kind: spec.kind, fingerprint: plan.fingerprints[index])
             try store.append(planned, durability: .buffered)
-            if case .submit = decisions[index], case .inFlight(let taskID, let attempt)? = store.job(spec.id)?.resumePoint {
+            if case .submit = plan.decisions[index], case .inFlight(let taskID, let attempt)? = store.job(spec.id)?.resumePoint {
                 let error = RecordedError(
                     code: "given_up", message: "Task \(taskID) was given up by --force; a new generation was paid for.")
                 try store.append(
                     .taskFailed(job: spec.id, attempt: attempt.number, error: error, willRetry: true, at: now()),
                     durability: .buffered)
             }
-            switch decisions[index] {
+            switch plan.decisions[index] {
             case .submit(_, true, _):
                 try store.append(.jobRequeued(job: spec.id), durability: .buffered)
             case .resubmit, .hold:

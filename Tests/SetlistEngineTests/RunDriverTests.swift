@@ -24,12 +24,11 @@ final class RecordingHooks: RunHooks {
     func requestNotBuilt(job: Int, error: RequestNotBuilt) async throws {}
     func interpret(job: Int, snapshot: TaskSnapshot) -> TaskSnapshot { snapshot }
 
-    func submitted(job: Int, attempt: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws {
+    func submitted(job: Int, attempt: Int, snapshot: TaskSnapshot) async throws {
         record.withLock { $0.submitted[job, default: []].append(snapshot.id) }
     }
 
-    func submitFailed(job: Int, attempt: Int, error: ProviderError, willRetry: Bool) async throws {}
-    func polled(job: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws { record.withLock { $0.polled += 1 } }
+    func polled(job: Int, snapshot: TaskSnapshot) async throws { record.withLock { $0.polled += 1 } }
     func pollFailed(jobs: [Int], error: ProviderError) async throws {}
     func scheduled(_ action: SchedulerAction) async throws { record.withLock { $0.scheduled.append(action) } }
 }

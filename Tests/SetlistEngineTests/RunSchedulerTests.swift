@@ -114,10 +114,12 @@ struct RunSchedulerTests {
         _ = scheduler.step(now: .at(0))
         scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t1"), now: .at(0))
         let failure = TaskFailure(code: "service_error", message: "Upstream hiccup.")
-        scheduler.pollSucceeded(jobs: [0], snapshots: [finished("t1", .failed, failure: failure)], now: .at(130))
-        let step = scheduler.step(now: .at(130))
-        guard case .retryScheduled(0, 2, let delay, _) = step.actions.first else {
-            Issue.record("expected a retry, got \(step.actions)")
+        let answered = scheduler.pollSucceeded(
+            jobs: [0], snapshots: [finished("t1", .failed, failure: failure)], now: .at(130))
+        let actions = answered + scheduler.step(now: .at(130)).actions
+        #expect(actions.first == .taskFailed(job: 0, attempt: 1, failure: failure, willRetry: true))
+        guard case .retryScheduled(0, 2, let delay, _) = actions.dropFirst().first else {
+            Issue.record("expected a retry, got \(actions)")
             return
         }
         #expect(delay >= .milliseconds(2500) && delay <= .seconds(5))
@@ -130,8 +132,11 @@ struct RunSchedulerTests {
         #expect(scheduler.step(now: .at(0)).actions == [.submit(job: 0, attempt: 1)])
         scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t1"), now: .at(0))
         let failure = TaskFailure(code: "service_error", message: "Upstream hiccup.")
-        scheduler.pollSucceeded(jobs: [0], snapshots: [finished("t1", .failed, failure: failure)], now: .at(130))
-        guard case .retryScheduled(0, 2, _, _) = scheduler.step(now: .at(130)).actions.first else {
+        let answered = scheduler.pollSucceeded(
+            jobs: [0], snapshots: [finished("t1", .failed, failure: failure)], now: .at(130))
+        let actions = answered + scheduler.step(now: .at(130)).actions
+        #expect(actions.first == .taskFailed(job: 0, attempt: 1, failure: failure, willRetry: true))
+        guard case .retryScheduled(0, 2, _, _) = actions.dropFirst().first else {
             Issue.record("expected a retry as attempt 2")
             return
         }
@@ -146,11 +151,11 @@ struct RunSchedulerTests {
         scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t1"), now: .at(0))
         scheduler.submitSucceeded(job: 3, attempt: 1, snapshot: running("t4"), now: .at(0))
         let failure = TaskFailure(code: "content_policy_violation", message: "Blocked by safety filters.")
-        scheduler.pollSucceeded(
+        let answered = scheduler.pollSucceeded(
             jobs: [0, 3], snapshots: [finished("t1", .failed, failure: failure), finished("t4")], now: .at(130))
         let step = scheduler.step(now: .at(130))
-        #expect(step.actions.contains(.blocked(job: 1, cause: 0)))
-        #expect(step.actions.contains(.blocked(job: 2, cause: 0)))
+        #expect((answered + step.actions).contains(.blocked(job: 1, cause: 0)))
+        #expect((answered + step.actions).contains(.blocked(job: 2, cause: 0)))
         #expect(step.outcome == .jobsFailed)
         #expect(scheduler.state(of: 3) == .completed)
     }
@@ -182,11 +187,11 @@ struct RunSchedulerTests {
             jobs: [job("a"), job("b", after: [0])], configuration: configuration(idempotent: false), now: .at(0),
             seed: 1)
         _ = scheduler.step(now: .at(0))
-        scheduler.submitFailed(
+        let answered = scheduler.submitFailed(
             job: 0, attempt: 1, error: ProviderError(kind: .transient, message: "Connection reset."), now: .at(0))
         let step = scheduler.step(now: .at(0))
-        #expect(step.actions.contains(.heldUnknown(job: 0, attempt: 1)))
-        #expect(step.actions.contains(.blocked(job: 1, cause: 0)))
+        #expect((answered + step.actions).contains(.heldUnknown(job: 0, attempt: 1)))
+        #expect((answered + step.actions).contains(.blocked(job: 1, cause: 0)))
         #expect(step.outcome == .jobsFailed)
     }
 
@@ -205,11 +210,11 @@ struct RunSchedulerTests {
     @Test func authenticationFailureEndsTheRunAtOnce() {
         var scheduler = Scheduler(jobs: [job("a"), job("b")], configuration: configuration(), now: .at(0), seed: 1)
         _ = scheduler.step(now: .at(0))
-        scheduler.submitFailed(
+        let answered = scheduler.submitFailed(
             job: 0, attempt: 1, error: ProviderError(kind: .authentication, httpStatus: 401, message: "Bad key."),
             now: .at(0))
         let step = scheduler.step(now: .at(0))
-        #expect(step.actions.contains(.stopped(.authentication)))
+        #expect((answered + step.actions).contains(.stopped(.authentication)))
         #expect(step.outcome == .authenticationRejected)
     }
 
@@ -218,10 +223,10 @@ struct RunSchedulerTests {
             jobs: [job("a"), job("b"), job("c")], configuration: configuration(concurrency: 2), now: .at(0), seed: 1)
         _ = scheduler.step(now: .at(0))
         scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t1"), now: .at(0))
-        scheduler.submitFailed(
+        let answered = scheduler.submitFailed(
             job: 1, attempt: 1, error: ProviderError(kind: .quota, httpStatus: 402, message: "Top up."), now: .at(0))
         let stopped = scheduler.step(now: .at(0))
-        #expect(stopped.actions.contains(.stopped(.quota)))
+        #expect((answered + stopped.actions).contains(.stopped(.quota)))
         #expect(stopped.outcome == nil)
         #expect(submittedJobs(stopped).isEmpty)
         let polled = scheduler.step(now: .at(126))
@@ -253,7 +258,7 @@ struct RunSchedulerTests {
 
     @Test func timesOutTasksThatNeverFinish() {
         var config = configuration(attempts: 1)
-        config.taskTimeout = .seconds(300)
+        config.limits.taskTimeout = .seconds(300)
         var scheduler = Scheduler(jobs: [job("a")], configuration: config, now: .at(0), seed: 1)
         _ = scheduler.step(now: .at(0))
         scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t1"), now: .at(0))
@@ -264,14 +269,14 @@ struct RunSchedulerTests {
 
     @Test func aTaskTheProviderDoesNotKnowForAMomentIsPolledAgainNotPaidForAgain() {
         var config = configuration(attempts: 3)
-        config.taskTimeout = .seconds(300)
+        config.limits.taskTimeout = .seconds(300)
         var scheduler = Scheduler(jobs: [job("a")], configuration: config, now: .at(0), seed: 1)
         _ = scheduler.step(now: .at(0))
         scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t1", estimate: 100), now: .at(0))
         #expect(scheduler.step(now: .at(85)).actions == [.poll(jobs: [0], taskIDs: ["t1"])])
-        scheduler.pollSucceeded(jobs: [0], snapshots: [], now: .at(86))
+        let answered = scheduler.pollSucceeded(jobs: [0], snapshots: [], now: .at(86))
         let after404 = scheduler.step(now: .at(86))
-        #expect(after404.actions == [.taskNotFound(job: 0, taskID: "t1")], "no new attempt, no failure")
+        #expect(answered + after404.actions == [.taskNotFound(job: 0, taskID: "t1")], "no new attempt, no failure")
         #expect(scheduler.state(of: 0) == .running)
         let next = try! #require(after404.wakeAt)
         #expect(next > .at(86) && next <= .at(86 + 60), "asked again after a backoff")
@@ -289,7 +294,7 @@ struct RunSchedulerTests {
 
     @Test func aTaskStillUnknownAtTheTimeoutFailsTheJobWithoutANewPaidAttempt() {
         var config = configuration(attempts: 3)
-        config.taskTimeout = .seconds(300)
+        config.limits.taskTimeout = .seconds(300)
         var scheduler = Scheduler(
             jobs: [job("a"), job("b", after: [0])], configuration: config, now: .at(0), seed: 1)
         _ = scheduler.step(now: .at(0))
@@ -304,7 +309,7 @@ struct RunSchedulerTests {
             submissions += submittedJobs(step).count
             outcome = step.outcome
             if step.actions.contains(.poll(jobs: [0], taskIDs: ["t1"])) {
-                scheduler.pollSucceeded(jobs: [0], snapshots: [], now: now)
+                actions += scheduler.pollSucceeded(jobs: [0], snapshots: [], now: now)
                 continue
             }
             guard let wake = step.wakeAt else { break }
@@ -323,13 +328,13 @@ struct RunSchedulerTests {
         var scheduler = Scheduler(jobs: [job("a"), job("b")], configuration: configuration(), now: .at(0), seed: 1)
         #expect(submittedJobs(scheduler.step(now: .at(0))) == [0, 1])
         scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t0"), now: .at(1))
-        scheduler.interrupt()
+        let stopped = scheduler.interrupt()
         let waiting = scheduler.step(now: .at(1))
-        #expect(waiting.actions == [.stopped(.signal)])
+        #expect(stopped + waiting.actions == [.stopped(.signal)])
         #expect(waiting.outcome == nil, "b's POST is out under its intent: its answer is recorded before the end")
-        scheduler.submitSucceeded(job: 1, attempt: 1, snapshot: running("t1"), now: .at(2))
+        let answered = scheduler.submitSucceeded(job: 1, attempt: 1, snapshot: running("t1"), now: .at(2))
         let end = scheduler.step(now: .at(2))
-        #expect(end.actions.isEmpty)
+        #expect((answered + end.actions).isEmpty)
         #expect(end.outcome == .interrupted, "running tasks are not waited for: the next run polls them")
     }
 

@@ -22,10 +22,12 @@ func configuration(
     poll: PollSchedule = PollSchedule()
 ) -> SchedulerConfiguration {
     SchedulerConfiguration(
-        concurrency: concurrency, requestsPerMinute: requestsPerMinute,
-        submitsPerMinute: submitsPerMinute ?? requestsPerMinute, maxCredits: maxCredits, deadline: deadline,
-        attempts: attempts, backoff: Backoff(initial: .seconds(5), max: .seconds(60)), poll: poll, maxBatchSize: batch,
-        idempotentSubmissions: idempotent
+        limits: RunLimits(
+            concurrency: concurrency, requestsPerMinute: requestsPerMinute,
+            submitsPerMinute: submitsPerMinute ?? requestsPerMinute, maxCredits: maxCredits,
+            taskTimeout: .seconds(900), deadline: deadline),
+        retry: RetrySettings(attempts: attempts, initialBackoff: .seconds(5), maxBackoff: .seconds(60)), poll: poll,
+        maxBatchSize: batch, idempotentSubmissions: idempotent
     )
 }
 

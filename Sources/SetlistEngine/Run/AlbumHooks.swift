@@ -59,34 +59,24 @@ final class AlbumHooks: RunHooks {
         snapshot.usable(by: graph.jobs[job].kind, job: graph.jobs[job].id)
     }
 
-    func submitted(job: Int, attempt: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws {
+    func submitted(job: Int, attempt: Int, snapshot: TaskSnapshot) async throws {
         let id = graph.jobs[job].id
         try await append(
             .submitAccepted(
                 job: id, attempt: attempt, taskID: snapshot.id, creditsReserved: snapshot.creditsReserved, at: now()))
         report(.accepted(job: id, attempt: attempt, taskID: snapshot.id, credits: snapshot.creditsReserved))
-        if snapshot.status.isTerminal {
-            try await finished(job: job, attempt: attempt, snapshot: snapshot, willRetry: willRetry)
-        }
+        if snapshot.status == .completed { try await recordCompletion(job: job, attempt: attempt, snapshot: snapshot) }
     }
 
-    func submitFailed(job: Int, attempt: Int, error: ProviderError, willRetry: Bool) async throws {
-        let id = graph.jobs[job].id
-        let mayHaveCreatedTask = error.kind == .transient && (error.httpStatus == nil || replays)
-        guard mayHaveCreatedTask else {
-            try await append(
-                .submitFailed(job: id, attempt: attempt, error: RecordedError(error), willRetry: willRetry, at: now()))
-            return
-        }
-        if !replays || !willRetry { try await append(.jobMarkedUnknown(job: id, at: now())) }
-    }
-
-    func polled(job: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws {
+    func polled(job: Int, snapshot: TaskSnapshot) async throws {
         let id = graph.jobs[job].id
         guard let attempt = store.job(id)?.attempts.last?.number else { return }
-        if snapshot.status.isTerminal {
-            try await finished(job: job, attempt: attempt, snapshot: snapshot, willRetry: willRetry)
-        } else {
+        switch snapshot.status {
+        case .completed:
+            try await recordCompletion(job: job, attempt: attempt, snapshot: snapshot)
+        case .failed, .cancelled:
+            break
+        case .pending, .processing:
             try await append(
                 .taskProgress(job: id, attempt: attempt, status: snapshot.status, progress: snapshot.progress, at: now()),
                 durability: .buffered)
@@ -101,6 +91,13 @@ final class AlbumHooks: RunHooks {
 
     func scheduled(_ action: SchedulerAction) async throws {
         switch action {
+        case .submissionFailed(let job, let attempt, let error, let willRetry):
+            try await submissionFailed(job: job, attempt: attempt, error: error, willRetry: willRetry)
+        case .taskFailed(let job, let attempt, let failure, let willRetry):
+            try await append(
+                .taskFailed(
+                    job: graph.jobs[job].id, attempt: attempt, error: RecordedError(failure), willRetry: willRetry,
+                    at: now()))
         case .retryScheduled(let job, let attempt, let delay, let reason):
             report(.retrying(job: graph.jobs[job].id, attempt: attempt, delay: delay, reason: reason))
         case .failed(let job, let reason):
@@ -133,25 +130,29 @@ final class AlbumHooks: RunHooks {
         }
     }
 
-    private func finished(job: Int, attempt: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws {
+    /// Records a failed submission: the failure, or that the provider may have created a task the ledger has
+    /// no id for.
+    private func submissionFailed(job: Int, attempt: Int, error: ProviderError, willRetry: Bool) async throws {
         let id = graph.jobs[job].id
-        switch snapshot.status {
-        case .completed:
+        let mayHaveCreatedTask = error.kind == .transient && (error.httpStatus == nil || replays)
+        guard mayHaveCreatedTask else {
             try await append(
-                .taskCompleted(
-                    job: id, attempt: attempt, results: snapshot.results.map(ResultRecord.init),
-                    personaID: snapshot.personaID, at: now()))
-            let detail = snapshot.personaID.map { "persona_id \($0)" } ?? "\(snapshot.results.count) takes"
-            report(.completed(job: id, detail: detail))
-            if case .song(let song) = graph.jobs[job] { try await recordPick(of: song) }
-            completed(job)
-        case .failed, .cancelled:
-            let failure = snapshot.failure ?? .unexplained
-            try await append(
-                .taskFailed(job: id, attempt: attempt, error: RecordedError(failure), willRetry: willRetry, at: now()))
-        case .pending, .processing:
-            break
+                .submitFailed(job: id, attempt: attempt, error: RecordedError(error), willRetry: willRetry, at: now()))
+            return
         }
+        if !replays || !willRetry { try await append(.jobMarkedUnknown(job: id, at: now())) }
+    }
+
+    private func recordCompletion(job: Int, attempt: Int, snapshot: TaskSnapshot) async throws {
+        let id = graph.jobs[job].id
+        try await append(
+            .taskCompleted(
+                job: id, attempt: attempt, results: snapshot.results.map(ResultRecord.init),
+                personaID: snapshot.personaID, at: now()))
+        let detail = snapshot.personaID.map { "persona_id \($0)" } ?? "\(snapshot.results.count) takes"
+        report(.completed(job: id, detail: detail))
+        if case .song(let song) = graph.jobs[job] { try await recordPick(of: song) }
+        completed(job)
     }
 
     /// Records `event`; a synced event is on stable storage when this returns, and shares its `fsync` with the

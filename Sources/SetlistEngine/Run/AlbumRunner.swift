@@ -277,13 +277,8 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
     }
 
     private func configuration() -> SchedulerConfiguration {
-        let limits = manifest.limits
-        return SchedulerConfiguration(
-            concurrency: limits.concurrency, requestsPerMinute: limits.requestsPerMinute,
-            submitsPerMinute: limits.submitsPerMinute, maxCredits: limits.maxCredits, taskTimeout: limits.taskTimeout,
-            deadline: limits.deadline, attempts: manifest.retry.attempts,
-            backoff: Backoff(initial: manifest.retry.initialBackoff, max: manifest.retry.maxBackoff),
-            poll: options.poll, maxBatchSize: provider.maxBatchSize,
+        SchedulerConfiguration(
+            limits: manifest.limits, retry: manifest.retry, poll: options.poll, maxBatchSize: provider.maxBatchSize,
             idempotentSubmissions: manifest.provider.idempotencyKeys && provider.honoursIdempotencyKeys)
     }
 }

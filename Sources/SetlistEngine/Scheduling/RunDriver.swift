@@ -21,22 +21,23 @@ public protocol RunHooks: Sendable {
     /// What a provider's answer about `job`'s task means for the job (see ``TaskSnapshot/usable(by:job:)``);
     /// every later step, the retry decision included, sees this snapshot.
     func interpret(job: Int, snapshot: TaskSnapshot) -> TaskSnapshot
-    /// Records the provider's answer to a submission; the task id must be durable when this returns.
-    /// `willRetry` matters only when the answer is already a failed task.
-    func submitted(job: Int, attempt: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws
-    /// Records a failed submission; `willRetry` is false when the failure ends the job.
-    func submitFailed(job: Int, attempt: Int, error: ProviderError, willRetry: Bool) async throws
-    /// Records a status answer for `job`; `willRetry` matters only when the task failed.
-    func polled(job: Int, snapshot: TaskSnapshot, willRetry: Bool) async throws
+    /// Records the provider's answer to a submission, and the task if it already completed; the task id must be
+    /// durable when this returns. A task that already failed is recorded when the scheduler's
+    /// ``SchedulerAction/taskFailed(job:attempt:failure:willRetry:)`` comes to ``scheduled(_:)``.
+    func submitted(job: Int, attempt: Int, snapshot: TaskSnapshot) async throws
+    /// Records a status answer for `job`: progress, or the completed task. A failed task is recorded when the
+    /// scheduler's ``SchedulerAction/taskFailed(job:attempt:failure:willRetry:)`` comes to ``scheduled(_:)``.
+    func polled(job: Int, snapshot: TaskSnapshot) async throws
     /// Records a failed status request for `jobs`.
     func pollFailed(jobs: [Int], error: ProviderError) async throws
-    /// Records a scheduling decision: retries, failures, blocked jobs, held jobs, stops.
+    /// Records a scheduling decision: failed submissions and tasks with whether they are tried again, retries,
+    /// failures, blocked jobs, held jobs, stops. Each is performed before the scheduler decides anything else.
     func scheduled(_ action: SchedulerAction) async throws
 }
 
 /// Performs a ``RunScheduler``'s actions against a ``MusicProvider``: the async half of the scheduler.
-/// It sleeps on the injected clock, runs requests concurrently, and feeds every answer back into the
-/// state machine.
+/// It sleeps on the injected clock, runs requests concurrently, records each answer through the hooks, feeds
+/// it back into the state machine and performs the actions it causes before the next step.
 public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
     private enum Event: Sendable {
         case submitted(job: Int, attempt: Int, result: Result<TaskSnapshot, ProviderError>)
@@ -80,7 +81,9 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
         defer { timer?.task.cancel() }
         return try await withThrowingDiscardingTaskGroup { group in
             var iterator = events.makeAsyncIterator()
+            var caused: [SchedulerAction] = []
             while true {
+                for action in caused { try await perform(action, in: &group) }
                 let step = scheduler.withLock { $0.step(now: clock.now) }
                 for action in step.actions { try await perform(action, in: &group) }
                 if let outcome = step.outcome {
@@ -100,37 +103,32 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
                 }
                 guard let event = await iterator.next() else { return .interrupted }
                 if case .tick = event { timer = nil }
-                try handle(event)
+                caused = try handle(event)
             }
         }
     }
 
-    private func handle(_ event: Event) throws {
+    /// Feeds `event` to the scheduler; returns the actions it causes.
+    private func handle(_ event: Event) throws -> [SchedulerAction] {
         let now = clock.now
         switch event {
         case .submitted(let job, let attempt, .success(let snapshot)):
-            scheduler.withLock { $0.submitSucceeded(job: job, attempt: attempt, snapshot: snapshot, now: now) }
+            return scheduler.withLock { $0.submitSucceeded(job: job, attempt: attempt, snapshot: snapshot, now: now) }
         case .submitted(let job, let attempt, .failure(let error)):
-            scheduler.withLock { $0.submitFailed(job: job, attempt: attempt, error: error, now: now) }
+            return scheduler.withLock { $0.submitFailed(job: job, attempt: attempt, error: error, now: now) }
         case .notBuilt(let job, let reason):
-            scheduler.withLock { $0.submissionNotBuilt(job: job, reason: reason, now: now) }
+            return scheduler.withLock { $0.submissionNotBuilt(job: job, reason: reason, now: now) }
         case .polled(let jobs, .success(let snapshots)):
-            scheduler.withLock { $0.pollSucceeded(jobs: jobs, snapshots: snapshots, now: now) }
+            return scheduler.withLock { $0.pollSucceeded(jobs: jobs, snapshots: snapshots, now: now) }
         case .polled(let jobs, .failure(let error)):
-            scheduler.withLock { $0.pollFailed(jobs: jobs, error: error, now: now) }
+            return scheduler.withLock { $0.pollFailed(jobs: jobs, error: error, now: now) }
         case .hookFailed(let error):
             throw error
         case .tick:
-            break
+            return []
         case .interrupt:
-            scheduler.withLock { $0.interrupt() }
+            return scheduler.withLock { $0.interrupt() }
         }
-    }
-
-    private func retries(job: Int, snapshot: TaskSnapshot) -> Bool {
-        guard snapshot.status == .failed || snapshot.status == .cancelled else { return false }
-        let failure = snapshot.failure ?? .unexplained
-        return scheduler.withLock { $0.retries(afterTaskFailure: failure, job: job) }
     }
 
     private func perform(_ action: SchedulerAction, in group: inout ThrowingDiscardingTaskGroup<any Error>) async throws {
@@ -165,13 +163,8 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
                     } catch {
                         result = .failure(error)
                     }
-                    switch result {
-                    case .success(let snapshot):
-                        let retry = self.retries(job: job, snapshot: snapshot)
-                        try await hooks.submitted(job: job, attempt: attempt, snapshot: snapshot, willRetry: retry)
-                    case .failure(let error):
-                        let keep = self.scheduler.withLock { $0.keepsJob(afterSubmissionError: error, job: job) }
-                        try await hooks.submitFailed(job: job, attempt: attempt, error: error, willRetry: keep)
+                    if case .success(let snapshot) = result {
+                        try await hooks.submitted(job: job, attempt: attempt, snapshot: snapshot)
                     }
                     continuation.yield(.submitted(job: job, attempt: attempt, result: result))
                 } catch {
@@ -195,8 +188,7 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
                             guard let answered = byID[taskID] else { continue }
                             let snapshot = hooks.interpret(job: job, snapshot: answered)
                             snapshots.append(snapshot)
-                            let retry = self.retries(job: job, snapshot: snapshot)
-                            try await hooks.polled(job: job, snapshot: snapshot, willRetry: retry)
+                            try await hooks.polled(job: job, snapshot: snapshot)
                         }
                         result = .success(snapshots)
                     case .failure(let error):

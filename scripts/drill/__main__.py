@@ -2,7 +2,8 @@
 """Reliability drills for setlist (DESIGN §7 "Reliability"), against an external `setlist simulate`.
 
 Usage:
-    python3 scripts/drill.py [--binary PATH] [--kills N] [--seed N] [--only NAME,...] [--keep] [--verbose]
+    python3 scripts/drill.py [--binary PATH] [--kills N] [--seed N] [--only NAME,...] [--quick] [--keep]
+                             [--verbose]
 
 Drills (all by default, in this order; --only picks some):
     kill-resume  SIGKILL a run of a generated 12-song, 2-persona album at seeded random moments (very early,
@@ -10,7 +11,11 @@ Drills (all by default, in this order; --only picks some):
                  resume, and finally run to completion; count duplicate paid submissions, lost results,
                  unloadable ledgers and jobs not completed exactly once. Every second album also gets lost
                  answers and failed tasks (lost=0.1,fail=0.1), so replays of unconfirmed submissions and new
-                 attempts after failures mix with the kills.
+                 attempts after failures mix with the kills. Then the 8-song album on the Suno proxy, which
+                 honours no idempotency keys, killed at seeded moments (8 times, 3 with --quick): nothing is paid
+                 twice before --resubmit-unknown releases the held jobs, and no more duplicates than jobs released;
+                 and a `run --simulate` killed once its first task id is durable, then resumed: every task id is
+                 known to the simulated provider and every job completes in one attempt.
     faults       one run per simulator fault kind (5xx, drop, lost, slow, fail, malformed) and a mixed one:
                  exit 0, or exit 1 only where the ledger shows the retry budget was spent; zero duplicates;
                  then a clean resume must finish everything.
@@ -37,6 +42,9 @@ Drills (all by default, in this order; --only picks some):
                  newline or a control character; SIGHUP and `| head -1`; a simulated persona album re-rolled;
                  the simulator's notfound fault. Each counts exit codes, the sentence printed, paid submissions,
                  files changed (sha256) and the key in outputs and request bodies.
+
+--quick is the short pass CI runs after the unit tests (a few minutes on a debug binary): kill-resume with 4
+kills, the mixed fault run alone, invalid and keyscan.
 
 Each figure is printed as one line ending in PASS or FAIL (details indented below it); the exit status is 1 if
 any figure fails, 2 if the drill itself could not run. Every drill runs in its own directory under one
@@ -65,6 +73,9 @@ from .lock import drill_lock
 from .storm import drill_storm
 
 DRILLS = ["kill-resume", "faults", "storm", "lock", "disk", "invalid", "keyscan", "hostile"]
+QUICK_DRILLS = ["kill-resume", "faults", "invalid", "keyscan"]
+KILLS = 25
+QUICK_KILLS = 4
 
 
 def main():
@@ -73,14 +84,21 @@ def main():
                                      epilog=__doc__.split("\n\n", 1)[1])
     parser.add_argument("--binary", default=os.path.join(REPO, ".build-release", "release", "setlist"),
                         help="the setlist binary (default: .build-release/release/setlist in the repository)")
-    parser.add_argument("--kills", type=int, default=25, help="SIGKILLs in the kill-resume drill (default 25)")
+    parser.add_argument("--kills", type=int, default=None,
+                        help=f"SIGKILLs in the kill-resume drill (default {KILLS}, or {QUICK_KILLS} with --quick)")
     parser.add_argument("--seed", type=int, default=1, help="seed of every random choice (default 1)")
     parser.add_argument("--only", default=None, help="comma-separated drills: " + ",".join(DRILLS))
     parser.add_argument("--keep", action="store_true", help="keep the drill directory and print its path")
     parser.add_argument("--verbose", action="store_true", help="progress notes on stderr")
+    parser.add_argument("--quick", action="store_true",
+                        help="the short pass CI runs: " + ",".join(QUICK_DRILLS) + f" with {QUICK_KILLS} kills and "
+                        "only the mixed fault run (--only picks among them)")
     args = parser.parse_args()
+    if args.kills is None:
+        args.kills = QUICK_KILLS if args.quick else KILLS
 
-    selected = DRILLS if not args.only else [name.strip() for name in args.only.split(",") if name.strip()]
+    everything = QUICK_DRILLS if args.quick else DRILLS
+    selected = everything if not args.only else [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = [name for name in selected if name not in DRILLS]
     if unknown:
         parser.error(f"unknown drill {', '.join(unknown)}; choose from {', '.join(DRILLS)}")

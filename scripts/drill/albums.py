@@ -71,7 +71,8 @@ class Album:
     """A manifest in its own directory, pointed at a simulator, with the key in the environment."""
 
     def __init__(self, ctx, directory, base_url, shape="album", name="album", ledger=None, rpm=600, spm=300,
-                 concurrency=4, attempts=3, backoff=("1s", "4s"), album_title="Coastline Stories"):
+                 concurrency=4, attempts=3, backoff=("1s", "4s"), album_title="Coastline Stories", api="evolink",
+                 task_timeout="15m"):
         self.ctx = ctx
         self.dir = directory
         os.makedirs(os.path.join(directory, "lyrics"), exist_ok=True)
@@ -91,14 +92,14 @@ class Album:
             "setlist: 1",
             f"album: {album_title}",
             "provider:",
-            "  api: evolink",
+            f"  api: {api}",
             f"  base_url: {base_url}",
             f"  api_key_env: {KEY_ENV}",
             "limits:",
             f"  concurrency: {concurrency}",
             f"  requests_per_minute: {rpm}",
             f"  submits_per_minute: {spm}",
-            "  task_timeout: 15m",
+            f"  task_timeout: {task_timeout}",
             "retry:",
             f"  attempts: {attempts}",
             f"  backoff: {{initial: {backoff[0]}, max: {backoff[1]}}}",

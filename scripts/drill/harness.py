@@ -76,6 +76,7 @@ class Context:
         self.binary = args.binary
         self.seed = args.seed
         self.kills = args.kills
+        self.quick = args.quick
         self.verbose = args.verbose
         self.root = root
         self.rng = random.Random(args.seed)
@@ -133,13 +134,13 @@ class Context:
                       hung=hung)
 
     def spawn_run(self, album, name, kill_after=None, trigger=None, extra_delay=0.0, timeout=180, extra_args=(),
-                  signum=signal.SIGKILL):
+                  signum=signal.SIGKILL, env=None):
         """Starts `setlist run` on `album`; sends it `signum` (SIGKILL unless told) `kill_after` seconds after the
         start, or when `trigger(line)` first returns true for a line of its output (after `extra_delay` seconds)."""
         out_path, err_path = self.log_paths(album.dir, name)
         started = time.monotonic()
-        process = subprocess.Popen([self.binary, "run", album.manifest, *extra_args], cwd=album.dir, env=self.env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process = subprocess.Popen([self.binary, "run", album.manifest, *extra_args], cwd=album.dir,
+                                   env=env or self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         lines = []
         err_chunks = []
         state = {"killed": False}

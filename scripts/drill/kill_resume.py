@@ -10,6 +10,7 @@ import urllib.request
 from .albums import Album
 from .audit import audit, clean, first_error, redact
 from .harness import EXIT_TRY_LATER, Simulator, note
+from .kill_variants import proxy_kills, simulated_kill
 from .ledger import ledger_loads, read_ledger_files
 
 
@@ -98,6 +99,9 @@ KILL_MODES = ["early", "submitting", "accepted", "persona", "timed", "completed"
 MODE_ORDER = {mode: index for index, mode in enumerate(KILL_MODES)}
 EARLY_AND_MIDDLE = KILL_MODES[:7]
 KILL_FAULTS = "lost=0.1,fail=0.1"
+# SIGKILLs of the proxy album: a few in the quick pass, as many as the unit test that used to do this had otherwise.
+PROXY_KILLS = 8
+PROXY_KILLS_QUICK = 3
 
 
 def drill_kill_resume(ctx, figures):
@@ -272,3 +276,5 @@ def drill_kill_resume(ctx, figures):
     figures.add(f"kill-resume: {kills} kills, {duplicates} duplicate paid submissions, {len(lost)} lost results, "
                 f"{len(unloadable)} unloadable ledgers, {len(not_once)} jobs not completed exactly once, "
                 f"{odd} run{'' if odd == 1 else 's'} with an unexpected exit", passed, details)
+    proxy_kills(ctx, figures, base, PROXY_KILLS_QUICK if ctx.quick else PROXY_KILLS)
+    simulated_kill(ctx, figures, base)

@@ -30,6 +30,22 @@ def unmount(ctx, path):
         ctx.mounts.remove(path)
 
 
+def fill(mount, leaving):
+    """Fills the file system at `mount` so that `leaving` bytes stay free."""
+    free = os.statvfs(mount)
+    with open(os.path.join(mount, "filler"), "wb") as handle:
+        handle.write(b"\0" * (free.f_bavail * free.f_frsize - leaving))
+
+
+def file_size_limit(amount):
+    """A preexec_fn that caps every file the child writes at `amount` bytes, with SIGXFSZ ignored so that writes
+    beyond fail with EFBIG instead of killing it."""
+    def preexec():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (amount, amount))
+    return preexec
+
+
 def disk_trial(ctx, base, name, mechanism, amount, seed):
     """One album whose ledger runs out of space; returns (passed, lines, figures dict)."""
     simulator = Simulator(ctx, base, name, seed=seed, speed=150)
@@ -37,25 +53,18 @@ def disk_trial(ctx, base, name, mechanism, amount, seed):
     try:
         directory = os.path.join(base, name)
         os.makedirs(directory, exist_ok=True)
-        preexec = None
+        preexec = None if mechanism == "tmpfs" else file_size_limit(amount)
         mount = None
         if mechanism == "tmpfs":
             mount = os.path.join(directory, "ledger-fs")
             if not try_mount_tmpfs(ctx, mount, "256k"):
                 return None
             # Fill the file system so that `amount` bytes stay free: the journal (and the lock) get that much.
-            free = os.statvfs(mount)
-            filler = free.f_bavail * free.f_frsize - amount
-            with open(os.path.join(mount, "filler"), "wb") as handle:
-                handle.write(b"\0" * filler)
+            fill(mount, leaving=amount)
             album = Album(ctx, directory, simulator.url, ledger=os.path.join(mount, "album.ledger.json"))
             setup = f"ledger on a 256 KiB tmpfs with {amount // 1024} KiB left free"
         else:
             album = Album(ctx, directory, simulator.url)
-
-            def preexec():
-                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-                resource.setrlimit(resource.RLIMIT_FSIZE, (amount, amount))
             setup = (f"RLIMIT_FSIZE {amount} bytes with SIGXFSZ ignored (every file the run writes is capped; "
                      "writes beyond fail with EFBIG)")
         run = ctx.run(["run", album.manifest], album.dir, f"{name}-full", timeout=240, preexec_fn=preexec)
@@ -108,21 +117,15 @@ def disk_full_at_start(ctx, base, mechanism):
     try:
         directory = os.path.join(base, f"start-{mechanism}")
         os.makedirs(directory, exist_ok=True)
-        preexec = None
+        preexec = None if mechanism == "tmpfs" else file_size_limit(16)
         if mechanism == "tmpfs":
             mount = os.path.join(directory, "ledger-fs")
             if not try_mount_tmpfs(ctx, mount, "64k"):
                 return None
-            free = os.statvfs(mount)
-            with open(os.path.join(mount, "filler"), "wb") as handle:
-                handle.write(b"\0" * (free.f_bavail * free.f_frsize))
+            fill(mount, leaving=0)
             album = Album(ctx, directory, simulator.url, ledger=os.path.join(mount, "album.ledger.json"))
         else:
             album = Album(ctx, directory, simulator.url)
-
-            def preexec():
-                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-                resource.setrlimit(resource.RLIMIT_FSIZE, (16, 16))
         run = ctx.run(["run", album.manifest], album.dir, f"start-{mechanism}", timeout=120, preexec_fn=preexec)
         message = next((line for line in run.text.splitlines() if line.startswith("error:")), "")
         return run.rc, message, sum(simulator.api_requests().values())

@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         .target(
@@ -55,6 +56,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "SetlistTestSupport",
+            dependencies: [
+                "SetlistCore",
+                "SetlistSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
         .executableTarget(
             name: "setlist-bench",
             dependencies: [
@@ -66,24 +76,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SetlistCoreTests", dependencies: ["SetlistCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "SetlistEngineTests", dependencies: ["SetlistEngine"]),
+        .testTarget(name: "SetlistEngineTests", dependencies: ["SetlistEngine", "SetlistTestSupport"]),
         .testTarget(
             name: "SetlistProvidersTests",
-            dependencies: ["SetlistProviders", "SetlistSimulator"]
+            dependencies: ["SetlistProviders", "SetlistSimulator", "SetlistTestSupport"]
         ),
-        .testTarget(
-            name: "SetlistSimulatorTests",
-            dependencies: [
-                "SetlistSimulator",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
-        ),
+        .testTarget(name: "SetlistSimulatorTests", dependencies: ["SetlistSimulator", "SetlistTestSupport"]),
         .testTarget(
             name: "SetlistCLITests",
-            dependencies: [
-                "setlist", "SetlistCore", "SetlistEngine", "SetlistSimulator",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ],
+            dependencies: ["setlist", "SetlistCore", "SetlistEngine", "SetlistSimulator", "SetlistTestSupport"],
             exclude: ["Fixtures"]
         ),
     ]

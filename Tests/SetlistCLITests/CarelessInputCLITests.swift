@@ -1,5 +1,6 @@
 import Foundation
 import SetlistSimulator
+import SetlistTestSupport
 import Testing
 
 /// Careless or hostile options and keys: each is refused with exit 2 and a sentence before anything is paid, or
@@ -49,12 +50,12 @@ struct CarelessInputCLITests {
         await simulator.stop()
     }
 
-    @Test func reportNeverReplacesTheManifestOrItsLedger() throws {
+    @Test func reportNeverReplacesTheManifestOrItsLedger() async throws {
         let workspace = try AlbumWorkspace(example: "starter.yaml", baseURL: nil)
         defer { workspace.remove() }
         let before = try Data(contentsOf: workspace.manifest)
         for target in [workspace.manifest.path, "starter.sim.ledger.json"] {
-            let result = try CLIRunner.run(
+            let result = try await CLIRunner.run(
                 ["report", workspace.manifest.path, "--simulate", "-o", target], in: workspace.directory)
             #expect(result.exitCode == 2, "\(result.stderr)")
             #expect(result.stderr.contains("-o '\(target)' names"), "\(result.stderr)")
@@ -65,10 +66,10 @@ struct CarelessInputCLITests {
     }
 
     @Test(arguments: ["0", "nan", "1e-300", "-1", "inf", "20000"])
-    func aSpeedOutsideItsRangeIsAUsageErrorAndNothingRuns(speed: String) throws {
+    func aSpeedOutsideItsRangeIsAUsageErrorAndNothingRuns(speed: String) async throws {
         let workspace = try AlbumWorkspace(example: "starter.yaml", baseURL: nil)
         defer { workspace.remove() }
-        let result = try CLIRunner.run(
+        let result = try await CLIRunner.run(
             ["run", workspace.manifest.path, "--simulate", "--speed=\(speed)"], in: workspace.directory)
         #expect(result.exitCode == 2, "\(result.stderr)")
         #expect(result.stderr.contains("--speed must be a number from 0.001 to 10000"), "\(result.stderr)")
@@ -76,10 +77,10 @@ struct CarelessInputCLITests {
         #expect(!files.contains { $0.contains("ledger") }, "\(files)")
     }
 
-    @Test func speedWithoutSimulateIsAUsageError() throws {
+    @Test func speedWithoutSimulateIsAUsageError() async throws {
         let workspace = try AlbumWorkspace(example: "starter.yaml", baseURL: "http://127.0.0.1:9")
         defer { workspace.remove() }
-        let result = try CLIRunner.run(
+        let result = try await CLIRunner.run(
             ["run", workspace.manifest.path, "--speed", "5"], in: workspace.directory,
             environment: ["SETLIST_TEST_KEY": AlbumWorkspace.key])
         #expect(result.exitCode == 2)
@@ -87,19 +88,19 @@ struct CarelessInputCLITests {
     }
 
     @Test(arguments: ["", ",", " , "])
-    func anEmptyOnlyIsAUsageError(only: String) throws {
+    func anEmptyOnlyIsAUsageError(only: String) async throws {
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: nil)
         defer { workspace.remove() }
-        let result = try CLIRunner.run(
+        let result = try await CLIRunner.run(
             ["run", workspace.manifest.path, "--simulate", "--only", only], in: workspace.directory)
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("--only was given no job id"), "\(result.stderr)")
     }
 
-    @Test func aForcedJobRunsEvenWhenOnlyLeavesItOut() throws {
+    @Test func aForcedJobRunsEvenWhenOnlyLeavesItOut() async throws {
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: nil)
         defer { workspace.remove() }
-        let result = try CLIRunner.run(
+        let result = try await CLIRunner.run(
             ["plan", workspace.manifest.path, "--only", "tidewater", "--force", "driftwood", "--format", "json"],
             in: workspace.directory)
         #expect(result.exitCode == 0, "\(result.stderr)")
@@ -116,7 +117,7 @@ struct CarelessInputCLITests {
         let simulator = try await SimulatorHarness.start()
         let workspace = try AlbumWorkspace(example: "starter.yaml", baseURL: simulator.baseURL)
         defer { workspace.remove() }
-        let result = try await CLIRunner.runDetached(
+        let result = try await CLIRunner.run(
             ["run", workspace.manifest.path, "--quiet"], in: workspace.directory,
             environment: ["SETLIST_TEST_KEY": AlbumWorkspace.key + "\n"])
         #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
@@ -133,7 +134,7 @@ struct CarelessInputCLITests {
         defer { workspace.remove() }
         let head = "test-key-5b9e"
         let tail = "1f0c2d7a4e8b"
-        let result = try await CLIRunner.runDetached(
+        let result = try await CLIRunner.run(
             ["run", workspace.manifest.path], in: workspace.directory,
             environment: ["SETLIST_TEST_KEY": head + inner + tail])
         #expect(result.exitCode == 2)
@@ -147,13 +148,13 @@ struct CarelessInputCLITests {
         await simulator.stop()
     }
 
-    @Test func anApiKeyEnvThatLooksLikeAKeyIsNeverPrintedBack() throws {
+    @Test func anApiKeyEnvThatLooksLikeAKeyIsNeverPrintedBack() async throws {
         let lookalike = "Xk9fQ2mLp8RtZ3vBn7Wc4Hd1"
         let workspace = try AlbumWorkspace(example: "starter.yaml", baseURL: "http://127.0.0.1:9") {
             $0.replacingOccurrences(of: "api_key_env: SETLIST_TEST_KEY", with: "api_key_env: \(lookalike)")
         }
         defer { workspace.remove() }
-        let result = try CLIRunner.run(["run", workspace.manifest.path], in: workspace.directory)
+        let result = try await CLIRunner.run(["run", workspace.manifest.path], in: workspace.directory)
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("provider.api_key_env in the manifest looks like an API key itself"))
         #expect(!result.stdout.contains(lookalike) && !result.stderr.contains(lookalike), "\(result.stderr)")

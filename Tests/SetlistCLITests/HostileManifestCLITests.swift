@@ -1,4 +1,5 @@
 import Foundation
+import SetlistTestSupport
 import Testing
 
 /// A temporary folder of manifests and files, removed by the test that made it.
@@ -20,7 +21,9 @@ struct ScratchFolder {
         try data.write(to: file)
     }
 
-    func validate(_ names: String...) throws -> CLIResult { try CLIRunner.run(["validate"] + names, in: url) }
+    func validate(_ names: String...) async throws -> CLIResult {
+        try await CLIRunner.run(["validate"] + names, in: url)
+    }
 
     func remove() { try? FileManager.default.removeItem(at: url) }
 }
@@ -38,40 +41,40 @@ private func lyricsManifest(_ lyricsFile: String) -> String {
             + "folder with '..'"),
         ("words/../../x.txt", "leads out of the manifest's folder with '..'"),
     ])
-    func pathsOutOfTheFolderAreRefusedAsWritten(lyricsFile: String, expected: String) throws {
+    func pathsOutOfTheFolderAreRefusedAsWritten(lyricsFile: String, expected: String) async throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
         try folder.write("a.yaml", lyricsManifest(lyricsFile))
-        let result = try folder.validate("a.yaml")
+        let result = try await folder.validate("a.yaml")
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("a.yaml:" + expected) || result.stderr.contains(expected), "\(result.stderr)")
         #expect(!result.stderr.contains("PATH="))
     }
 
-    @Test func aSymlinkOutOfTheFolderIsRefused() throws {
+    @Test func aSymlinkOutOfTheFolderIsRefused() async throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
         try folder.write("a.yaml", lyricsManifest("words/a.txt"))
         try FileManager.default.createDirectory(atPath: folder.path("words"), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(
             atPath: folder.path("words/a.txt"), withDestinationPath: "/etc/passwd")
-        let result = try folder.validate("a.yaml")
+        let result = try await folder.validate("a.yaml")
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("a.yaml:7:18: error: song 'a': lyrics_file words/a.txt resolves to /etc/passwd, "
             + "outside the manifest's folder"), "\(result.stderr)")
     }
 
-    @Test func aSymlinkThatStaysInsideIsFollowed() throws {
+    @Test func aSymlinkThatStaysInsideIsFollowed() async throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
         try folder.write("a.yaml", lyricsManifest("link/a.txt"))
         try folder.write("shared/a.txt", "[Verse] la")
         try FileManager.default.createSymbolicLink(atPath: folder.path("link"), withDestinationPath: "shared")
-        let result = try folder.validate("a.yaml")
+        let result = try await folder.validate("a.yaml")
         #expect(result.exitCode == 0, "\(result.stderr)")
     }
 
-    @Test func binaryAndForeignTextAreRefused() throws {
+    @Test func binaryAndForeignTextAreRefused() async throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
         try folder.write("nul.yaml", lyricsManifest("nul.txt"))
@@ -80,7 +83,7 @@ private func lyricsManifest(_ lyricsFile: String) -> String {
         try folder.write("latin1.txt", Data([0x4C, 0xE4, 0x6E, 0x64]))
         try folder.write("big.yaml", lyricsManifest("big.txt"))
         try folder.write("big.txt", String(repeating: "la ", count: 30_000))
-        let result = try folder.validate("nul.yaml", "latin1.yaml", "big.yaml")
+        let result = try await folder.validate("nul.yaml", "latin1.yaml", "big.yaml")
         #expect(result.exitCode == 2)
         #expect(result.stderr == """
             nul.yaml:7:18: error: song 'a': lyrics_file nul.txt contains a NUL byte, so it is binary data, not \
@@ -92,14 +95,14 @@ private func lyricsManifest(_ lyricsFile: String) -> String {
             """)
     }
 
-    @Test func foldersAndPipesAreRefusedWithoutBlocking() throws {
+    @Test func foldersAndPipesAreRefusedWithoutBlocking() async throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
         try folder.write("dir.yaml", lyricsManifest("words"))
         try FileManager.default.createDirectory(atPath: folder.path("words"), withIntermediateDirectories: true)
         try folder.write("fifo.yaml", lyricsManifest("pipe"))
         #expect(mkfifo(folder.path("pipe"), 0o600) == 0)
-        let result = try folder.validate("dir.yaml", "fifo.yaml")
+        let result = try await folder.validate("dir.yaml", "fifo.yaml")
         #expect(result.exitCode == 2)
         #expect(result.stderr == """
             dir.yaml:7:18: error: song 'a': lyrics_file words is a folder, not a regular file; name a UTF-8 text file.
@@ -111,32 +114,32 @@ private func lyricsManifest(_ lyricsFile: String) -> String {
 }
 
 @Suite struct ManifestInputCLITests {
-    @Test func aManifestOverTheSizeLimitIsRefusedBeforeParsing() throws {
+    @Test func aManifestOverTheSizeLimitIsRefusedBeforeParsing() async throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
         let text = "setlist: 1\nalbum: A\n# " + String(repeating: "x", count: 5 << 20) + "\n"
         try folder.write("huge.yaml", text)
-        let result = try folder.validate("huge.yaml")
+        let result = try await folder.validate("huge.yaml")
         #expect(result.exitCode == 2)
         #expect(result.stderr == "huge.yaml:1:1: error: the manifest is \(text.utf8.count) bytes, more than the 4 MiB "
             + "a manifest may have; check that the right file was given, and keep long lyrics in lyrics_file files.\n")
     }
 
-    @Test func aPipeIsNotReadAsAManifest() throws {
+    @Test func aPipeIsNotReadAsAManifest() async throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
         #expect(mkfifo(folder.path("album.yaml"), 0o600) == 0)
-        let result = try folder.validate("album.yaml")
+        let result = try await folder.validate("album.yaml")
         #expect(result.exitCode == 2)
         #expect(result.stderr == "album.yaml: error: this is a pipe (FIFO), not a manifest file; name a YAML file.\n")
     }
 
-    @Test func aByteOrderMarkIsIgnored() throws {
+    @Test func aByteOrderMarkIsIgnored() async throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
         let manifest = "setlist: 1\nalbum: A\nsongs:\n  - id: a\n    prompt: x\n"
         try folder.write("bom.yaml", Data([0xEF, 0xBB, 0xBF]) + Data(manifest.utf8))
-        let result = try folder.validate("bom.yaml")
+        let result = try await folder.validate("bom.yaml")
         #expect(result.exitCode == 0, "\(result.stderr)")
     }
 }

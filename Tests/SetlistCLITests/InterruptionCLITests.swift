@@ -1,9 +1,10 @@
 import Foundation
 import SetlistCore
 import SetlistEngine
+import SetlistTestSupport
 import Testing
 
-/// Signals and a reader that goes away, a provider that forgets a task for a moment, and simulated albums that
+/// A signal at a chosen moment and a reader that goes away, a provider that forgets a task for a moment, and simulated albums that
 /// resume: the run stops cleanly or goes on, and nothing is paid twice.
 @Suite("setlist run, interrupted and resumed", .serialized)
 struct InterruptionCLITests {
@@ -21,22 +22,22 @@ struct InterruptionCLITests {
         let simulator = try await SimulatorHarness.start(speed: 20)
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
         defer { workspace.remove() }
-        let process = try CLIRunner.start(
+        let stopped = try await CLIRunner.run(
             ["run", workspace.manifest.path], in: workspace.directory,
-            environment: ["SETLIST_TEST_KEY": AlbumWorkspace.key])
-        var waited = 0
-        while try await paidTasks(simulator) ?? 0 < 2, waited < 300 {
-            try await Task.sleep(for: .milliseconds(20))
-            waited += 1
+            environment: ["SETLIST_TEST_KEY": AlbumWorkspace.key]
+        ) { process in
+            var waited = 0
+            while try await paidTasks(simulator) ?? 0 < 2, waited < 300 {
+                try await Task.sleep(for: .milliseconds(20))
+                waited += 1
+            }
+            try process.send(SIGHUP)
         }
-        kill(process.processIdentifier, SIGHUP)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit, "SIGHUP must not kill the run outright")
-        #expect(process.terminationStatus == 75)
+        if case .signaled = stopped.termination { Issue.record("SIGHUP must not kill the run outright") }
+        #expect(stopped.exitCode == 75)
         let lock = workspace.directory.appendingPathComponent("album.ledger.json.lock").path
         #expect(!FileManager.default.fileExists(atPath: lock), "the lock is released")
-        let stopped = try ledger(workspace)
-        for (id, job) in stopped.jobs {
+        for (id, job) in try ledger(workspace).jobs {
             #expect(job.state != .unknown, "\(id) is left looking like an unconfirmed submission")
             for attempt in job.attempts where attempt.outcome == .submitting || attempt.outcome == .unknown {
                 Issue.record("\(id) attempt \(attempt.number) has an intent but neither a task id nor an answer")
@@ -56,35 +57,12 @@ struct InterruptionCLITests {
         let simulator = try await SimulatorHarness.start(speed: 50)
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
         defer { workspace.remove() }
-        let process = Process()
-        process.executableURL = CLIRunner.executable
-        process.arguments = ["run", workspace.manifest.path]
-        process.currentDirectoryURL = workspace.directory
-        process.environment = [
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
-            "SETLIST_TEST_KEY": AlbumWorkspace.key,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try output.fileHandleForWriting.close()
-        var firstLine = Data()
-        while !firstLine.contains(UInt8(ascii: "\n")) {
-            guard let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty else { break }
-            firstLine.append(byte)
-        }
-        try output.fileHandleForReading.close()
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                continuation.resume()
-            }
-        }
+        let (firstLine, termination) = try await CLIRunner.runClosingOutputAfterFirstLine(
+            ["run", workspace.manifest.path], in: workspace.directory,
+            environment: ["SETLIST_TEST_KEY": AlbumWorkspace.key])
         #expect(!firstLine.isEmpty)
-        #expect(process.terminationReason == .exit, "a closed pipe must not kill the run (SIGPIPE)")
-        #expect(process.terminationStatus == 0)
+        if case .signaled = termination { Issue.record("a closed pipe must not kill the run (SIGPIPE)") }
+        #expect(termination == .exited(0))
         #expect(try await paidTasks(simulator) == 8)
         #expect(try ledger(workspace).jobs.values.allSatisfy { $0.state == .completed })
         let lock = workspace.directory.appendingPathComponent("album.ledger.json.lock").path
@@ -106,37 +84,10 @@ struct InterruptionCLITests {
         await simulator.stop()
     }
 
-    @Test func aSimulatedRunKilledWithSigkillResumesWithTheTasksItWasAnsweredAbout() async throws {
-        let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: nil) {
-            $0.replacingOccurrences(of: "task_timeout: 15m", with: "task_timeout: 20s")
-        }
-        defer { workspace.remove() }
-        let ledgerPath = workspace.directory.appendingPathComponent("album.sim.ledger.json").path
-        let process = try CLIRunner.start(
-            ["run", workspace.manifest.path, "--simulate", "--speed", "20"], in: workspace.directory)
-        var waited = 0
-        while waited < 500 {
-            let accepted = (try? LedgerStore.load(path: ledgerPath).ledger.jobs.values.contains { job in
-                job.attempts.contains { $0.taskID != nil }
-            }) ?? false
-            if accepted { break }
-            try await Task.sleep(for: .milliseconds(20))
-            waited += 1
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        let resumed = try await CLIRunner.runDetached(
-            ["run", workspace.manifest.path, "--simulate", "--speed", "400", "--quiet"], in: workspace.directory)
-        #expect(resumed.exitCode == 0, "stdout: \(resumed.stdout)\nstderr: \(resumed.stderr)")
-        #expect(!resumed.stdout.contains("does not exist"), "every task id in the ledger is known to the simulator")
-        let jobs = try ledger(workspace, simulated: true).jobs.values
-        #expect(jobs.allSatisfy { $0.state == .completed && $0.attempts.count == 1 }, "nothing paid twice")
-    }
-
     @Test func aSimulatedAlbumWithPersonasResumesAndReRollsLikeARealOne() async throws {
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: nil)
         defer { workspace.remove() }
-        let first = try await CLIRunner.runDetached(
+        let first = try await CLIRunner.run(
             ["run", workspace.manifest.path, "--simulate", "--speed", "400", "--quiet"], in: workspace.directory)
         #expect(first.exitCode == 0, "stdout: \(first.stdout)\nstderr: \(first.stderr)")
         let state = workspace.directory.appendingPathComponent("album.sim.state.json").path
@@ -144,7 +95,7 @@ struct InterruptionCLITests {
         let stateText = try String(contentsOfFile: state, encoding: .utf8)
         #expect(!stateText.contains("sim-"), "no simulated key is saved")
 
-        let reroll = try await CLIRunner.runDetached(
+        let reroll = try await CLIRunner.run(
             ["run", workspace.manifest.path, "--simulate", "--speed", "400", "--force", "harbor-lights"],
             in: workspace.directory)
         #expect(reroll.exitCode == 0, "stdout: \(reroll.stdout)\nstderr: \(reroll.stderr)")

@@ -1,4 +1,5 @@
 import Foundation
+import SetlistTestSupport
 import Testing
 
 @Suite("A ledger belongs to one manifest", .serialized)
@@ -27,7 +28,7 @@ struct LedgerOwnershipCLITests {
         let ledger = workspace.directory.appendingPathComponent("shared.ledger.json")
         let before = try Data(contentsOf: ledger)
 
-        let second = try await CLIRunner.runDetached(
+        let second = try await CLIRunner.run(
             ["run", "b.yaml"], in: workspace.directory, environment: ["SETLIST_TEST_KEY": AlbumWorkspace.key])
         #expect(second.exitCode == 2)
         let ledgerPath = try #require(CLIRunner.realPath(ledger.path))
@@ -41,7 +42,7 @@ struct LedgerOwnershipCLITests {
         #expect(try Data(contentsOf: ledger) == before)
 
         for command in ["status", "plan", "report"] {
-            let shown = try CLIRunner.run([command, "b.yaml"], in: workspace.directory)
+            let shown = try await CLIRunner.run([command, "b.yaml"], in: workspace.directory)
             #expect(shown.exitCode == 2, "\(command): \(shown.stdout)")
             #expect(shown.stderr.contains("belongs to the manifest starter.yaml"), "\(command): \(shown.stderr)")
         }

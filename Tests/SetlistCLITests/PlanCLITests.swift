@@ -1,16 +1,17 @@
 import Foundation
+import SetlistTestSupport
 import Testing
 
 @Suite("setlist plan, end to end")
 struct PlanCLITests {
-    private func jsonPlan(_ manifest: String) throws -> [String: Any] {
-        let result = try CLIRunner.run(["plan", manifest, "--format", "json"])
+    private func jsonPlan(_ manifest: String) async throws -> [String: Any] {
+        let result = try await CLIRunner.run(["plan", manifest, "--format", "json"])
         #expect(result.exitCode == 0, "\(result.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
 
-    @Test func jsonListsJobsInDependencyOrderWithWavesAndCriticalPath() throws {
-        let plan = try jsonPlan("manifests/album.yaml")
+    @Test func jsonListsJobsInDependencyOrderWithWavesAndCriticalPath() async throws {
+        let plan = try await jsonPlan("manifests/album.yaml")
         let jobs = try #require(plan["jobs"] as? [[String: Any]])
         #expect(jobs.count == 8)
         var waveOf: [String: Int] = [:]
@@ -31,11 +32,11 @@ struct PlanCLITests {
         #expect(jobs.allSatisfy { $0["action"] as? String == "submit" })
     }
 
-    @Test func dotRendersWithGraphvizAndMermaidIsAFlowchart() throws {
-        let dot = try CLIRunner.run(["plan", "manifests/album.yaml", "--format", "dot"])
+    @Test func dotRendersWithGraphvizAndMermaidIsAFlowchart() async throws {
+        let dot = try await CLIRunner.run(["plan", "manifests/album.yaml", "--format", "dot"])
         #expect(dot.exitCode == 0)
         #expect(dot.stdout.hasPrefix("digraph"))
-        let mermaid = try CLIRunner.run(["plan", "manifests/album.yaml", "--format", "mermaid"])
+        let mermaid = try await CLIRunner.run(["plan", "manifests/album.yaml", "--format", "mermaid"])
         #expect(mermaid.exitCode == 0)
         #expect(mermaid.stdout.hasPrefix("flowchart LR"))
         guard let graphviz = ["/usr/bin/dot", "/usr/local/bin/dot"].first(where: FileManager.default.fileExists)
@@ -57,14 +58,14 @@ struct PlanCLITests {
         #expect(String(decoding: svg, as: UTF8.self).contains("<svg"))
     }
 
-    @Test func unknownJobInOnlyIsAUsageErrorWithASuggestion() throws {
-        let result = try CLIRunner.run(["plan", "manifests/album.yaml", "--only", "harbour-lights"])
+    @Test func unknownJobInOnlyIsAUsageErrorWithASuggestion() async throws {
+        let result = try await CLIRunner.run(["plan", "manifests/album.yaml", "--only", "harbour-lights"])
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("did you mean 'harbor-lights'?"))
     }
 
-    @Test func onlySelectsAJobAndWhatItNeeds() throws {
-        let result = try CLIRunner.run(["plan", "manifests/album.yaml", "--only", "harbor-lights", "--format", "json"])
+    @Test func onlySelectsAJobAndWhatItNeeds() async throws {
+        let result = try await CLIRunner.run(["plan", "manifests/album.yaml", "--only", "harbor-lights", "--format", "json"])
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let jobs = try #require(plan["jobs"] as? [[String: Any]])
         let submitted = Set(jobs.filter { $0["action"] as? String == "submit" }.compactMap { $0["id"] as? String })

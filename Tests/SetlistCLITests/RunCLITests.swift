@@ -1,6 +1,7 @@
 import Foundation
 import SetlistCore
 import SetlistEngine
+import SetlistTestSupport
 import Testing
 
 @Suite("setlist run, end to end against the simulator", .serialized)
@@ -71,49 +72,6 @@ struct RunCLITests {
         await simulator.stop()
     }
 
-    @Test func survivesSigkillAtRandomMomentsWithoutPayingTwice() async throws {
-        let simulator = try await SimulatorHarness.start(speed: 30)
-        let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
-        defer { workspace.remove() }
-        var random = SeededRandom(seed: 2026)
-        var finished = false
-        var kills = 0
-        for _ in 0..<8 {
-            let process = try CLIRunner.start(
-                ["run", workspace.manifest.path, "--quiet"], in: workspace.directory,
-                environment: ["SETLIST_TEST_KEY": AlbumWorkspace.key])
-            let delay = UInt64.random(in: 150...1500, using: &random)
-            try await Task.sleep(for: .milliseconds(delay))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                kills += 1
-            } else {
-                finished = process.terminationStatus == 0
-            }
-            process.waitUntilExit()
-            let ledger = workspace.directory.appendingPathComponent("album.ledger.json").path
-            #expect(throws: Never.self) { _ = try LedgerStore.load(path: ledger) }
-            if finished { break }
-        }
-        #expect(kills >= 3, "the test must interrupt the run several times to mean anything")
-        if !finished {
-            let result = try await workspace.run(["--quiet"])
-            #expect(result.exitCode == 0, "stderr: \(result.stderr)")
-        }
-        let tasks = try await simulator.tasks()
-        var bodies: [String: Int] = [:]
-        for task in tasks {
-            let body = try JSONSerialization.data(withJSONObject: task["request"] ?? [:], options: [.sortedKeys])
-            bodies[String(decoding: body, as: UTF8.self), default: 0] += 1
-        }
-        #expect(bodies.values.allSatisfy { $0 == 1 }, "a job was paid for twice: \(bodies.filter { $0.value > 1 })")
-        #expect(tasks.count == 8)
-        let loaded = try LedgerStore.load(
-            path: workspace.directory.appendingPathComponent("album.ledger.json").path)
-        #expect(loaded.ledger.jobs.values.allSatisfy { $0.state == .completed })
-        await simulator.stop()
-    }
-
     @Test func finishesEveryJobUnderInjectedFaults() async throws {
         let simulator = try await SimulatorHarness.start(
             faults: "5xx=0.15,drop=0.05,lost=0.05,fail=0.1,malformed=0.05", seed: 5)
@@ -151,7 +109,7 @@ struct RunCLITests {
         let workspace = try AlbumWorkspace(example: "starter.yaml", baseURL: simulator.baseURL)
         defer { workspace.remove() }
         let secret = "wrong-key-a3c59e7d11f04b2e"
-        let result = try await CLIRunner.runDetached(
+        let result = try await CLIRunner.run(
             ["run", workspace.manifest.path], in: workspace.directory, environment: ["SETLIST_TEST_KEY": secret])
         #expect(result.exitCode == 3, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
@@ -253,7 +211,7 @@ struct RunCLITests {
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: nil)
         defer { workspace.remove() }
         let metrics = workspace.directory.appendingPathComponent("setlist.prom")
-        let result = try await CLIRunner.runDetached(
+        let result = try await CLIRunner.run(
             ["run", workspace.manifest.path, "--simulate", "--metrics-file", metrics.path], in: workspace.directory)
         let exposition = try String(contentsOf: metrics, encoding: .utf8)
         #expect(exposition.contains("setlist_jobs{album=\"Coastline Stories\",state=\"completed\"} 8"), "\(exposition)")
@@ -264,7 +222,7 @@ struct RunCLITests {
             atPath: workspace.directory.appendingPathComponent("album.sim.ledger.json").path))
         #expect(!FileManager.default.fileExists(
             atPath: workspace.directory.appendingPathComponent("album.ledger.json").path))
-        let plan = try await CLIRunner.runDetached(["plan", workspace.manifest.path, "--simulate", "--format", "json"],
+        let plan = try await CLIRunner.run(["plan", workspace.manifest.path, "--simulate", "--format", "json"],
                                      in: workspace.directory)
         #expect(plan.exitCode == 0)
         let document = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
@@ -276,7 +234,7 @@ struct RunCLITests {
     @Test func missingKeyIsAUsageErrorAndDryRunSendsNothing() async throws {
         let workspace = try AlbumWorkspace(example: "starter.yaml", baseURL: "http://127.0.0.1:9")
         defer { workspace.remove() }
-        let missing = try await CLIRunner.runDetached(["run", workspace.manifest.path], in: workspace.directory)
+        let missing = try await CLIRunner.run(["run", workspace.manifest.path], in: workspace.directory)
         #expect(missing.exitCode == 2)
         #expect(missing.stderr.contains("SETLIST_TEST_KEY"))
         let dry = try await workspace.run(["--dry-run"])

@@ -1,7 +1,6 @@
-import AsyncHTTPClient
 import Foundation
 import SetlistSimulator
-import Testing
+import SetlistTestSupport
 
 /// A copy of an example album in a temporary directory, pointed at a simulator, with its own key.
 struct AlbumWorkspace {
@@ -39,7 +38,7 @@ struct AlbumWorkspace {
 
     /// Runs `setlist run` on the manifest with the test key in the environment.
     func run(_ extra: [String] = []) async throws -> CLIResult {
-        try await CLIRunner.runDetached(
+        try await CLIRunner.run(
             ["run", manifest.path] + extra, in: directory, environment: ["SETLIST_TEST_KEY": Self.key])
     }
 
@@ -58,37 +57,22 @@ struct AlbumWorkspace {
     }
 }
 
-/// A simulator on an ephemeral loopback port and a client for its admin routes.
-final class SimulatorHarness: @unchecked Sendable {
-    let simulator: Simulator
-    let baseURL: String
-
-    init(_ configuration: SimulatorConfiguration) async throws {
-        simulator = Simulator(configuration: configuration)
-        baseURL = try await simulator.start()
-    }
-
+extension SimulatorHarness {
+    /// Starts a simulator on the wall clock that knows the workspaces' key.
     static func start(
         speed: Double = 200, credits: Int? = nil, rateLimit: Int? = nil, faults: String = "", seed: UInt64 = 11,
         shape: String = ""
     ) async throws -> SimulatorHarness {
-        try await SimulatorHarness(
+        try await startOnWallClock(
             SimulatorConfiguration(
                 apiKeys: [AlbumWorkspace.key], creditsPerKey: credits, rateLimitPerMinute: rateLimit, seed: seed,
                 speed: speed, faults: try FaultConfiguration(spec: faults), answerShape: try AnswerShape(spec: shape)))
     }
 
-    func stop() async {
-        await simulator.stop()
-    }
-
     /// `GET /_sim/<path>` as a JSON object.
     func admin(_ path: String) async throws -> [String: Any] {
-        var request = HTTPClientRequest(url: baseURL + "/_sim/" + path)
-        request.method = .GET
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 64 << 20)
-        let object = try JSONSerialization.jsonObject(with: Data(buffer: body))
+        let reply = try await send(.GET, "/_sim/" + path, key: nil)
+        let object = try JSONSerialization.jsonObject(with: Data(reply.body))
         return object as? [String: Any] ?? [:]
     }
 

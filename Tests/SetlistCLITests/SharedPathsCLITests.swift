@@ -1,15 +1,16 @@
 import Foundation
+import SetlistTestSupport
 import Testing
 
 @Suite struct SharedPathsCLITests {
     private static let songs = "songs:\n  - id: a\n    prompt: x\n"
 
-    @Test func twoManifestsWithOneLedgerAreRefusedTogether() throws {
+    @Test func twoManifestsWithOneLedgerAreRefusedTogether() async throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
         try folder.write("a.yaml", "setlist: 1\nalbum: A\noutput: {ledger: shared.ledger.json}\n" + Self.songs)
         try folder.write("b.yaml", "setlist: 1\nalbum: B\noutput: {ledger: shared.ledger.json}\n" + Self.songs)
-        let result = try folder.validate("a.yaml", "b.yaml")
+        let result = try await folder.validate("a.yaml", "b.yaml")
         let ledger = try #require(CLIRunner.realPath(folder.path("shared.ledger.json")))
         #expect(result.exitCode == 2)
         #expect(result.stdout.isEmpty)
@@ -22,18 +23,18 @@ import Testing
             """)
     }
 
-    @Test func defaultLedgersOfYamlAndYmlCollide() throws {
+    @Test func defaultLedgersOfYamlAndYmlCollide() async throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
         try folder.write("album.yaml", "setlist: 1\nalbum: A\n" + Self.songs)
         try folder.write("album.yml", "setlist: 1\nalbum: B\n" + Self.songs)
-        let result = try folder.validate("album.yaml", "album.yml")
+        let result = try await folder.validate("album.yaml", "album.yml")
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("album.yaml:1:1: error: the ledger "), "\(result.stderr)")
         #expect(result.stderr.contains("album.ledger.json is also the ledger of album.yml (line 1)"))
     }
 
-    @Test func albumNamesThatSlugAlikeShareAScratchFolder() throws {
+    @Test func albumNamesThatSlugAlikeShareAScratchFolder() async throws {
         let folder = try ScratchFolder()
         defer { folder.remove() }
         try folder.write("a.yaml", "setlist: 1\nalbum: Night Drive\n" + Self.songs)
@@ -41,7 +42,7 @@ import Testing
         try folder.write("c.yaml", "setlist: 1\nalbum: 夜のドライブ\n" + Self.songs)
         try folder.write("d.yaml", "setlist: 1\nalbum: 🌙🚗\n" + Self.songs)
         try folder.write("e.yaml", "setlist: 1\nalbum: 🌃🚙\n" + Self.songs)
-        let result = try folder.validate("a.yaml", "b.yaml", "c.yaml", "d.yaml", "e.yaml")
+        let result = try await folder.validate("a.yaml", "b.yaml", "c.yaml", "d.yaml", "e.yaml")
         let out = try #require(CLIRunner.realPath(folder.path("."))) + "/out/night-drive"
         #expect(result.exitCode == 2)
         #expect(result.stdout == "c.yaml: ok (1 song, 0 personas)\nd.yaml: ok (1 song, 0 personas)\n"

@@ -1,6 +1,7 @@
 import Foundation
 import SetlistCore
 import SetlistEngine
+import SetlistTestSupport
 import Testing
 
 @Suite("setlist status and report, end to end on a simulated run", .serialized)
@@ -11,17 +12,17 @@ struct StatusReportCLITests {
     ]
 
     /// The example album after `run --simulate`, in a temporary directory.
-    static func simulatedAlbum() throws -> AlbumWorkspace {
+    static func simulatedAlbum() async throws -> AlbumWorkspace {
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: nil)
-        let result = try CLIRunner.run(["run", workspace.manifest.path, "--simulate"], in: workspace.directory)
+        let result = try await CLIRunner.run(["run", workspace.manifest.path, "--simulate"], in: workspace.directory)
         #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         return workspace
     }
 
-    @Test func statusShowsEveryJobAndTheNextRun() throws {
-        let workspace = try Self.simulatedAlbum()
+    @Test func statusShowsEveryJobAndTheNextRun() async throws {
+        let workspace = try await Self.simulatedAlbum()
         defer { workspace.remove() }
-        let status = try CLIRunner.run(["status", workspace.manifest.path, "--simulate"], in: workspace.directory)
+        let status = try await CLIRunner.run(["status", workspace.manifest.path, "--simulate"], in: workspace.directory)
         #expect(status.exitCode == 0, "stderr: \(status.stderr)")
         for job in Self.jobs {
             let line = status.stdout.split(separator: "\n").first { $0.hasPrefix(job + " ") }
@@ -30,16 +31,16 @@ struct StatusReportCLITests {
         #expect(status.stdout.contains("8 jobs: 8 completed"))
         #expect(status.stdout.contains("next run: skip 8 (nothing to do)"))
 
-        let real = try CLIRunner.run(["status", workspace.manifest.path], in: workspace.directory)
+        let real = try await CLIRunner.run(["status", workspace.manifest.path], in: workspace.directory)
         #expect(real.exitCode == 0)
         #expect(real.stdout.contains("8 jobs: 8 not run"))
         #expect(real.stdout.contains("next run: submit 8\n"))
     }
 
-    @Test func statusJSONHasEveryJobsStateAndNextAction() throws {
-        let workspace = try Self.simulatedAlbum()
+    @Test func statusJSONHasEveryJobsStateAndNextAction() async throws {
+        let workspace = try await Self.simulatedAlbum()
         defer { workspace.remove() }
-        let status = try CLIRunner.run(
+        let status = try await CLIRunner.run(
             ["status", workspace.manifest.path, "--simulate", "--json"], in: workspace.directory)
         #expect(status.exitCode == 0, "stderr: \(status.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
@@ -58,13 +59,13 @@ struct StatusReportCLITests {
     /// Whatever the run downloaded: every take with a recorded audio file has a player whose source exists, and
     /// every take without one says the audio has not been downloaded yet.
     @Test(.enabled(if: HeadlessChromium.path != nil, HeadlessChromium.missing))
-    func reportRendersInHeadlessChromiumWithEveryTrackAndPlayableSources() throws {
-        let workspace = try Self.simulatedAlbum()
+    func reportRendersInHeadlessChromiumWithEveryTrackAndPlayableSources() async throws {
+        let workspace = try await Self.simulatedAlbum()
         defer { workspace.remove() }
         let site = workspace.directory.appendingPathComponent("site")
         let page = site.appendingPathComponent("album.html")
         try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-        let report = try CLIRunner.run(
+        let report = try await CLIRunner.run(
             ["report", workspace.manifest.path, "--simulate", "-o", page.path], in: workspace.directory)
         #expect(report.exitCode == 0, "stderr: \(report.stderr)")
 
@@ -103,8 +104,8 @@ struct StatusReportCLITests {
     }
 
     @Test(.enabled(if: HeadlessChromium.path != nil, HeadlessChromium.missing))
-    func downloadedFilesPlayFromRelativePathsAndSmallCoversAreEmbedded() throws {
-        let workspace = try Self.simulatedAlbum()
+    func downloadedFilesPlayFromRelativePathsAndSmallCoversAreEmbedded() async throws {
+        let workspace = try await Self.simulatedAlbum()
         defer { workspace.remove() }
         let ledgerPath = workspace.directory.appendingPathComponent("album.sim.ledger.json").path
         let recorded = try DownloadFixture.record(in: workspace.directory, ledgerPath: ledgerPath)
@@ -112,7 +113,7 @@ struct StatusReportCLITests {
         try FileManager.default.removeItem(at: workspace.directory.appendingPathComponent(deleted.path))
 
         let page = workspace.directory.appendingPathComponent("pages/coastline.html")
-        let report = try CLIRunner.run(
+        let report = try await CLIRunner.run(
             ["report", workspace.manifest.path, "--simulate", "-o", page.path], in: workspace.directory)
         #expect(report.exitCode == 0, "stderr: \(report.stderr)")
         let browser = try HeadlessChromium.load(page, in: workspace.directory)

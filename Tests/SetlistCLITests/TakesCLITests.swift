@@ -1,6 +1,7 @@
 import Foundation
 import SetlistCore
 import SetlistEngine
+import SetlistTestSupport
 import Testing
 
 /// Every file under `folder` of the workspace, by path relative to the workspace, with its SHA-256.
@@ -52,7 +53,7 @@ struct TakesCLITests {
         }
         #expect(record.pick == TakeRef(generation: 3, take: 1), "the default pick follows the newest generation")
 
-        let plan = try CLIRunner.run(
+        let plan = try await CLIRunner.run(
             ["plan", workspace.manifest.path, "--force", "salt-and-sun", "--format", "json"], in: workspace.directory)
         let jobs = try #require(
             (try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])?["jobs"]
@@ -74,7 +75,7 @@ struct TakesCLITests {
             let source = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL, edit: switchAPI)
             defer { source.remove() }
             let environment = ["SETLIST_TEST_KEY": AlbumWorkspace.key, "SETLIST_SUNO_PROXY_TASK_SECONDS": "1"]
-            let first = try await CLIRunner.runDetached(
+            let first = try await CLIRunner.run(
                 ["run", source.manifest.path, "--quiet", "--only", "tidewater"], in: source.directory,
                 environment: environment)
             #expect(first.exitCode == 0, "\(api): \(first.stderr)")
@@ -88,7 +89,7 @@ struct TakesCLITests {
                     with: "    from: {task_id: \(taskID), result_id: \(resultID)}\n")
             }
             defer { album.remove() }
-            let result = try await CLIRunner.runDetached(
+            let result = try await CLIRunner.run(
                 ["run", album.manifest.path, "--quiet"], in: album.directory, environment: environment)
             #expect(result.exitCode == 0, "\(api): stdout: \(result.stdout)\nstderr: \(result.stderr)")
             let recorded = try ledger(album)
@@ -178,7 +179,7 @@ struct TakesCLITests {
         #expect(exposition.contains("setlist_downloads_pending{album=\"Coastline Stories\"} 28"))
         #expect(exposition.contains("setlist_run_outcome{album=\"Coastline Stories\",outcome=\"downloads_pending\"} 1"))
 
-        let status = try CLIRunner.run(["status", workspace.manifest.path], in: workspace.directory)
+        let status = try await CLIRunner.run(["status", workspace.manifest.path], in: workspace.directory)
         #expect(!status.stdout.contains("nothing to do"), "\(status.stdout)")
 
         try FileManager.default.removeItem(at: blocker)
@@ -247,7 +248,7 @@ struct TakesCLITests {
         let workspace = AlbumWorkspace(existing: directory, manifest: directory.appendingPathComponent("album.yaml"))
         let before = try hashes(workspace, under: "out-sim")
         #expect(before.count == 12, "the fixture's files are all there")
-        let result = try CLIRunner.run(["run", workspace.manifest.path, "--simulate", "--quiet"], in: directory)
+        let result = try await CLIRunner.run(["run", workspace.manifest.path, "--simulate", "--quiet"], in: directory)
         #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         let after = try hashes(workspace, under: "out-sim")
         for (path, hash) in before { #expect(after[path] == hash, "\(path)") }

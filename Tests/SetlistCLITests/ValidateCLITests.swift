@@ -1,4 +1,5 @@
 import Foundation
+import SetlistTestSupport
 import Testing
 
 @Suite struct ValidateCLITests {
@@ -8,17 +9,17 @@ import Testing
         ("manifests/starter.yaml", "1 song, 0 personas"), ("manifests/album.yaml", "7 songs, 1 persona"),
         ("manifests/instrumental-ep.yaml", "4 songs, 0 personas"),
     ])
-    func examplesAreValid(path: String, counts: String) throws {
-        let result = try CLIRunner.run(["validate", path])
+    func examplesAreValid(path: String, counts: String) async throws {
+        let result = try await CLIRunner.run(["validate", path])
         #expect(result.exitCode == 0)
         #expect(result.stdout == "\(path): ok (\(counts))\n")
         #expect(result.stderr.isEmpty)
     }
 
-    @Test func severalFilesReportEachAndFailTogether() throws {
+    @Test func severalFilesReportEachAndFailTogether() async throws {
         let cycle = "\(Self.invalid)/cycle-after.yaml"
         let typo = "\(Self.invalid)/unknown-key-typo.yaml"
-        let result = try CLIRunner.run(["validate", "manifests/starter.yaml", cycle, typo])
+        let result = try await CLIRunner.run(["validate", "manifests/starter.yaml", cycle, typo])
         #expect(result.exitCode == 2)
         #expect(result.stdout == "manifests/starter.yaml: ok (1 song, 0 personas)\n")
         #expect(result.stderr == """
@@ -29,9 +30,9 @@ import Testing
             """)
     }
 
-    @Test func diagnosticsAreSortedByPosition() throws {
+    @Test func diagnosticsAreSortedByPosition() async throws {
         let path = "\(Self.invalid)/many-errors.yaml"
-        let result = try CLIRunner.run(["validate", path])
+        let result = try await CLIRunner.run(["validate", path])
         #expect(result.exitCode == 2)
         let positions = result.stderr.split(separator: "\n").map { line in
             line.dropFirst(path.count + 1).split(separator: ":").prefix(2).compactMap { Int($0) }
@@ -40,33 +41,33 @@ import Testing
         #expect(positions == positions.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) })
     }
 
-    @Test func binaryFileIsALocatedError() throws {
+    @Test func binaryFileIsALocatedError() async throws {
         let path = "\(Self.invalid)/garbage.bin"
-        let result = try CLIRunner.run(["validate", path])
+        let result = try await CLIRunner.run(["validate", path])
         #expect(result.exitCode == 2)
         #expect(result.stderr.hasPrefix("\(path):1:1: error: the manifest is not UTF-8 text"))
     }
 
-    @Test func warningsDoNotFail() throws {
+    @Test func warningsDoNotFail() async throws {
         let path = "\(Self.invalid)/weight-too-precise.yaml"
-        let result = try CLIRunner.run(["validate", path])
+        let result = try await CLIRunner.run(["validate", path])
         #expect(result.exitCode == 0)
         #expect(result.stderr.hasPrefix("\(path):10:19: warning: song 'precise': audio_weight 0.123"))
         #expect(result.stdout == "\(path): ok (1 song, 0 personas)\n")
     }
 
-    @Test func missingFileIsAClearError() throws {
-        let result = try CLIRunner.run(["validate", "manifests/no-such-album.yaml"])
+    @Test func missingFileIsAClearError() async throws {
+        let result = try await CLIRunner.run(["validate", "manifests/no-such-album.yaml"])
         #expect(result.exitCode == 2)
         #expect(result.stderr == "manifests/no-such-album.yaml: error: no manifest file at this path; check the "
             + "path and the working directory.\n")
         #expect(result.stdout.isEmpty)
-        let directory = try CLIRunner.run(["validate", "manifests"])
+        let directory = try await CLIRunner.run(["validate", "manifests"])
         #expect(directory.exitCode == 2)
         #expect(directory.stderr.hasPrefix("manifests: error: this is a directory"))
     }
 
-    @Test func lyricsFilesAreReadBesideTheManifest() throws {
+    @Test func lyricsFilesAreReadBesideTheManifest() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("setlist-\(UUID().uuidString)")
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent("words"), withIntermediateDirectories: true
@@ -76,12 +77,12 @@ import Testing
             + "    lyrics_file: words/a.txt\n"
         try Data(manifest.utf8).write(to: directory.appendingPathComponent("a.yaml"))
         try Data("[Verse] la".utf8).write(to: directory.appendingPathComponent("words/a.txt"))
-        let result = try CLIRunner.run(["validate", directory.appendingPathComponent("a.yaml").path])
+        let result = try await CLIRunner.run(["validate", directory.appendingPathComponent("a.yaml").path])
         #expect(result.exitCode == 0, "\(result.stderr)")
     }
 
-    @Test func schemaCommandPrintsTheSchemaFile() throws {
-        let result = try CLIRunner.run(["schema", "manifest"])
+    @Test func schemaCommandPrintsTheSchemaFile() async throws {
+        let result = try await CLIRunner.run(["schema", "manifest"])
         let file = try String(
             contentsOf: CLIRunner.repositoryRoot.appendingPathComponent("schemas/manifest.schema.json"), encoding: .utf8
         )
@@ -89,8 +90,8 @@ import Testing
         #expect(result.stdout == file)
     }
 
-    @Test func schemaCommandRejectsUnknownDocuments() throws {
-        let result = try CLIRunner.run(["schema", "playlist"])
+    @Test func schemaCommandRejectsUnknownDocuments() async throws {
+        let result = try await CLIRunner.run(["schema", "playlist"])
         #expect(result.exitCode != 0)
         #expect(result.stderr.contains("manifest"))
         #expect(result.stdout.isEmpty)

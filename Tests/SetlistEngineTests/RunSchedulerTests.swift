@@ -1,5 +1,6 @@
 import SetlistCore
 import SetlistEngine
+import SetlistTestSupport
 import Testing
 
 @Suite("RunScheduler")

@@ -1,6 +1,7 @@
 import Foundation
 import SetlistCore
 import SetlistSimulator
+import SetlistTestSupport
 import Testing
 @testable import SetlistProviders
 

@@ -1,4 +1,5 @@
 import SetlistCore
+import SetlistTestSupport
 import Testing
 
 @testable import SetlistSimulator

@@ -1,8 +1,5 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
-import SetlistCore
+import SetlistTestSupport
 import Testing
 
 @testable import SetlistSimulator
@@ -11,11 +8,9 @@ import Testing
 typealias JSONValue = SetlistSimulator.JSONValue
 
 /// One HTTP answer as the tests look at it.
-struct Reply: Sendable {
-    let status: Int
-    let headers: HTTPHeaders
-    let body: [UInt8]
+typealias Reply = HTTPReply
 
+extension HTTPReply {
     /// The body parsed as JSON, or `.null` when it is not JSON.
     var json: JSONValue { JSONValue.parse(body) ?? .null }
 
@@ -30,47 +25,9 @@ struct Reply: Sendable {
 }
 
 /// A simulator on an ephemeral loopback port, driven by a manual clock, and an HTTP client to talk to it.
-struct Harness: Sendable {
-    let clock: ManualClock
-    let simulator: Simulator
-    let baseURL: String
+typealias Harness = SimulatorHarness
 
-    /// Starts a simulator with `configuration`, runs `body` against it, and stops it.
-    static func with(
-        _ configuration: SimulatorConfiguration = SimulatorConfiguration(),
-        _ body: (Harness) async throws -> Void
-    ) async throws {
-        let clock = ManualClock()
-        let simulator = Simulator(configuration: configuration, clock: clock)
-        let baseURL = try await simulator.start()
-        let harness = Harness(clock: clock, simulator: simulator, baseURL: baseURL)
-        do {
-            try await body(harness)
-        } catch {
-            await simulator.stop()
-            throw error
-        }
-        await simulator.stop()
-    }
-
-    /// Sends a request; `key` nil sends no Authorization header.
-    func send(
-        _ method: HTTPMethod, _ path: String, body: String? = nil, key: String? = "sim-key",
-        headers: [(String, String)] = []
-    ) async throws -> Reply {
-        var request = HTTPClientRequest(url: path.hasPrefix("http") ? path : baseURL + path)
-        request.method = method
-        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        let bytes = try await response.body.collect(upTo: 1 << 22)
-        return Reply(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
-    }
-
+extension SimulatorHarness {
     /// `POST /v1/audios/generations` with a JSON body.
     func generate(_ body: String, key: String = "sim-key", idempotencyKey: String? = nil) async throws -> Reply {
         try await send(
@@ -87,11 +44,6 @@ struct Harness: Sendable {
     /// An admin route's JSON.
     func admin(_ path: String) async throws -> JSONValue {
         try await send(.GET, path, key: nil).json
-    }
-
-    /// Moves simulated time forward.
-    func advance(seconds: Double) {
-        clock.advance(by: .milliseconds(Int64(seconds * 1000)))
     }
 
     /// Creates a music task and advances the clock until it has ended; returns the final task object.

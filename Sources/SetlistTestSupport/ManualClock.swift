@@ -1,6 +1,6 @@
 import Synchronization
 
-/// A clock that moves only when told to. Tests and benchmarks drive the state machines with it, so no test
+/// A clock that moves only when told to. Tests drive the state machines and the simulator with it, so no test
 /// sleeps for real. Sleepers wake, in deadline order, when ``advance(by:)`` or ``advance(to:)`` passes them.
 public final class ManualClock: Clock, Sendable {
     /// An instant of a manual clock: the time elapsed since the clock was made.

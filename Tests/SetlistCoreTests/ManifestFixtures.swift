@@ -56,8 +56,15 @@ enum ManifestFixtures {
         let bytes = [UInt8](try Data(contentsOf: url))
         let directory = url.deletingLastPathComponent()
         return ManifestLoader.load(bytes: bytes, manifestFileName: url.lastPathComponent) { path in
-            String(decoding: try Data(contentsOf: directory.appendingPathComponent(path)), as: UTF8.self)
+            let file = directory.appendingPathComponent(path)
+            guard FileManager.default.fileExists(atPath: file.path) else { throw MissingLyricsFile() }
+            return String(decoding: try Data(contentsOf: file), as: UTF8.self)
         }
+    }
+
+    /// A lyrics file that is not there, worded as the executable's reader words it.
+    private struct MissingLyricsFile: LyricsFileProblem {
+        var description: String { "does not exist; the path is relative to the manifest's folder." }
     }
 
     private static func files(in directory: URL) -> [URL] {

@@ -337,7 +337,7 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Ledger: Codable {
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case format
         case album
         case manifest

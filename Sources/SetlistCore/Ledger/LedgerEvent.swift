@@ -323,7 +323,7 @@ public struct LedgerJournalEntry: Sendable, Hashable, Codable {
         self.event = event
     }
 
-    private enum SequenceKey: String, CodingKey {
+    enum SequenceKey: String, CodingKey {
         case seq
     }
 

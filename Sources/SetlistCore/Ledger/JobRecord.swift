@@ -1,5 +1,5 @@
 /// Everything the ledger knows about one job. The job's id is its key in ``Ledger/jobs``.
-public struct JobRecord: Sendable, Hashable, Codable {
+public struct JobRecord: Sendable, Hashable, Decodable {
     /// What the job generates.
     public var kind: JobKind
     /// The fingerprint of the request the job currently stands for (DESIGN §2).
@@ -48,20 +48,6 @@ public struct JobRecord: Sendable, Hashable, Codable {
         case chainedInputs = "chained_inputs"
         case lastError = "last_error"
         case blockedBy = "blocked_by"
-    }
-
-    /// Encodes the format 2 form: takes live in the attempts, not beside them.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(kind, forKey: .kind)
-        try c.encode(fingerprint, forKey: .fingerprint)
-        try c.encode(state, forKey: .state)
-        try c.encode(attempts, forKey: .attempts)
-        try c.encodeIfPresent(pick, forKey: .pick)
-        try c.encodeIfPresent(personaID, forKey: .personaID)
-        try c.encodeIfPresent(chainedInputs, forKey: .chainedInputs)
-        try c.encodeIfPresent(lastError, forKey: .lastError)
-        try c.encodeIfPresent(blockedBy, forKey: .blockedBy)
     }
 
     /// Decodes a job of either format. A format 1 job keeps the results of its latest completed attempt beside

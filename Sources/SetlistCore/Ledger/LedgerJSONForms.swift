@@ -1,9 +1,9 @@
-// The JSON forms of the ledger's values, written with `LedgerJSONWriter`: byte for byte what `JSONEncoder` gives
-// for their `Codable` conformances with sorted keys. Every member is named by a case of the value's `CodingKeys`,
-// the one spelling of each key, which the decoder uses too and a test compares with `ledger.schema.json`. Each
-// object writes its members in ascending order of their keys' UTF-8 bytes (so `at_ms` comes before `attempt`,
-// and `result_id` before `results`); optional members that are nil are left out, as `encodeIfPresent` leaves
-// them out.
+// The JSON forms of the ledger's values, written with `LedgerJSONWriter`, the one encoder of the ledger's files:
+// byte for byte what `JSONEncoder` gives for them with sorted keys (the tests hold that `Encodable` reference).
+// Every member is named by a case of the value's `CodingKeys`, the one spelling of each key, which the decoder
+// uses too and a test compares with `ledger.schema.json`. Each object writes its members in ascending order of
+// their keys' UTF-8 bytes (so `at_ms` comes before `attempt`, and `result_id` before `results`); optional members
+// that are nil are left out, as `encodeIfPresent` leaves them out.
 
 extension Ledger: LedgerJSONWritable {
     func writeJSON(to writer: inout LedgerJSONWriter) {

@@ -25,6 +25,10 @@ let package = Package(
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [
+                .embedInCode("Schemas/manifest.schema.json"),
+                .embedInCode("Schemas/ledger.schema.json"),
             ]
         ),
         .target(

@@ -269,7 +269,8 @@ final class SimulatorStateFile: Sendable {
     func save() {
         saving.withLock { warned in
             do {
-                try simulator.savedState().write(to: URL(fileURLWithPath: path), options: .atomic)
+                try AtomicFile.replace(
+                    path, with: [UInt8](simulator.savedState()), temporary: AtomicFile.temporaryPath(beside: path))
             } catch {
                 guard !warned else { return }
                 warned = true

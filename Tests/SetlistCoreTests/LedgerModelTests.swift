@@ -1,5 +1,5 @@
 import Foundation
-import SetlistCore
+@testable import SetlistCore
 import Testing
 
 @Suite struct LedgerModelTests {
@@ -361,5 +361,32 @@ import Testing
             .deletingLastPathComponent()
         let file = try Data(contentsOf: root.appendingPathComponent("schemas/ledger.schema.json"))
         #expect(Array(LedgerSchema.json.utf8) == [UInt8](file))
+    }
+
+    /// Each object's keys, as its `CodingKeys` spell them for the JSON writer and the decoder, are the properties
+    /// the schema lists for it; a job's `results` is read from format 1 ledgers only.
+    @Test func theSchemaListsTheKeysTheLedgerWrites() throws {
+        let schema = try #require(
+            try JSONSerialization.jsonObject(with: Data(LedgerSchema.json.utf8)) as? [String: Any]
+        )
+        func properties(_ path: String...) -> Set<String> {
+            var node: Any? = schema
+            for step in path { node = (node as? [String: Any])?[step] }
+            return Set(((node as? [String: Any])?["properties"] as? [String: Any])?.keys.map { $0 } ?? [])
+        }
+        func keys<Key: CodingKey & CaseIterable>(_: Key.Type) -> Set<String> {
+            Set(Key.allCases.map(\.stringValue))
+        }
+        #expect(properties() == keys(Ledger.CodingKeys.self))
+        #expect(properties("$defs", "job") == keys(JobRecord.CodingKeys.self).subtracting(["results"]))
+        #expect(properties("$defs", "attempt") == keys(AttemptRecord.CodingKeys.self))
+        #expect(properties("$defs", "result") == keys(ResultRecord.CodingKeys.self))
+        #expect(properties("$defs", "file") == keys(DownloadedFile.CodingKeys.self))
+        #expect(properties("$defs", "error") == keys(RecordedError.CodingKeys.self))
+        #expect(properties("$defs", "chained_inputs") == keys(ChainedInputs.CodingKeys.self))
+        #expect(properties("$defs", "provider") == keys(LedgerProvider.CodingKeys.self))
+        #expect(properties("$defs", "take_ref") == keys(TakeRef.LedgerKeys.self))
+        #expect(properties("$defs", "run") == keys(RunRecord.CodingKeys.self))
+        #expect(properties("$defs", "run", "properties", "counts") == keys(RunCounts.CodingKeys.self))
     }
 }

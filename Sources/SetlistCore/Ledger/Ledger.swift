@@ -336,8 +336,8 @@ public enum LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-extension Ledger: Codable {
-    enum CodingKeys: String, CodingKey {
+extension Ledger: Decodable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case format
         case album
         case manifest
@@ -345,18 +345,6 @@ extension Ledger: Codable {
         case sequence = "journal_sequence"
         case jobs
         case runs
-    }
-
-    /// Encodes the snapshot form, including the format version.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(Self.formatVersion, forKey: .format)
-        try container.encodeIfPresent(album, forKey: .album)
-        try container.encodeIfPresent(manifest, forKey: .manifest)
-        try container.encodeIfPresent(provider, forKey: .provider)
-        try container.encode(sequence, forKey: .sequence)
-        try container.encode(jobs, forKey: .jobs)
-        try container.encode(runs, forKey: .runs)
     }
 
     /// Decodes the snapshot form of any readable format (format 1 is migrated as it is read: see

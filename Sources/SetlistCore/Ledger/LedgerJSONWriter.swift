@@ -2,7 +2,8 @@
 /// `.sortedKeys` and `.withoutEscapingSlashes` (plus `.prettyPrinted` for the snapshot, with empty containers
 /// written `[]` and `{}`), without building a tree of the whole value first.
 ///
-/// Callers write each object's keys in ascending order of their UTF-8 bytes, as `.sortedKeys` would; objects keyed
+/// Members are named by `CodingKey` cases, whose `stringValue` is written as it is (keys are plain ASCII). Callers
+/// write each object's keys in ascending order of their UTF-8 bytes, as `.sortedKeys` would; objects keyed
 /// by data (the ledger's jobs) are written from a dictionary, which sorts them. Strings escape `"`, `\` and the
 /// control characters below U+0020 (`\b`, `\f`, `\n`, `\r`, `\t`, else `\u00xx`); everything else, slashes and
 /// non-ASCII text included, is written as it is. Numbers are written as Swift prints them, a whole `Double`
@@ -103,10 +104,10 @@ struct LedgerJSONWriter {
     // MARK: Keys
 
     /// Starts the member `name` of the current object; write its value next.
-    mutating func key(_ name: StaticString) {
+    mutating func key(_ name: some CodingKey) {
         startMember()
         bytes.append(UInt8(ascii: "\""))
-        raw(name)
+        bytes.append(contentsOf: name.stringValue.utf8)
         bytes.append(UInt8(ascii: "\""))
         writeColon()
     }
@@ -125,73 +126,73 @@ struct LedgerJSONWriter {
     // MARK: Fields
 
     /// Writes the member `name` with a string value.
-    mutating func field(_ name: StaticString, _ value: String) {
+    mutating func field(_ name: some CodingKey, _ value: String) {
         key(name)
         string(value)
     }
 
     /// Writes the member `name` with a string value, or nothing when `value` is nil.
-    mutating func field(_ name: StaticString, _ value: String?) {
+    mutating func field(_ name: some CodingKey, _ value: String?) {
         guard let value else { return }
         field(name, value)
     }
 
     /// Writes the member `name` with an enumeration's raw value.
-    mutating func field(_ name: StaticString, _ value: some RawRepresentable<String>) {
+    mutating func field(_ name: some CodingKey, _ value: some RawRepresentable<String>) {
         field(name, value.rawValue)
     }
 
     /// Writes the member `name` with an enumeration's raw value, or nothing when `value` is nil.
-    mutating func field(_ name: StaticString, _ value: (some RawRepresentable<String>)?) {
+    mutating func field(_ name: some CodingKey, _ value: (some RawRepresentable<String>)?) {
         guard let value else { return }
         field(name, value.rawValue)
     }
 
     /// Writes the member `name` with an integer value.
-    mutating func field(_ name: StaticString, _ value: some BinaryInteger) {
+    mutating func field(_ name: some CodingKey, _ value: some BinaryInteger) {
         key(name)
         integer(value)
     }
 
     /// Writes the member `name` with an integer value, or nothing when `value` is nil.
-    mutating func field(_ name: StaticString, _ value: (some BinaryInteger)?) {
+    mutating func field(_ name: some CodingKey, _ value: (some BinaryInteger)?) {
         guard let value else { return }
         field(name, value)
     }
 
     /// Writes the member `name` with a number value. Infinity and NaN, which JSON cannot hold, make
     /// ``finish(appending:)`` throw.
-    mutating func field(_ name: StaticString, _ value: Double) {
+    mutating func field(_ name: some CodingKey, _ value: Double) {
         key(name)
-        number(value, name: name)
+        number(value, name: name.stringValue)
     }
 
     /// Writes the member `name` with a number value, or nothing when `value` is nil.
-    mutating func field(_ name: StaticString, _ value: Double?) {
+    mutating func field(_ name: some CodingKey, _ value: Double?) {
         guard let value else { return }
         field(name, value)
     }
 
     /// Writes the member `name` with a value that writes itself.
-    mutating func field(_ name: StaticString, _ value: some LedgerJSONWritable) {
+    mutating func field(_ name: some CodingKey, _ value: some LedgerJSONWritable) {
         key(name)
         value.writeJSON(to: &self)
     }
 
     /// Writes the member `name` with a value that writes itself, or nothing when `value` is nil.
-    mutating func field(_ name: StaticString, _ value: (some LedgerJSONWritable)?) {
+    mutating func field(_ name: some CodingKey, _ value: (some LedgerJSONWritable)?) {
         guard let value else { return }
         field(name, value)
     }
 
     /// Writes the member `name` with an array of values that write themselves.
-    mutating func field(_ name: StaticString, _ values: [some LedgerJSONWritable]) {
+    mutating func field(_ name: some CodingKey, _ values: [some LedgerJSONWritable]) {
         key(name)
         array(values) { writer, value in value.writeJSON(to: &writer) }
     }
 
     /// Writes the member `name` with a boolean value.
-    mutating func field(_ name: StaticString, _ value: Bool) {
+    mutating func field(_ name: some CodingKey, _ value: Bool) {
         key(name)
         if value { raw("true") } else { raw("false") }
     }
@@ -254,9 +255,9 @@ struct LedgerJSONWriter {
 
     /// Writes `value` as Swift prints it, without the `.0` of a whole number. Records infinity and NaN as the
     /// failure ``finish(appending:)`` throws, naming the member `name`.
-    private mutating func number(_ value: Double, name: StaticString) {
+    private mutating func number(_ value: Double, name: String) {
         guard value.isFinite else {
-            failure = failure ?? .nonFiniteNumber(value, key: name.description)
+            failure = failure ?? .nonFiniteNumber(value, key: name)
             return
         }
         var text = value.description

@@ -1,12 +1,11 @@
-// The one atomic-file writer (DESIGN §1). The ledger store's snapshot (``PosixLedgerFileSystem``) and every file
-// a user asks for (``OutputFile``: `run --metrics-file`, `report -o`) are written by ``AtomicFile/replace``:
-// a temporary file beside the target, `fsync`, `rename`, and an `fsync` of the directory. The ledger's durability
-// is unchanged by sharing it; the two callers differ only in what surrounds the write. The ledger uses the fixed
-// temporary name `<ledger>.tmp`, because its lock makes the store the only writer, and needs no checks on its
-// own path. A user-named file gets a temporary name of its own (two runs may write the same metrics file at
-// once), and ``OutputFile`` first refuses targets it must never replace. The media downloader writes its
-// temporary files with ``AtomicFile/writeTemporary`` too, but links them into place, since a paid take never
-// replaces a file.
+// The one atomic-file writer (DESIGN §1). Every file setlist writes whole goes through ``AtomicFile``: a temporary
+// file beside the target, `fsync`, then `rename` over the target (``AtomicFile/replace``) or `link` where no file
+// is yet (``AtomicFile/linkWithoutReplacing``), and an `fsync` of the directory. The ledger store's snapshot
+// (``PosixLedgerFileSystem``) uses the fixed temporary name `<ledger>.tmp`, because its lock makes the store the
+// only writer. A user-named file (``OutputFile``: `run --metrics-file`, `report -o`) and the simulator's saved
+// state get a temporary name of their own (``AtomicFile/temporaryPath(beside:)``), since two runs may write the
+// same file at once, and ``OutputFile`` first refuses targets it must never replace. The media downloader creates
+// each take's file, because a paid take never replaces a file, and replaces only a take's own recorded file.
 
 #if canImport(Glibc)
 import Glibc
@@ -22,6 +21,13 @@ public struct FileWriteFailure: Error, Sendable, Hashable {
     public var path: String
     /// The `errno` value.
     public var code: Int32
+}
+
+extension FileWriteFailure: CustomStringConvertible {
+    /// The path and the system's reason, e.g. `state.json: No space left on device`.
+    public var description: String {
+        "\(path): \(String(cString: strerror(code)))"
+    }
 }
 
 /// Replaces whole files atomically and durably.
@@ -46,7 +52,7 @@ public enum AtomicFile {
 
     /// Writes `bytes` to `temporary`, created afresh (a file already there is removed first, and a link is never
     /// followed), `fsync`s and closes it; on failure nothing is left at `temporary`. The caller moves it into place:
-    /// ``replace(_:with:temporary:permissions:)`` by renaming over the target, the media downloader by linking it
+    /// ``replace(_:with:temporary:permissions:)`` by renaming over the target, ``linkWithoutReplacing(_:at:)``
     /// where no file is yet.
     public static func writeTemporary(
         _ bytes: [UInt8], to temporary: String, permissions: mode_t? = nil
@@ -78,12 +84,48 @@ public enum AtomicFile {
         }
     }
 
+    /// Links `temporary`, written by ``writeTemporary(_:to:permissions:)``, at `path` only if no file is there yet
+    /// (`link(2)` never replaces one), then `fsync`s the directory. On a file system without hard links the file is
+    /// renamed into place when `path` is free, which another writer could race. The caller removes `temporary`.
+    /// - Returns: False, with nothing changed, when a file is already at `path`.
+    public static func linkWithoutReplacing(_ temporary: String, at path: String) throws(FileWriteFailure) -> Bool {
+        if link(temporary, path) != 0 {
+            let code = errno
+            if code == EEXIST { return false }
+            guard [EPERM, EOPNOTSUPP, ENOTSUP, EXDEV].contains(code) else {
+                throw FileWriteFailure(operation: "link", path: path, code: code)
+            }
+            if access(path, F_OK) == 0 { return false }
+            if rename(temporary, path) != 0 {
+                throw FileWriteFailure(operation: "rename '\(temporary)' to", path: path, code: errno)
+            }
+        }
+        try syncDirectory(containing: path)
+        return true
+    }
+
+    /// A temporary path of its own beside `path`, for a file that more than one process may write at once:
+    /// `.<name>.<pid>-<random hex>.tmp` in the same directory, so that a `rename` moves it in place.
+    public static func temporaryPath(beside path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return directory + ".\(name).\(getpid())-" + String(UInt32.random(in: 0...UInt32.max), radix: 16) + ".tmp"
+    }
+
     /// `fsync`s the directory that holds `path`, so that a file created or renamed there survives a crash.
     public static func syncDirectory(containing path: String) throws(FileWriteFailure) {
-        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+        let directory = Self.directory(of: path)
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0 { throw FileWriteFailure(operation: "open the directory", path: directory, code: errno) }
         defer { closeDescriptor(fd) }
         if fsync(fd) != 0 { throw FileWriteFailure(operation: "sync the directory", path: directory, code: errno) }
+    }
+
+    /// The directory part of `path`: `.` for a bare name, `/` for a file at the root.
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let directory = String(path[..<slash])
+        return directory.isEmpty ? "/" : directory
     }
 }

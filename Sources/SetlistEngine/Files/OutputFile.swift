@@ -58,13 +58,11 @@ public struct OutputFile: Sendable {
     /// `bytes` atomically. An existing file keeps its permissions.
     public func write(_ bytes: [UInt8]) throws(OutputFileError) {
         let existingMode = try check()
-        let directory = Self.directory(of: path)
+        let directory = AtomicFile.directory(of: path)
         if createsDirectories { try makeDirectories(directory) }
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        let temporary = (directory == "/" ? "" : directory) + "/.\(name).\(getpid())-"
-            + String(UInt32.random(in: 0...UInt32.max), radix: 16) + ".tmp"
         do {
-            try AtomicFile.replace(path, with: bytes, temporary: temporary, permissions: existingMode)
+            try AtomicFile.replace(
+                path, with: bytes, temporary: AtomicFile.temporaryPath(beside: path), permissions: existingMode)
         } catch {
             throw .io(
                 path: path, purpose: purpose, operation: error.operation, failedPath: error.path, code: error.code)
@@ -88,7 +86,7 @@ public struct OutputFile: Sendable {
         } else if errno != ENOENT {
             throw .io(path: path, purpose: purpose, operation: "inspect", failedPath: path, code: errno)
         } else if !createsDirectories {
-            let directory = Self.directory(of: path)
+            let directory = AtomicFile.directory(of: path)
             var parent = stat()
             guard stat(directory, &parent) == 0, parent.st_mode & S_IFMT == S_IFDIR else {
                 throw .missingDirectory(path: path, option: option, purpose: purpose, directory: directory)
@@ -126,18 +124,11 @@ public struct OutputFile: Sendable {
         return nil
     }
 
-    /// The directory part of `path`: `.` for a bare name, `/` for a file at the root.
-    private static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        let directory = String(path[..<slash])
-        return directory.isEmpty ? "/" : directory
-    }
-
     /// `path` with its directory resolved (symbolic links, `.` and `..`) and its last component kept, so that two
     /// spellings of one directory entry compare equal without following a link in the last component.
     private static func canonical(_ path: String) -> String {
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        guard let resolved = realpath(directory(of: path), nil) else { return path }
+        guard let resolved = realpath(AtomicFile.directory(of: path), nil) else { return path }
         defer { free(resolved) }
         let directory = String(cString: resolved)
         return (directory == "/" ? "" : directory) + "/" + name
@@ -146,7 +137,7 @@ public struct OutputFile: Sendable {
     private func makeDirectories(_ directory: String) throws(OutputFileError) {
         var status = stat()
         if stat(directory, &status) == 0 { return }
-        try makeDirectories(Self.directory(of: directory))
+        try makeDirectories(AtomicFile.directory(of: directory))
         if mkdir(directory, 0o755) != 0, errno != EEXIST {
             throw .io(
                 path: path, purpose: purpose, operation: "create the directory", failedPath: directory, code: errno)

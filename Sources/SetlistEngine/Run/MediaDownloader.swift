@@ -43,8 +43,8 @@ public struct PendingDownload: Sendable, Hashable {
 
 /// Keeps a run's media (DESIGN §8): every take of every generation of a song is saved as
 /// `<output.dir>/takes/<NN>-<song-id>/g<generation>-t<take>.<ext>`, written to a temporary name, fsync'd and
-/// linked into place, and its size and SHA-256 recorded in the ledger. A path only ever holds one take's bytes:
-/// when a file that is not this take's is already there (a ledger that was moved away, say), the take is saved
+/// linked into place (``AtomicFile``), and its size and SHA-256 recorded in the ledger. A path only ever holds one
+/// take's bytes: when a file that is not this take's is already there (a ledger that was moved away, say), the take is saved
 /// under the next free name (`g1-t1.2.mp3`) and the other file is left alone; a take's own recorded file that
 /// went missing or was altered is restored in place. Names come from the manifest, never from provider
 /// text; extensions come from a fixed list. A take whose recorded file is on disk with its hash is not fetched
@@ -137,52 +137,39 @@ final class MediaDownloader: Sendable {
         return Digest.sha256Hex([UInt8](data)) == file.sha256
     }
 
-    /// Writes `bytes` beside `relativePath` and moves them into place: over the take's own recorded file when
-    /// `restoring` (it is missing or altered, and these are its bytes), else under the first name that is free
-    /// or already holds exactly these bytes.
+    /// Writes `bytes` through a temporary file beside `relativePath` (``AtomicFile``): over the take's own recorded
+    /// file when `restoring` (it is missing or altered, and these are its bytes), else under the first name that is
+    /// free or already holds exactly these bytes.
     private func save(
         _ bytes: [UInt8], to relativePath: String, kind: MediaKind, restoring: Bool
     ) throws -> DownloadedFile {
         let destination = resolve(relativePath)
         let directory = destination.deletingLastPathComponent()
         try Self.makeDirectories(directory.path)
-        let temporary = directory.appendingPathComponent(".\(destination.lastPathComponent).part")
-        do {
-            try AtomicFile.writeTemporary(bytes, to: temporary.path)
+        let temporary = directory.appendingPathComponent(".\(destination.lastPathComponent).part").path
+        let digest = Digest.sha256Hex(bytes)
+        var candidate = relativePath
+        do throws(FileWriteFailure) {
+            if restoring {
+                try AtomicFile.replace(destination.path, with: bytes, temporary: temporary)
+            } else {
+                try AtomicFile.writeTemporary(bytes, to: temporary)
+                defer { unlink(temporary) }
+                for copy in 1... {
+                    if copy > 1 { candidate = Self.numbered(relativePath, copy) }
+                    let path = resolve(candidate).path
+                    if try AtomicFile.linkWithoutReplacing(temporary, at: path) { break }
+                    if let existing = FileManager.default.contents(atPath: path),
+                        Digest.sha256Hex([UInt8](existing)) == digest
+                    {
+                        break
+                    }
+                }
+            }
         } catch {
             throw DownloadError.cannotWrite(error.path, errno: error.code)
         }
-        defer { unlink(temporary.path) }
-        let digest = Digest.sha256Hex(bytes)
-        let file = DownloadedFile(kind: kind, path: relativePath, sha256: digest, bytes: Int64(bytes.count))
-        if restoring {
-            guard rename(temporary.path, destination.path) == 0 else {
-                throw DownloadError.cannotWrite(destination.path, errno: errno)
-            }
-            return file
-        }
-        var candidate = relativePath
-        for copy in 1... {
-            if copy > 1 { candidate = Self.numbered(relativePath, copy) }
-            let path = resolve(candidate).path
-            if link(temporary.path, path) == 0 { break }
-            let code = errno
-            if code == EEXIST {
-                if let existing = FileManager.default.contents(atPath: path),
-                    Digest.sha256Hex([UInt8](existing)) == digest
-                {
-                    break
-                }
-                continue
-            }
-            guard [EPERM, EOPNOTSUPP, ENOTSUP, EXDEV].contains(code) else {
-                throw DownloadError.cannotWrite(path, errno: code)
-            }
-            if FileManager.default.fileExists(atPath: path) { continue }
-            guard rename(temporary.path, path) == 0 else { throw DownloadError.cannotWrite(path, errno: errno) }
-            break
-        }
-        return DownloadedFile(kind: kind, path: candidate, sha256: digest, bytes: file.bytes)
+        return DownloadedFile(kind: kind, path: candidate, sha256: digest, bytes: Int64(bytes.count))
     }
 
     /// Creates `path` and its missing parents.

@@ -1,3 +1,4 @@
+import SetlistCore
 import Testing
 
 @testable import SetlistSimulator
@@ -31,7 +32,7 @@ import Testing
             #expect(stats["paid_submissions"]?["replayed"]?.numberValue == 1)
             #expect(stats["paid_submissions"]?["by_idempotency_key"]?["job-0-attempt-000001"]?.numberValue == 2)
             #expect(stats["paid_submissions"]?["by_idempotency_key"]?["job-1-attempt-000001"]?.numberValue == 1)
-            #expect(stats["paid_submissions"]?["by_body"]?.objectMembers?.first?.1.numberValue == 5)
+            #expect(stats["paid_submissions"]?["by_body"]?.objectValue?.values.first?.numberValue == 5)
             #expect(stats["max_requests_per_60s"]?[account: "k1"]?.numberValue == 5)
             #expect(stats["max_requests_per_60s"]?[account: "k2"]?.numberValue == 1)
             #expect(stats["max_in_flight"]?[account: "k1"]?.numberValue == 3)

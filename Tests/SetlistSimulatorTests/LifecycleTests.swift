@@ -84,7 +84,7 @@ import Testing
             try await Harness.with(SimulatorConfiguration(seed: seed)) { sim in
                 let song = try await sim.completedSong()
                 let persona = try await sim.completedPersona(from: song)
-                transcript = [song, persona].map { $0.canonicalText.replacingBaseURL(sim.baseURL) }
+                transcript = [song, persona].map { $0.compact.replacingBaseURL(sim.baseURL) }
             }
             return transcript
         }

@@ -7,9 +7,6 @@ import Testing
 
 @testable import SetlistSimulator
 
-/// The simulator's own JSON value, which keeps member order as the wire has it.
-typealias JSONValue = SetlistSimulator.JSONValue
-
 /// One HTTP answer as the tests look at it.
 struct Reply: Sendable {
     let status: Int
@@ -170,7 +167,8 @@ enum Seeds {
 /// The structure of a JSON value: objects keep their keys, arrays their first element, leaves their type name.
 func shape(_ value: JSONValue) -> JSONValue {
     switch value {
-    case .object(let members): .object(members.map { ($0.0, shape($0.1)) }.sorted { $0.0 < $1.0 })
+    case .object(let members):
+        .object(JSONObject(uniqueKeysWithValues: members.map { ($0.key, shape($0.value)) }.sorted { $0.0 < $1.0 }))
     case .array(let elements): .array(elements.prefix(1).map(shape))
     default: .string(value.typeName)
     }
@@ -178,7 +176,7 @@ func shape(_ value: JSONValue) -> JSONValue {
 
 /// The sorted keys of a JSON object.
 func keys(_ value: JSONValue?) -> [String] {
-    (value?.objectMembers ?? []).map(\.0).sorted()
+    (value?.objectValue?.keys.elements ?? []).sorted()
 }
 
 extension JSONValue {

@@ -74,6 +74,7 @@ let package = Package(
             dependencies: [
                 "SetlistSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

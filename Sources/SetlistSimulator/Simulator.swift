@@ -104,6 +104,13 @@ public final class Simulator: Sendable {
         core.replaceFaults(faults)
     }
 
+    /// The simulator's routes, answering in this process without a socket (tests use them); media links name
+    /// `baseURL`.
+    func inProcessRouter(baseURL: String) -> Router<SimulatorRequestContext> {
+        core.baseURL = baseURL
+        return SimulatorRoutes.router(core)
+    }
+
     private func makeApplication(
         onListening: @escaping @Sendable (Int) -> Void
     ) -> Application<RouterResponder<SimulatorRequestContext>> {

@@ -131,7 +131,7 @@ import Testing
         let second = #"{"model": "suno-v5", "prompt": "second song"}"#
         var runs: [[String: Double]] = []
         for order in [[first, second], [second, first]] {
-            try await Harness.with(SimulatorConfiguration(seed: 3, timing: timing)) { sim in
+            let byPrompt = try await Harness.with(SimulatorConfiguration(seed: 3, timing: timing)) { sim in
                 var byPrompt: [String: Double] = [:]
                 var ids: [String: String] = [:]
                 for body in order {
@@ -140,8 +140,9 @@ import Testing
                 }
                 let durations = try await Self.durations(of: sim)
                 for (body, id) in ids { byPrompt[body] = durations[id] }
-                runs.append(byPrompt)
+                return byPrompt
             }
+            runs.append(byPrompt)
         }
         #expect(runs[0] == runs[1])
         for seconds in runs[0].values { #expect((50...150).contains(seconds)) }

@@ -1,5 +1,8 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import NIOCore
 import NIOHTTP1
 import SetlistCore
@@ -26,28 +29,42 @@ struct Reply: Sendable {
     func string(_ key: String) -> String? { json[key]?.stringValue }
 }
 
-/// A simulator on an ephemeral loopback port, driven by a manual clock, and an HTTP client to talk to it.
+/// A simulator driven by a manual clock, and a client to talk to it: in this process through its router (no
+/// socket), or over HTTP on an ephemeral loopback port for what needs a connection (dropped answers).
 struct Harness: Sendable {
     let clock: ManualClock
     let simulator: Simulator
     let baseURL: String
+    /// The in-process client; nil when the harness talks HTTP to ``baseURL``.
+    private let router: (any TestClientProtocol)?
 
-    /// Starts a simulator with `configuration`, runs `body` against it, and stops it.
-    static func with(
-        _ configuration: SimulatorConfiguration = SimulatorConfiguration(),
-        _ body: (Harness) async throws -> Void
-    ) async throws {
+    /// The base URL media links name when the simulator answers in this process.
+    static let inProcessBaseURL = "http://simulator.in-process"
+
+    /// Runs `body` against a simulator with `configuration`, in this process or, with `overHTTP`, over a socket.
+    static func with<Result: Sendable>(
+        _ configuration: SimulatorConfiguration = SimulatorConfiguration(), overHTTP: Bool = false,
+        _ body: @Sendable (Harness) async throws -> Result
+    ) async throws -> Result {
         let clock = ManualClock()
         let simulator = Simulator(configuration: configuration, clock: clock)
+        guard overHTTP else {
+            let application = Application(router: simulator.inProcessRouter(baseURL: inProcessBaseURL))
+            return try await application.test(.router) { client in
+                try await body(
+                    Harness(clock: clock, simulator: simulator, baseURL: inProcessBaseURL, router: client))
+            }
+        }
         let baseURL = try await simulator.start()
-        let harness = Harness(clock: clock, simulator: simulator, baseURL: baseURL)
+        let harness = Harness(clock: clock, simulator: simulator, baseURL: baseURL, router: nil)
         do {
-            try await body(harness)
+            let result = try await body(harness)
+            await simulator.stop()
+            return result
         } catch {
             await simulator.stop()
             throw error
         }
-        await simulator.stop()
     }
 
     /// Sends a request; `key` nil sends no Authorization header.
@@ -55,14 +72,29 @@ struct Harness: Sendable {
         _ method: HTTPMethod, _ path: String, body: String? = nil, key: String? = "sim-key",
         headers: [(String, String)] = []
     ) async throws -> Reply {
+        var fields = headers
+        if let key { fields.insert(("Authorization", "Bearer \(key)"), at: 0) }
+        if body != nil { fields.append(("Content-Type", "application/json")) }
+        guard let router else { return try await sendOverHTTP(method, path, body: body, headers: fields) }
+        let route = path.hasPrefix(baseURL) ? String(path.dropFirst(baseURL.count)) : path
+        var httpFields = HTTPFields()
+        for (name, value) in fields { httpFields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        let response = try await router.execute(
+            uri: route, method: HTTPRequest.Method(method.rawValue)!, headers: httpFields,
+            body: body.map { ByteBuffer(string: $0) })
+        return Reply(
+            status: Int(response.status.code),
+            headers: HTTPHeaders(response.headers.map { ($0.name.rawName, $0.value) }),
+            body: Array(response.body.readableBytesView))
+    }
+
+    private func sendOverHTTP(
+        _ method: HTTPMethod, _ path: String, body: String?, headers: [(String, String)]
+    ) async throws -> Reply {
         var request = HTTPClientRequest(url: path.hasPrefix("http") ? path : baseURL + path)
         request.method = method
-        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let bytes = try await response.body.collect(upTo: 1 << 22)
         return Reply(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))

@@ -25,6 +25,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             resources: [
                 .embedInCode("Schemas/manifest.schema.json"),
@@ -85,7 +86,14 @@ let package = Package(
             name: "SetlistProvidersTests",
             dependencies: ["SetlistProviders", "SetlistSimulator", "SetlistTestSupport"]
         ),
-        .testTarget(name: "SetlistSimulatorTests", dependencies: ["SetlistSimulator", "SetlistTestSupport"]),
+        .testTarget(
+            name: "SetlistSimulatorTests",
+            dependencies: [
+                "SetlistSimulator", "SetlistTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "SetlistCLITests",
             dependencies: ["setlist", "SetlistCore", "SetlistEngine", "SetlistSimulator", "SetlistTestSupport"],

@@ -1,4 +1,5 @@
 import HTTPTypes
+import SetlistCore
 
 /// An error answer in the documented body `{"error":{"code","message","type"}}` (api-contract §A.4).
 struct APIError: Error, Sendable {
@@ -15,6 +16,13 @@ struct APIError: Error, Sendable {
         APIError(status: .badRequest, code: "invalid_request", message: message, type: "invalid_request_error")
     }
 
+    /// HTTP 404 `not_found` for a request no route answers: "There is no `named` METHOD PATH."
+    static func noRoute(_ request: SimRequest, named: String) -> APIError {
+        APIError(
+            status: .notFound, code: "not_found",
+            message: "There is no \(named) \(request.method.rawValue) \(request.path).", type: "invalid_request_error")
+    }
+
     /// HTTP 401 for a missing or unknown bearer key.
     static let unauthorized = APIError(
         status: .unauthorized, code: "unauthorized", message: "Invalid or expired token", type: "authentication_error"
@@ -28,10 +36,10 @@ struct APIError: Error, Sendable {
 
     /// The error body.
     var body: JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("code", .string(code)), ("message", .string(message)), ("type", .string(type)),
+        var members: JSONObject = [
+            "code": .string(code), "message": .string(message), "type": .string(type),
         ]
-        if let param { members.append(("param", .string(param))) }
-        return .object([("error", .object(members))])
+        if let param { members["param"] = .string(param) }
+        return .object(["error": .object(members)])
     }
 }

@@ -5,30 +5,35 @@ import Synchronization
 /// The `/_sim/*` routes: statistics, the task list, faults, reset and media. Faults never apply to them and they
 /// need no key.
 extension SimulatorCore {
-    func admin(_ request: SimRequest) -> SimResponse {
-        switch (request.method, request.path) {
-        case (.get, "/_sim/stats"):
-            return .json(state.withLock { stats($0) })
-        case (.get, "/_sim/tasks"):
-            return .json(state.withLock { tasks($0) })
-        case (.post, "/_sim/reset"):
-            state.withLock { $0 = SimulatorState(seed: configuration.seed, faults: configuration.faults) }
-            return .json(.object([("reset", true)]))
-        case (.get, "/_sim/faults"):
-            return .json(.object([("faults", .string(state.withLock { $0.faults.spec }))]))
-        case (.post, "/_sim/faults"):
-            return setFaults(request.body)
-        default:
-            if request.method == .get, request.path.hasPrefix("/_sim/media/") {
-                return media(String(request.path.dropFirst("/_sim/media/".count)))
-            }
-            return .error(
-                APIError(
-                    status: .notFound, code: "not_found",
-                    message: "There is no admin route \(request.method.rawValue) \(request.path).",
-                    type: "invalid_request_error"
-                ))
-        }
+    /// `GET /_sim/stats`: requests, paid submissions, rate peaks, tasks by state, credits and faults.
+    func adminStats() -> SimResponse {
+        .json(state.withLock { stats($0) })
+    }
+
+    /// `GET /_sim/tasks`: every task with its request.
+    func adminTasks() -> SimResponse {
+        .json(state.withLock { tasks($0) })
+    }
+
+    /// `POST /_sim/reset`: forgets every task, account figure and fault change.
+    func adminReset() -> SimResponse {
+        state.withLock { $0 = SimulatorState(seed: configuration.seed, faults: configuration.faults) }
+        return .json(.object(["reset": true]))
+    }
+
+    /// `GET /_sim/faults`: the fault configuration as a spec.
+    func adminFaults() -> SimResponse {
+        .json(.object(["faults": .string(state.withLock { $0.faults.spec })]))
+    }
+
+    /// `GET /_sim/media/{file}`: the audio or cover of a completed result.
+    func adminMedia(_ request: SimRequest) -> SimResponse {
+        media(String(request.path.dropFirst("/_sim/media/".count)))
+    }
+
+    /// The answer for an admin path or method with no route.
+    static func adminNotFound(_ request: SimRequest) -> SimResponse {
+        .error(.noRoute(request, named: "admin route"))
     }
 
     /// Replaces the fault configuration at run time.
@@ -36,16 +41,17 @@ extension SimulatorCore {
         state.withLock { $0.faults = faults }
     }
 
-    private func setFaults(_ body: [UInt8]) -> SimResponse {
-        guard let parsed = JSONValue.parse(body), let members = parsed.objectMembers else {
+    /// `POST /_sim/faults`: replaces the fault configuration with a spec or rates by name.
+    func setFaults(_ body: [UInt8]) -> SimResponse {
+        guard let parsed = JSONValue.parse(body), let members = parsed.objectValue else {
             return .error(.invalidRequest(#"The body must be a JSON object such as {"spec": "5xx=0.1,slow=0.2:2s"}."#))
         }
         var items: [String] = []
         for (name, value) in members {
             switch value {
             case .string(let text) where name == "spec": items.append(text)
-            case .number(let rate): items.append("\(name)=\(rate)")
             case .string(let text): items.append("\(name)=\(text)")
+            case .integer, .number: items.append("\(name)=\(value.numberValue ?? 0)")
             default:
                 return .error(.invalidRequest("Fault '\(name)' must be a rate (number) or a 'rate:delay' string."))
             }
@@ -53,7 +59,7 @@ extension SimulatorCore {
         do {
             let faults = try FaultConfiguration(spec: items.joined(separator: ","))
             replaceFaults(faults)
-            return .json(.object([("faults", .string(faults.spec))]))
+            return .json(.object(["faults": .string(faults.spec)]))
         } catch {
             return .error(.invalidRequest(error.description))
         }
@@ -82,36 +88,32 @@ extension SimulatorCore {
     private func tasks(_ state: SimulatorState) -> JSONValue {
         let now = clock.seconds
         let list = state.store.order.compactMap { state.store.task($0) }.map { task -> JSONValue in
-            var members: [(String, JSONValue)] = [
-                ("id", .string(task.id)),
-                ("api", .string(task.api.rawValue)),
-                ("account", .string(SimulatorAccount.name(forKey: task.ownerKey))),
-                ("kind", .string(task.kind.rawValue)),
-                ("model", .string(task.model)),
-                ("status", .string(task.status(at: now).rawValue)),
-                ("progress", .number(Double(task.progress(at: now)))),
-                ("created", .number(Double(task.createdUnix))),
-                ("created_at_seconds", .number(task.createdAt)),
-                ("duration_seconds", .number(task.duration)),
-                ("credits_reserved", .number(Double(task.creditsReserved))),
-                ("idempotency_key", task.idempotencyKey.map(JSONValue.string) ?? .null),
-                ("request", task.request),
-                ("result_ids", .array(task.songs.map { .string($0.resultID) })),
+            var members: JSONObject = [
+                "id": .string(task.id),
+                "api": .string(task.api.rawValue),
+                "account": .string(SimulatorAccount.name(forKey: task.ownerKey)),
+                "kind": .string(task.kind.rawValue),
+                "model": .string(task.model),
+                "status": .string(task.status(at: now).rawValue),
+                "progress": .integer(task.progress(at: now)),
+                "created": .integer(Int(task.createdUnix)),
+                "created_at_seconds": .number(task.createdAt),
+                "duration_seconds": .number(task.duration),
+                "credits_reserved": .integer(task.creditsReserved),
+                "idempotency_key": task.idempotencyKey.map(JSONValue.string) ?? .null,
+                "request": task.request,
+                "result_ids": .array(task.songs.map { .string($0.resultID) }),
             ]
-            if let personaID = task.personaID { members.append(("persona_id", .string(personaID))) }
+            if let personaID = task.personaID { members["persona_id"] = .string(personaID) }
             if let sourceTaskID = task.personaSourceTaskID, let sourceResultID = task.personaSourceResultID {
-                members.append(
-                    (
-                        "persona_source",
-                        .object([
-                            ("task_id", .string(sourceTaskID)), ("result_id", .string(sourceResultID)),
-                        ])
-                    ))
+                members["persona_source"] = .object([
+                    "task_id": .string(sourceTaskID), "result_id": .string(sourceResultID),
+                ])
             }
-            if let failure = task.failure { members.append(("failure_code", .string(failure.code))) }
+            if let failure = task.failure { members["failure_code"] = .string(failure.code) }
             return .object(members)
         }
-        return .object([("tasks", .array(list))])
+        return .object(["tasks": .array(list)])
     }
 
     private func stats(_ state: SimulatorState) -> JSONValue {
@@ -125,44 +127,39 @@ extension SimulatorCore {
         let credits = owners.map { owner -> (String, JSONValue) in
             let account = SimulatorAccount.name(forKey: owner)
             let used = state.charged[owner, default: 0] - state.refunded[owner, default: 0]
-            var members: [(String, JSONValue)] = [
-                ("reserved", .number(Double(state.charged[owner, default: 0]))),
-                ("refunded", .number(Double(state.refunded[owner, default: 0]))),
-                ("used", .number(Double(used))),
+            var members: JSONObject = [
+                "reserved": .integer(state.charged[owner, default: 0]),
+                "refunded": .integer(state.refunded[owner, default: 0]),
+                "used": .integer(used),
             ]
-            if let limit = configuration.creditsPerKey { members.append(("remaining", .number(Double(limit - used)))) }
+            if let limit = configuration.creditsPerKey { members["remaining"] = .integer(limit - used) }
             return (account, .object(members))
         }
         return .object([
-            ("requests", counts(state.requestCounts.mapValues { counts($0) })),
-            (
-                "paid_submissions",
-                .object([
-                    ("created", .number(Double(state.tasksCreated))),
-                    ("replayed", .number(Double(state.replays))),
-                    ("by_idempotency_key", counts(state.paidByIdempotencyKey)),
-                    ("by_body", counts(state.paidByBody)),
-                ])
-            ),
-            ("max_requests_per_60s", counts(byAccount(state.maxRequestsPerMinute))),
-            ("max_in_flight", counts(byAccount(maxInFlight(tasks)))),
-            ("tasks_by_state", counts(byState)),
-            ("credits", .object(credits)),
-            ("faults_injected", counts(state.faultCounts)),
+            "requests": counts(state.requestCounts.mapValues { counts($0) }),
+            "paid_submissions": .object([
+                "created": .integer(state.tasksCreated),
+                "replayed": .integer(state.replays),
+                "by_idempotency_key": counts(state.paidByIdempotencyKey),
+                "by_body": counts(state.paidByBody),
+            ]),
+            "max_requests_per_60s": counts(byAccount(state.maxRequestsPerMinute)),
+            "max_in_flight": counts(byAccount(maxInFlight(tasks))),
+            "tasks_by_state": counts(byState),
+            "credits": .object(JSONObject(credits, uniquingKeysWith: { first, _ in first })),
+            "faults_injected": counts(state.faultCounts),
         ])
     }
-
-    private static func number(_ value: Int) -> JSONValue { .number(Double(value)) }
 
     /// Per-key figures keyed by account name instead of the key.
     private func byAccount(_ values: [String: Int]) -> [String: Int] {
         Dictionary(values.map { (SimulatorAccount.name(forKey: $0.key), $0.value) }, uniquingKeysWith: max)
     }
 
-    private func counts(_ values: [String: Int]) -> JSONValue { counts(values.mapValues(SimulatorCore.number)) }
+    private func counts(_ values: [String: Int]) -> JSONValue { counts(values.mapValues(JSONValue.integer)) }
 
     private func counts(_ values: [String: JSONValue]) -> JSONValue {
-        .object(values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        .object(JSONObject(uniqueKeysWithValues: values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
     }
 
     /// The most tasks each key had pending or processing at the same moment: a sweep over the tasks' lifetimes.

@@ -1,3 +1,5 @@
+import SetlistCore
+
 /// Renders stored tasks as Evolink's task objects (api-contract §A.1–§A.3).
 enum EvolinkFormat {
     /// The answer to a successful `POST /v1/audios/generations`: the task at creation, with `usage`.
@@ -7,15 +9,11 @@ enum EvolinkFormat {
         guard case .object(var members) = detail(task, now: now, baseURL: baseURL, shape: shape) else {
             preconditionFailure("A task detail is always an object.")
         }
-        members.append(
-            (
-                "usage",
-                .object([
-                    ("billing_rule", "per_call"),
-                    ("credits_reserved", .number(Double(task.creditsReserved))),
-                    ("user_group", "default"),
-                ])
-            ))
+        members["usage"] = .object([
+            "billing_rule": "per_call",
+            "credits_reserved": .integer(task.creditsReserved),
+            "user_group": "default",
+        ])
         return .object(members)
     }
 
@@ -25,43 +23,39 @@ enum EvolinkFormat {
     ) -> JSONValue {
         let status = task.status(at: now)
         let terminal = status == .completed || status == .failed
-        var taskInfo: [(String, JSONValue)] = [("can_cancel", .bool(task.kind == .music && !terminal))]
-        if !terminal { taskInfo.append(("estimated_time", .number(Double(task.estimatedTime)))) }
-        var members: [(String, JSONValue)] = [
-            ("created", .number(Double(task.createdUnix))),
-            ("id", .string(task.id)),
-            ("model", .string(task.model)),
-            ("object", "audio.generation.task"),
-            ("progress", .number(Double(task.progress(at: now)))),
-            ("status", .string(status.rawValue)),
-            ("task_info", .object(taskInfo)),
-            ("type", "audio"),
+        var taskInfo: JSONObject = ["can_cancel": .bool(task.kind == .music && !terminal)]
+        if !terminal { taskInfo["estimated_time"] = .integer(task.estimatedTime) }
+        var members: JSONObject = [
+            "created": .integer(Int(task.createdUnix)),
+            "id": .string(task.id),
+            "model": .string(task.model),
+            "object": "audio.generation.task",
+            "progress": .integer(task.progress(at: now)),
+            "status": .string(status.rawValue),
+            "task_info": .object(taskInfo),
+            "type": "audio",
         ]
         switch status {
         case .completed where task.kind == .music:
             let songs = task.songs.map { song(for: $0, baseURL: baseURL) }
             switch shape.songList {
-            case .flat: members.append(("result_data", .array(songs)))
-            case .songsWrapper: members.append(("result_data", .object([("songs", .array(songs))])))
-            case .firstSongOnly: members.append(("result_data", .array(Array(songs.prefix(1)))))
+            case .flat: members["result_data"] = .array(songs)
+            case .songsWrapper: members["result_data"] = .object(["songs": .array(songs)])
+            case .firstSongOnly: members["result_data"] = .array(Array(songs.prefix(1)))
             case .urlsOnly: break
             }
-            members.append(("results", .array(task.songs.map { .string(audioURL($0.resultID, baseURL: baseURL)) })))
+            members["results"] = .array(task.songs.map { .string(audioURL($0.resultID, baseURL: baseURL)) })
         case .completed:
             let personaID = JSONValue.string(task.personaID ?? "")
             switch shape.personaIDPlace {
-            case .resultData: members.append(("result_data", .object([("persona_id", personaID)])))
-            case .taskObject: members.append(("persona_id", personaID))
+            case .resultData: members["result_data"] = .object(["persona_id": personaID])
+            case .taskObject: members["persona_id"] = personaID
             }
         case .failed:
             guard let failure = task.failure else { break }
-            members.append(
-                (
-                    "error",
-                    .object([
-                        ("code", .string(failure.code)), ("message", .string(failure.message)), ("type", "task_error"),
-                    ])
-                ))
+            members["error"] = .object([
+                "code": .string(failure.code), "message": .string(failure.message), "type": "task_error",
+            ])
         case .pending, .processing:
             break
         }
@@ -76,13 +70,13 @@ enum EvolinkFormat {
 
     private static func song(for song: SimSong, baseURL: String) -> JSONValue {
         .object([
-            ("result_id", .string(song.resultID)),
-            ("duration", .number(song.duration)),
-            ("tags", .string(song.tags)),
-            ("title", .string(song.title)),
-            ("image_url", .string(imageURL(song.resultID, baseURL: baseURL))),
-            ("audio_url", .string(audioURL(song.resultID, baseURL: baseURL))),
-            ("stream_audio_url", .string(audioURL(song.resultID, baseURL: baseURL))),
+            "result_id": .string(song.resultID),
+            "duration": .number(song.duration),
+            "tags": .string(song.tags),
+            "title": .string(song.title),
+            "image_url": .string(imageURL(song.resultID, baseURL: baseURL)),
+            "audio_url": .string(audioURL(song.resultID, baseURL: baseURL)),
+            "stream_audio_url": .string(audioURL(song.resultID, baseURL: baseURL)),
         ])
     }
 }

@@ -1,3 +1,5 @@
+import SetlistCore
+
 /// A music request that passed the rules, with what task creation needs.
 struct MusicRequest: Sendable {
     let model: SunoModel
@@ -93,7 +95,7 @@ struct EvolinkRules: Sendable {
         guard let params = body["model_params"], !params.isNull else {
             throw .invalidRequest("model_params is required.")
         }
-        guard params.objectMembers != nil else {
+        guard params.objectValue != nil else {
             throw .invalidRequest("model_params must be an object, not \(params.typeName).")
         }
         var required: [String: String] = [:]

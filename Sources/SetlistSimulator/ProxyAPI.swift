@@ -1,76 +1,71 @@
+import SetlistCore
+
 /// The Suno proxy routes (api-contract §B) over the same store, accounts, credits, rate limit, faults and
 /// statistics as the Evolink routes. Tasks created here are visible only here, and Evolink tasks only there.
 extension SimulatorCore {
-    private enum ProxyRoute {
+    /// The kinds of proxy submission.
+    enum ProxySubmission {
         case music
         case lyrics
         case persona
-        case fetch(String)
-        case batchFetch
     }
 
     /// Nominal seconds of a lyrics task.
     static let lyricsSeconds = 10.0
 
-    /// Answers a request under `/suno/`. A trailing slash is ignored (one mirror writes `/suno/persona/create/`).
-    func proxyAPI(_ request: SimRequest) async -> SimOutcome {
+    /// `POST /suno/submit/music`, `/suno/submit/lyrics` and `/suno/persona/create`.
+    func proxySubmit(_ kind: ProxySubmission, _ request: SimRequest) async -> SimOutcome {
+        await throughGate(request, stopped: proxyOutcome) { owner in
+            let (response, paid) = state.withLock { state in
+                proxySubmit(kind, request.body, owner: owner, state: &state)
+            }
+            return submissionOutcome(response, paid: paid)
+        }
+    }
+
+    /// `GET /suno/fetch/{id}`: one task, in the envelope. A trailing slash is ignored.
+    func proxyFetch(_ request: SimRequest) async -> SimOutcome {
         var path = request.path
         while path.count > 1, path.hasSuffix("/") { path.removeLast() }
-        let route: ProxyRoute
-        switch (request.method, path) {
-        case (.post, "/suno/submit/music"): route = .music
-        case (.post, "/suno/submit/lyrics"): route = .lyrics
-        case (.post, "/suno/persona/create"): route = .persona
-        case (.post, "/suno/fetch"): route = .batchFetch
-        case (.get, _) where path.hasPrefix("/suno/fetch/"):
-            route = .fetch(String(path.dropFirst("/suno/fetch/".count)))
-        default:
-            let error = ProxyError(
-                status: .notFound, code: "not_found",
-                message: "There is no route \(request.method.rawValue) \(request.path).")
-            return .respond(error.response)
+        let id = String(path.dropFirst("/suno/fetch/".count))
+        return await throughGate(request, stopped: proxyOutcome) { owner in
+            let now = clock.seconds
+            return .respond(
+                state.withLock { state in
+                    guard let task = proxyTask(id, owner: owner, store: state.store),
+                        !state.roll(state.faults.notFound, name: "notfound")
+                    else { return ProxyError.taskNotExist.response }
+                    return .json(ProxyFormat.envelope(render(task, now: now)))
+                })
         }
-        let gate = state.withLock { state in self.gate(request, state: &state) }
-        switch gate {
-        case .stop(let stop):
-            return proxyOutcome(stop)
-        case .proceed(let owner, let slow):
-            if let slow { try? await clock.sleep(slow) }
-            switch route {
-            case .music, .lyrics, .persona:
-                let (response, paid) = state.withLock { state in
-                    proxySubmit(route: route, request.body, owner: owner, state: &state)
-                }
-                if paid { taskCreatedHandler.withLock { $0 }?() }
-                let lost = paid && state.withLock { $0.roll($0.faults.lostResponse, name: "lost") }
-                return lost ? .dropConnection : .respond(response)
-            case .fetch(let id):
-                let now = clock.seconds
-                return .respond(
-                    state.withLock { state in
-                        guard let task = proxyTask(id, owner: owner, store: state.store),
-                            !state.roll(state.faults.notFound, name: "notfound")
-                        else { return ProxyError.taskNotExist.response }
-                        return .json(ProxyFormat.envelope(render(task, now: now)))
-                    })
-            case .batchFetch:
-                let now = clock.seconds
-                return .respond(
-                    state.withLock { state in
-                        guard let body = JSONValue.parse(request.body), body.objectMembers != nil else {
-                            return ProxyError.invalidRequest("The request body must be a JSON object.").response
-                        }
-                        do throws(ProxyError) {
-                            let ids = try ProxyRules().fetchIDs(body)
-                            let tasks = ids.compactMap { proxyTask($0, owner: owner, store: state.store) }
-                                .filter { _ in !state.roll(state.faults.notFound, name: "notfound") }
-                            return .json(ProxyFormat.envelope(.array(tasks.map { render($0, now: now) })))
-                        } catch {
-                            return error.response
-                        }
-                    })
-            }
+    }
+
+    /// `POST /suno/fetch`: the tasks of `ids` the caller may see, in the envelope.
+    func proxyBatchFetch(_ request: SimRequest) async -> SimOutcome {
+        await throughGate(request, stopped: proxyOutcome) { owner in
+            let now = clock.seconds
+            return .respond(
+                state.withLock { state in
+                    guard let body = JSONValue.parse(request.body), body.objectValue != nil else {
+                        return ProxyError.invalidRequest("The request body must be a JSON object.").response
+                    }
+                    do throws(ProxyError) {
+                        let ids = try ProxyRules().fetchIDs(body)
+                        let tasks = ids.compactMap { proxyTask($0, owner: owner, store: state.store) }
+                            .filter { _ in !state.roll(state.faults.notFound, name: "notfound") }
+                        return .json(ProxyFormat.envelope(.array(tasks.map { render($0, now: now) })))
+                    } catch {
+                        return error.response
+                    }
+                })
         }
+    }
+
+    /// The proxy's answer for a path or method it has no route for.
+    static func proxyNotFound(_ request: SimRequest) -> SimResponse {
+        ProxyError(
+            status: .notFound, code: "not_found",
+            message: "There is no route \(request.method.rawValue) \(request.path).").response
     }
 
     /// A task of the proxy format that `owner` may see; persona ids are not tasks.
@@ -113,17 +108,17 @@ extension SimulatorCore {
 
     /// Handles a submission; the flag says whether it created a paid task (which the `lost` fault may hide).
     private func proxySubmit(
-        route: ProxyRoute, _ bytes: [UInt8], owner: String, state: inout SimulatorState
+        _ kind: ProxySubmission, _ bytes: [UInt8], owner: String, state: inout SimulatorState
     ) -> (SimResponse, Bool) {
-        guard let body = JSONValue.parse(bytes), body.objectMembers != nil else {
+        guard let body = JSONValue.parse(bytes), body.objectValue != nil else {
             return (ProxyError.invalidRequest("The request body must be a JSON object.").response, false)
         }
         let now = clock.seconds
         do throws(ProxyError) {
-            switch route {
+            switch kind {
             case .music:
                 let task = try proxyMusicTask(body, owner: owner, now: now, state: &state)
-                book(task, bodyKey: String(Media.fnv1a(body.canonicalText), radix: 16), state: &state)
+                book(task, bodyKey: String(Media.fnv1a(body.compact), radix: 16), state: &state)
                 return (.json(ProxyFormat.envelope(.string(task.id))), true)
             case .lyrics:
                 let topic = try ProxyRules().lyrics(body)
@@ -132,10 +127,8 @@ extension SimulatorCore {
                 return (.json(ProxyFormat.envelope(.string(task.id))), false)
             case .persona:
                 let (persona, source, clip) = try proxyPersona(body, owner: owner, now: now, state: &state)
-                book(persona, bodyKey: String(Media.fnv1a(body.canonicalText), radix: 16), state: &state)
+                book(persona, bodyKey: String(Media.fnv1a(body.compact), radix: 16), state: &state)
                 return (.json(ProxyFormat.persona(persona, source: source, clip: clip, baseURL: baseURL)), true)
-            case .fetch, .batchFetch:
-                preconditionFailure("Fetches are not submissions.")
             }
         } catch {
             return (error.response, false)
@@ -162,10 +155,7 @@ extension SimulatorCore {
         try charge(SimulatorCore.musicCredits, owner: owner, now: now, state: &state)
         let nominal = configuration.timing.musicSeconds / configuration.speed
         let duration = taskDuration(nominal: nominal, body: body, state: &state)
-        let failure =
-            state.roll(state.faults.taskFailure, name: "fail")
-            ? SimulatorCore.failures[Int.random(in: 0..<SimulatorCore.failures.count, using: &state.faultRandom)]
-            : nil
+        let failure = drawnFailure(state: &state)
         let songs = songs(
             customMode: !request.inspiration, title: request.title, style: request.tags,
             description: request.description, duration: nil, state: &state)

@@ -5,7 +5,7 @@ import SetlistCore
 enum ProxyFormat {
     /// A success envelope around `data`.
     static func envelope(_ data: JSONValue) -> JSONValue {
-        .object([("code", "success"), ("message", ""), ("data", data)])
+        .object(["code": "success", "message": "", "data": data])
     }
 
     /// The task status at `now`: `SUBMITTED` for the first half of the pending share, then `QUEUED`,
@@ -24,19 +24,19 @@ enum ProxyFormat {
         let status = task.status(at: now)
         let terminal = status == .completed || status == .failed
         let startedAt = task.createdAt + task.duration * SimTask.pendingShare
-        func unix(_ seconds: Double) -> JSONValue { .number(Double(startUnixTime + Int64(seconds.rounded(.down)))) }
+        func unix(_ seconds: Double) -> JSONValue { .integer(Int(startUnixTime + Int64(seconds.rounded(.down)))) }
         let progress = terminal ? 100 : task.progress(at: now)
         return .object([
-            ("task_id", .string(task.id)),
-            ("notify_hook", .string(task.request["notify_hook"]?.stringValue ?? "")),
-            ("action", task.kind == .lyrics ? "LYRICS" : "MUSIC"),
-            ("status", .string(self.status(task, now: now))),
-            ("fail_reason", .string(status == .failed ? task.failure?.message ?? "" : "")),
-            ("submit_time", .number(Double(task.createdUnix))),
-            ("start_time", status == .pending ? .number(0) : unix(startedAt)),
-            ("finish_time", terminal ? unix(task.endsAt) : .number(0)),
-            ("progress", .string("\(progress)%")),
-            ("data", data(task, status: status, baseURL: baseURL)),
+            "task_id": .string(task.id),
+            "notify_hook": .string(task.request["notify_hook"]?.stringValue ?? ""),
+            "action": task.kind == .lyrics ? "LYRICS" : "MUSIC",
+            "status": .string(self.status(task, now: now)),
+            "fail_reason": .string(status == .failed ? task.failure?.message ?? "" : ""),
+            "submit_time": .integer(Int(task.createdUnix)),
+            "start_time": status == .pending ? .integer(0) : unix(startedAt),
+            "finish_time": terminal ? unix(task.endsAt) : .integer(0),
+            "progress": .string("\(progress)%"),
+            "data": data(task, status: status, baseURL: baseURL),
         ])
     }
 
@@ -44,24 +44,24 @@ enum ProxyFormat {
     static func persona(_ persona: SimTask, source: SimTask, clip: SimSong, baseURL: String) -> JSONValue {
         let clipObject = self.clip(clip, task: source, status: .completed, baseURL: baseURL)
         return .object([
-            ("id", .string(persona.personaID ?? persona.id)),
-            ("name", .string(persona.request["name"]?.stringValue ?? "")),
-            ("description", .string(persona.request["description"]?.stringValue ?? "")),
-            ("image_s3_id", .string(EvolinkFormat.imageURL(clip.resultID, baseURL: baseURL))),
-            ("root_clip_id", .string(clip.resultID)),
-            ("clip", clipObject),
-            ("user_display_name", "setlist simulator"),
-            ("user_handle", "simulator"),
-            ("user_image_url", ""),
-            ("persona_clips", .array([.object([("clip", clipObject), ("id", .number(0))])])),
-            ("is_suno_persona", false),
-            ("is_trashed", false),
-            ("is_owned", true),
-            ("is_public", .bool(persona.request["is_public"]?.boolValue ?? false)),
-            ("is_public_approved", false),
-            ("is_loved", false),
-            ("upvote_count", .number(0)),
-            ("clip_count", .number(1)),
+            "id": .string(persona.personaID ?? persona.id),
+            "name": .string(persona.request["name"]?.stringValue ?? ""),
+            "description": .string(persona.request["description"]?.stringValue ?? ""),
+            "image_s3_id": .string(EvolinkFormat.imageURL(clip.resultID, baseURL: baseURL)),
+            "root_clip_id": .string(clip.resultID),
+            "clip": clipObject,
+            "user_display_name": "setlist simulator",
+            "user_handle": "simulator",
+            "user_image_url": "",
+            "persona_clips": .array([.object(["clip": clipObject, "id": .integer(0)])]),
+            "is_suno_persona": false,
+            "is_trashed": false,
+            "is_owned": true,
+            "is_public": .bool(persona.request["is_public"]?.boolValue ?? false),
+            "is_public_approved": false,
+            "is_loved": false,
+            "upvote_count": .integer(0),
+            "clip_count": .integer(1),
         ])
     }
 
@@ -70,10 +70,10 @@ enum ProxyFormat {
             guard status == .completed, let song = task.songs.first else { return .null }
             let topic = task.request["prompt"]?.stringValue ?? ""
             return .object([
-                ("id", .string(song.resultID)),
-                ("title", .string(song.title)),
-                ("text", .string("[Verse]\nA song about \(topic)\n[Chorus]\n\(song.title), \(song.title)")),
-                ("status", "complete"),
+                "id": .string(song.resultID),
+                "title": .string(song.title),
+                "text": .string("[Verse]\nA song about \(topic)\n[Chorus]\n\(song.title), \(song.title)"),
+                "status": "complete",
             ])
         }
         if status == .pending { return .null }
@@ -93,28 +93,25 @@ enum ProxyFormat {
         let description = request["gpt_description_prompt"]?.stringValue ?? ""
         let major = task.model.hasPrefix("chirp-v") ? String(task.model.dropFirst("chirp-".count)) : task.model
         return .object([
-            ("id", .string(song.resultID)),
-            ("title", .string(song.title)),
-            ("status", .string(clipStatus)),
-            ("model_name", .string(task.model)),
-            ("major_model_version", .string(major)),
-            ("audio_url", .string(done ? EvolinkFormat.audioURL(song.resultID, baseURL: baseURL) : "")),
-            ("image_url", .string(done ? EvolinkFormat.imageURL(song.resultID, baseURL: baseURL) : "")),
-            ("image_large_url", .string(done ? EvolinkFormat.imageURL(song.resultID, baseURL: baseURL) : "")),
-            ("video_url", ""),
-            ("created_at", .string(isoTime(task.createdUnix))),
-            (
-                "metadata",
-                .object([
-                    ("tags", .string(song.tags)),
-                    ("prompt", .string(description.isEmpty ? request["prompt"]?.stringValue ?? "" : "")),
-                    ("gpt_description_prompt", .string(description)),
-                    ("duration", done ? .number(song.duration) : .null),
-                    ("type", "gen"),
-                    ("error_type", status == .failed ? "generation_failed" : .null),
-                    ("error_message", status == .failed ? .string(task.failure?.message ?? "") : .null),
-                ])
-            ),
+            "id": .string(song.resultID),
+            "title": .string(song.title),
+            "status": .string(clipStatus),
+            "model_name": .string(task.model),
+            "major_model_version": .string(major),
+            "audio_url": .string(done ? EvolinkFormat.audioURL(song.resultID, baseURL: baseURL) : ""),
+            "image_url": .string(done ? EvolinkFormat.imageURL(song.resultID, baseURL: baseURL) : ""),
+            "image_large_url": .string(done ? EvolinkFormat.imageURL(song.resultID, baseURL: baseURL) : ""),
+            "video_url": "",
+            "created_at": .string(isoTime(task.createdUnix)),
+            "metadata": .object([
+                "tags": .string(song.tags),
+                "prompt": .string(description.isEmpty ? request["prompt"]?.stringValue ?? "" : ""),
+                "gpt_description_prompt": .string(description),
+                "duration": done ? .number(song.duration) : .null,
+                "type": "gen",
+                "error_type": status == .failed ? "generation_failed" : .null,
+                "error_message": status == .failed ? .string(task.failure?.message ?? "") : .null,
+            ]),
         ])
     }
 

@@ -1,4 +1,5 @@
 import HTTPTypes
+import SetlistCore
 
 /// An error answer of the Suno proxy: the task relay's envelope `{"code","message","data":null}`, or new-api's
 /// OpenAI-style `{"error":{"message","type":"new_api_error","code"}}` from its auth and quota middleware
@@ -33,9 +34,9 @@ struct ProxyError: Error, Sendable {
         let body: JSONValue =
             openAIStyle
             ? .object([
-                ("error", .object([("message", .string(message)), ("type", "new_api_error"), ("code", .string(code))]))
+                "error": .object(["message": .string(message), "type": "new_api_error", "code": .string(code)])
             ])
-            : .object([("code", .string(code)), ("message", .string(message)), ("data", .null)])
+            : .object(["code": .string(code), "message": .string(message), "data": .null])
         var response = SimResponse.json(body, status: status)
         if let retryAfter { response.headers.append(("Retry-After", String(retryAfter))) }
         return response

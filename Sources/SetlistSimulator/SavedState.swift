@@ -1,4 +1,5 @@
 import Foundation
+import SetlistCore
 
 /// What a simulator must remember so that a later simulator honours references to it: every task (songs with their
 /// results, personas with their ids, their timing) and every idempotency record. `run --simulate` saves it beside
@@ -24,7 +25,17 @@ struct SavedReplay: Codable {
     var record: IdempotencyRecord
 }
 
-extension JSONValue: Codable {
+/// A JSON value saved as its compact text, the form saved states have always had.
+@propertyWrapper
+struct SavedAsJSONText: Sendable, Codable {
+    /// The value.
+    var wrappedValue: JSONValue
+
+    /// Wraps `wrappedValue`.
+    init(wrappedValue: JSONValue) {
+        self.wrappedValue = wrappedValue
+    }
+
     /// Reads a value saved as its JSON text.
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -32,13 +43,13 @@ extension JSONValue: Codable {
         guard let value = JSONValue.parse(Array(text.utf8)) else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "The text is not JSON.")
         }
-        self = value
+        wrappedValue = value
     }
 
     /// Saves the value as its JSON text.
     func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(text)
+        try container.encode(wrappedValue.compact)
     }
 }
 

@@ -104,14 +104,21 @@ public final class Simulator: Sendable {
         core.replaceFaults(faults)
     }
 
+    /// The simulator's routes, answering in this process without a socket (tests use them); media links name
+    /// `baseURL`.
+    func inProcessRouter(baseURL: String) -> Router<SimulatorRequestContext> {
+        core.baseURL = baseURL
+        return SimulatorRoutes.router(core)
+    }
+
     private func makeApplication(
         onListening: @escaping @Sendable (Int) -> Void
-    ) -> Application<SimulatorResponder> {
+    ) -> Application<RouterResponder<SimulatorRequestContext>> {
         var logger = Logger(label: "setlist.simulator")
         logger.logLevel = .critical
         let host = configuration.host
         return Application(
-            responder: SimulatorResponder(core: core),
+            router: SimulatorRoutes.router(core),
             configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port)),
             onServerRunning: { [core] channel in
                 let port = channel.localAddress?.port ?? 0
@@ -121,53 +128,5 @@ public final class Simulator: Sendable {
             },
             logger: logger
         )
-    }
-}
-
-/// The per-request context: the connection, so a fault can close it without answering.
-struct SimulatorRequestContext: InitializableFromSource {
-    let channel: any Channel
-
-    init(source: ApplicationRequestContextSource) {
-        channel = source.channel
-    }
-}
-
-/// Thrown after the connection was closed on purpose, so the server writes nothing.
-struct ConnectionDroppedOnPurpose: Error {}
-
-/// Adapts Hummingbird requests to ``SimulatorCore`` and its outcomes back to responses.
-struct SimulatorResponder: HTTPResponder {
-    let core: SimulatorCore
-
-    /// The largest request body accepted.
-    static let maxBodyBytes = 4 << 20
-    private static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
-
-    func respond(to request: Request, context: SimulatorRequestContext) async throws -> Response {
-        var request = request
-        let body = try await request.collectBody(upTo: SimulatorResponder.maxBodyBytes)
-        let simRequest = SimRequest(
-            method: request.method,
-            path: request.uri.path,
-            authorization: request.headers[.authorization],
-            idempotencyKey: request.headers[SimulatorResponder.idempotencyKey],
-            body: Array(body.readableBytesView)
-        )
-        switch await core.handle(simRequest) {
-        case .respond(let response):
-            var headers = HTTPFields()
-            headers[.contentType] = response.contentType
-            for (name, value) in response.headers {
-                if let fieldName = HTTPField.Name(name) { headers[fieldName] = value }
-            }
-            return Response(
-                status: response.status, headers: headers,
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
-        case .dropConnection:
-            context.channel.close(promise: nil)
-            try? await context.channel.closeFuture.get()
-            throw ConnectionDroppedOnPurpose()
-        }
     }
 }

@@ -1,3 +1,5 @@
+import SetlistCore
+
 /// The kind of work a simulated task does, independent of the API format that created it.
 enum SimTaskKind: String, Sendable, Codable {
     case music
@@ -43,7 +45,7 @@ struct SimTask: Sendable, Codable {
     /// The canonical model name (the `-beta` name for Suno music, `suno-persona` for personas).
     let model: String
     /// The request body exactly as the client sent it.
-    let request: JSONValue
+    @SavedAsJSONText var request: JSONValue
     /// Simulated seconds since the simulator started, when the task was created; negative for a task restored
     /// from an earlier simulator's saved state.
     var createdAt: Double

@@ -14,6 +14,13 @@ public struct HTTPReply: Sendable {
 
     /// The body as UTF-8 text.
     public var text: String { String(decoding: body, as: UTF8.self) }
+
+    /// Creates an answer, e.g. from an in-process router's response.
+    public init(status: Int, headers: HTTPHeaders, body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
 }
 
 /// A simulator on an ephemeral loopback port, and the manual clock it runs on unless started on the wall clock.

@@ -28,12 +28,7 @@ struct BenchEnvironment {
 
     /// A provider client for `api`, talking to this simulator.
     func provider(_ api: ProviderAPI) -> any MusicProvider {
-        switch api {
-        case .evolink:
-            EvolinkProvider(baseURL: baseURL, apiKey: key, transport: transport, now: { Date() })
-        case .sunoProxy:
-            SunoProxyProvider(baseURL: baseURL, apiKey: key, transport: transport, now: { Date() })
-        }
+        ProviderFactory.provider(api: api, baseURL: baseURL, apiKey: key, transport: transport)
     }
 
     /// Reads an admin document (`/_sim/stats`, `/_sim/tasks`).

@@ -1,4 +1,5 @@
 import Foundation
+import SetlistCore
 import SetlistEngine
 import Synchronization
 
@@ -84,13 +85,13 @@ final class ConsoleReporter: Sendable {
         }
     }
 
+    /// The event's fields with `event`, `time` and `message`, as one line of canonical JSON (keys sorted).
     private func jsonLine(_ event: RunEvent) -> String {
-        var object: [String: String] = event.fields
-        object["event"] = event.name
-        object["time"] = timestamp()
-        object["message"] = event.message
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        var object = JSONObject(uniqueKeysWithValues: event.fields.map { ($0.key, JSONValue.string($0.value)) })
+        object["event"] = .string(event.name)
+        object["time"] = .string(timestamp())
+        object["message"] = .string(event.message)
+        return JSONValue.object(object).canonical + "\n"
     }
 
     private func timestamp() -> String {

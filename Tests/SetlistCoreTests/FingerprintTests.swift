@@ -25,7 +25,7 @@ import Testing
 
     @Test func keysSortByUTF16CodeUnits() {
         let keys = ["\u{20ac}", "\r", "\u{1F600}", "1", "\u{80}", "\u{f6}", "\u{fb33}"]
-        let object = JSONValue.object(Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, .integer($0)) }))
+        let object = JSONValue.object(.init(uniqueKeysWithValues: keys.enumerated().map { ($1, .integer($0)) }))
         #expect(object.canonical == "{\"\\r\":1,\"1\":3,\"\u{80}\":4,\"\u{f6}\":5,"
             + "\"\u{20ac}\":0,\"\u{1F600}\":2,\"\u{fb33}\":6}")
     }

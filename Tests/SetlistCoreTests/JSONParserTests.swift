@@ -30,6 +30,17 @@ struct JSONParserTests {
         #expect(value == .string("q\"b\\s/n\nt\tr\rb\u{08}f\u{0C} éé🎵 🎵"))
     }
 
+    @Test("keeps the document's member order for the compact form; equality and hashing ignore it")
+    func memberOrder() throws {
+        let parsed = try parse(#"{"z": 1, "a": {"y": null, "b": [true]}, "m": "x"}"#)
+        #expect(parsed.compact == #"{"z":1,"a":{"y":null,"b":[true]},"m":"x"}"#)
+        #expect(parsed.canonical == #"{"a":{"b":[true]},"m":"x","z":1}"#)
+        let reordered = try parse(#"{"m": "x", "a": {"b": [true], "y": null}, "z": 1}"#)
+        #expect(parsed == reordered)
+        #expect(parsed.hashValue == reordered.hashValue)
+        #expect(parsed != (try parse(#"{"z": 1, "a": {"y": null, "b": [true]}}"#)))
+    }
+
     @Test("keeps the last value of a repeated key")
     func repeatedKey() throws {
         #expect(try parse(#"{"a": 1, "a": 2}"#) == .object(["a": .integer(2)]))

@@ -1,3 +1,4 @@
+import SetlistCore
 import Testing
 
 @testable import SetlistSimulator
@@ -40,7 +41,8 @@ import Testing
     }
 
     @Test func droppedConnectionsGetNoAnswerAndCreateNothing() async throws {
-        try await Harness.with(SimulatorConfiguration(faults: try FaultConfiguration(spec: "drop=1"))) { sim in
+        let faults = try FaultConfiguration(spec: "drop=1")
+        try await Harness.with(SimulatorConfiguration(faults: faults), overHTTP: true) { sim in
             await #expect(throws: (any Error).self) { try await sim.generate(Seeds.musicBody) }
             let stats = try await sim.admin("/_sim/stats")
             #expect(stats["paid_submissions"]?["created"]?.numberValue == 0)
@@ -49,7 +51,8 @@ import Testing
     }
 
     @Test func lostResponseCreatesTheTaskAndAnIdempotentResubmitRecoversIt() async throws {
-        try await Harness.with(SimulatorConfiguration(faults: try FaultConfiguration(spec: "lost=1"))) { sim in
+        let faults = try FaultConfiguration(spec: "lost=1")
+        try await Harness.with(SimulatorConfiguration(faults: faults), overHTTP: true) { sim in
             let key = "lost-response-attempt-1"
             await #expect(throws: (any Error).self) { try await sim.generate(Seeds.musicBody, idempotencyKey: key) }
             let tasks = try await sim.admin("/_sim/tasks")["tasks"]?.arrayValue ?? []

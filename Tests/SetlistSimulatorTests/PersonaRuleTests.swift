@@ -1,3 +1,4 @@
+import SetlistCore
 import Testing
 
 @testable import SetlistSimulator
@@ -16,12 +17,12 @@ import Testing
         try await Harness.with { sim in
             let song = try await sim.completedSong()
             let (task, result) = try ids(song)
-            var params: [(String, JSONValue)] = [
-                ("source_task_id", .string(task)), ("result_id", .string(result)), ("name", "N"), ("description", "D"),
+            var params: JSONObject = [
+                "source_task_id": .string(task), "result_id": .string(result), "name": "N", "description": "D",
             ]
             params.removeAll { $0.0 == field }
-            let body = JSONValue.object([("model", "suno-persona"), ("model_params", .object(params))])
-            let reply = try await sim.generate(body.text)
+            let body = JSONValue.object(["model": "suno-persona", "model_params": .object(params)])
+            let reply = try await sim.generate(body.compact)
             #expect(reply.status == 400)
             #expect(reply.errorMessage == "model_params.\(field) is required")
         }

@@ -1,3 +1,4 @@
+import SetlistCore
 import Testing
 
 @testable import SetlistSimulator

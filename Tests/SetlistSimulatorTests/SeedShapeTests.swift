@@ -1,3 +1,4 @@
+import SetlistCore
 import Testing
 
 @testable import SetlistSimulator
@@ -98,12 +99,9 @@ import Testing
                 shape(reply.json)
                     == shape(
                         .object([
-                            (
-                                "error",
-                                .object([
-                                    ("code", "x"), ("message", "x"), ("type", "x"),
-                                ])
-                            )
+                            "error": .object([
+                                "code": "x", "message": "x", "type": "x",
+                            ])
                         ])))
             #expect(reply.errorCode == "invalid_request")
             #expect(reply.json["error"]?["type"]?.stringValue == "invalid_request_error")

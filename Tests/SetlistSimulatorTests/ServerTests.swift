@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func aTakenPortIsReportedAndTheSimulatorCanStillStartElsewhere() async throws {
-        try await Harness.with { sim in
+        try await Harness.with(overHTTP: true) { sim in
             let port = try #require(Int(sim.baseURL.split(separator: ":").last ?? ""))
             let clash = Simulator(configuration: SimulatorConfiguration(port: port), clock: ManualClock())
             await #expect(throws: (any Error).self) { try await clash.start() }

@@ -1,11 +1,14 @@
 import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import NIOHTTP1
+import SetlistCore
 import SetlistTestSupport
 import Testing
 
 @testable import SetlistSimulator
-
-/// The simulator's own JSON value, which keeps member order as the wire has it.
-typealias JSONValue = SetlistSimulator.JSONValue
 
 /// One HTTP answer as the tests look at it.
 typealias Reply = HTTPReply
@@ -24,10 +27,70 @@ extension HTTPReply {
     func string(_ key: String) -> String? { json[key]?.stringValue }
 }
 
-/// A simulator on an ephemeral loopback port, driven by a manual clock, and an HTTP client to talk to it.
-typealias Harness = SimulatorHarness
+/// A simulator driven by a manual clock, and a client to talk to it: in this process through its router (no
+/// socket), or over HTTP on an ephemeral loopback port (``SimulatorHarness``) for what needs a connection.
+struct Harness: Sendable {
+    let clock: ManualClock
+    let simulator: Simulator
+    let baseURL: String
+    /// The in-process client; nil when the harness talks HTTP through ``overHTTP``.
+    private let router: (any TestClientProtocol)?
+    /// The loopback harness; nil when the harness answers in this process.
+    private let overHTTP: SimulatorHarness?
 
-extension SimulatorHarness {
+    /// The base URL media links name when the simulator answers in this process.
+    static let inProcessBaseURL = "http://simulator.in-process"
+
+    /// Runs `body` against a simulator with `configuration`, in this process or, with `overHTTP`, over a socket.
+    static func with<Result: Sendable>(
+        _ configuration: SimulatorConfiguration = SimulatorConfiguration(), overHTTP: Bool = false,
+        _ body: @Sendable (Harness) async throws -> Result
+    ) async throws -> Result {
+        let clock = ManualClock()
+        guard overHTTP else {
+            let simulator = Simulator(configuration: configuration, clock: clock)
+            let application = Application(router: simulator.inProcessRouter(baseURL: inProcessBaseURL))
+            return try await application.test(.router) { client in
+                try await body(
+                    Harness(
+                        clock: clock, simulator: simulator, baseURL: inProcessBaseURL, router: client, overHTTP: nil))
+            }
+        }
+        let http = try await SimulatorHarness.start(configuration, on: clock)
+        let harness = Harness(clock: clock, simulator: http.simulator, baseURL: http.baseURL, router: nil, overHTTP: http)
+        do {
+            let result = try await body(harness)
+            await http.stop()
+            return result
+        } catch {
+            await http.stop()
+            throw error
+        }
+    }
+
+    /// Sends a request; `key` nil sends no Authorization header.
+    func send(
+        _ method: HTTPMethod, _ path: String, body: String? = nil, key: String? = "sim-key",
+        headers: [(String, String)] = []
+    ) async throws -> Reply {
+        guard let router else {
+            return try await overHTTP!.send(method, path, body: body, key: key, headers: headers)
+        }
+        var fields = headers
+        if let key { fields.insert(("Authorization", "Bearer \(key)"), at: 0) }
+        if body != nil { fields.append(("Content-Type", "application/json")) }
+        let route = path.hasPrefix(baseURL) ? String(path.dropFirst(baseURL.count)) : path
+        var httpFields = HTTPFields()
+        for (name, value) in fields { httpFields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        let response = try await router.execute(
+            uri: route, method: HTTPRequest.Method(method.rawValue)!, headers: httpFields,
+            body: body.map { ByteBuffer(string: $0) })
+        return Reply(
+            status: Int(response.status.code),
+            headers: HTTPHeaders(response.headers.map { ($0.name.rawName, $0.value) }),
+            body: Array(response.body.readableBytesView))
+    }
+
     /// `POST /v1/audios/generations` with a JSON body.
     func generate(_ body: String, key: String = "sim-key", idempotencyKey: String? = nil) async throws -> Reply {
         try await send(
@@ -44,6 +107,11 @@ extension SimulatorHarness {
     /// An admin route's JSON.
     func admin(_ path: String) async throws -> JSONValue {
         try await send(.GET, path, key: nil).json
+    }
+
+    /// Moves simulated time forward.
+    func advance(seconds: Double) {
+        clock.advance(by: .milliseconds(Int64(seconds * 1000)))
     }
 
     /// Creates a music task and advances the clock until it has ended; returns the final task object.
@@ -122,7 +190,8 @@ enum Seeds {
 /// The structure of a JSON value: objects keep their keys, arrays their first element, leaves their type name.
 func shape(_ value: JSONValue) -> JSONValue {
     switch value {
-    case .object(let members): .object(members.map { ($0.0, shape($0.1)) }.sorted { $0.0 < $1.0 })
+    case .object(let members):
+        .object(JSONObject(uniqueKeysWithValues: members.map { ($0.key, shape($0.value)) }.sorted { $0.0 < $1.0 }))
     case .array(let elements): .array(elements.prefix(1).map(shape))
     default: .string(value.typeName)
     }
@@ -130,7 +199,7 @@ func shape(_ value: JSONValue) -> JSONValue {
 
 /// The sorted keys of a JSON object.
 func keys(_ value: JSONValue?) -> [String] {
-    (value?.objectMembers ?? []).map(\.0).sorted()
+    (value?.objectValue?.keys.elements ?? []).sorted()
 }
 
 extension JSONValue {

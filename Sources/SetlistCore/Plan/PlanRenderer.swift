@@ -92,7 +92,7 @@ public enum PlanRenderer {
             ])
         }
         let totals = plan.totals
-        var totalsObject: [String: JSONValue] = [
+        var totalsObject: JSONObject = [
             "jobs": .integer(totals.jobs),
             "waves": .integer(totals.waves),
             "credits": .number(totals.credits),

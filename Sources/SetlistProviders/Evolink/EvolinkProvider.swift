@@ -20,17 +20,17 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
         CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
     }
 
-    /// The base URL requests go to, without a trailing slash.
-    public let baseURL: String
     /// Whether Evolink replays a paid POST with a seen `Idempotency-Key` (the manifest's
     /// `provider.idempotency_keys`).
     public let honoursIdempotencyKeys: Bool
-    /// How long one HTTP exchange may take.
-    public let requestTimeout: Duration
 
-    private let credential: APICredential
-    private let transport: any HTTPTransport
-    private let classifier: ProviderFailureClassifier
+    private let http: ProviderHTTPClient
+    private var classifier: ProviderFailureClassifier { http.classifier }
+
+    /// The base URL requests go to, without a trailing slash.
+    public var baseURL: String { http.baseURL }
+    /// How long one HTTP exchange may take.
+    public var requestTimeout: Duration { http.requestTimeout }
 
     /// Creates the provider.
     /// - Parameters:
@@ -46,14 +46,10 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
         honoursIdempotencyKeys: Bool = true, requestTimeout: Duration = .seconds(60),
         retryAfterCap: Duration = .seconds(300), now: @escaping @Sendable () -> Date
     ) {
-        var trimmed = baseURL
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        self.baseURL = trimmed
         self.honoursIdempotencyKeys = honoursIdempotencyKeys
-        self.requestTimeout = requestTimeout
-        self.transport = transport
-        credential = APICredential(apiKey)
-        classifier = ProviderFailureClassifier(credential: credential, now: now, retryAfterCap: retryAfterCap)
+        http = ProviderHTTPClient(
+            provider: "Evolink", baseURL: baseURL, apiKey: apiKey, transport: transport,
+            requestTimeout: requestTimeout, retryAfterCap: retryAfterCap, now: now)
     }
 
     /// Always ``ProviderAPI/evolink``.
@@ -64,7 +60,7 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
 
     /// The base URL and settings; never the key.
     public var description: String {
-        "EvolinkProvider(baseURL: \(credential.redact(baseURL)), honoursIdempotencyKeys: \(honoursIdempotencyKeys))"
+        "EvolinkProvider(baseURL: \(http.credential.redact(baseURL)), honoursIdempotencyKeys: \(honoursIdempotencyKeys))"
     }
 
     /// Submits a paid music generation and returns the new task (normally `pending`).
@@ -119,15 +115,7 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
                 + "to \(Self.idempotencyKeyLengths.upperBound) characters from A-Z, a-z, 0-9, '.', '_' and '-'. "
                 + "Nothing was sent; this is a bug in setlist, please report it.")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data: Data
-        do {
-            data = try encoder.encode(body)
-        } catch {
-            throw classifier.makeError(.rejected, message: "The \(purpose) could not be encoded as JSON "
-                + "(\(error)). Nothing was sent; check the manifest entry's numbers for NaN or infinity.")
-        }
+        let data = try http.encode(body, for: call, advice: "check the manifest entry's numbers for NaN or infinity")
         let response = try await send(call, body: data)
         return try snapshot(from: response, call: call, expectedID: nil)
     }
@@ -145,33 +133,16 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
         }
     }
 
+    /// Sends `call` with the headers Evolink's own client sends; a POST carries its `Idempotency-Key`.
     private func send(_ call: ProviderCall, body: Data) async throws(ProviderError) -> HTTPResponseData {
-        let url = baseURL + call.path
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
-              scheme == "https" || scheme == "http", parsed.host?.isEmpty == false
-        else {
-            throw classifier.makeError(.rejected, message: "The Evolink base URL \"\(baseURL)\" is not an absolute "
-                + "http(s) URL, so \(call.label) was not sent. Fix provider.base_url in the manifest.")
-        }
-        var headers: HTTPHeaderFields = [
-            "Authorization": credential.bearerAuthorization,
-            "Accept": "application/json",
-            "User-Agent": "setlist",
-        ]
+        var headers: HTTPHeaderFields = ["User-Agent": "setlist"]
         if call.method == .post {
             headers.add(name: "Content-Type", value: "application/json")
         }
         if let key = call.idempotencyKey {
             headers.add(name: "Idempotency-Key", value: key)
         }
-        let request = HTTPRequestData(
-            method: call.method, url: url, headers: headers, body: body, timeout: requestTimeout)
-        if let name = headers.unsendableFieldName { throw classifier.unsendableHeader(name, call: call) }
-        do {
-            return try await transport.send(request)
-        } catch {
-            throw classifier.transportFailure(error, call: call)
-        }
+        return try await http.send(call, body: body, headers: headers)
     }
 
     private static func isValidIdempotencyKey(_ key: String) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import SetlistCore
 
 /// The error details a provider put in a response body. Understands the OpenAI-style object Evolink
 /// documents (`{"error":{"code","message","type","param"}}`, `code` a string or an integer), a bare

@@ -14,18 +14,18 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
     /// A typical Suno generation time, used as the task estimate because the proxy reports none.
     public static let defaultTypicalTaskSeconds = 120.0
 
-    /// The base URL requests go to, without a trailing slash.
-    public let baseURL: String
-    /// How long one HTTP exchange may take.
-    public let requestTimeout: Duration
     /// The task estimate handed to the engine with each submission, in seconds.
     public let typicalTaskSeconds: Double
     /// The most task ids one status request carries.
     public let maxBatchSize: Int
 
-    private let credential: APICredential
-    private let transport: any HTTPTransport
-    private let classifier: ProviderFailureClassifier
+    private let http: ProviderHTTPClient
+    private var classifier: ProviderFailureClassifier { http.classifier }
+
+    /// The base URL requests go to, without a trailing slash.
+    public var baseURL: String { http.baseURL }
+    /// How long one HTTP exchange may take.
+    public var requestTimeout: Duration { http.requestTimeout }
 
     /// Creates the provider.
     /// - Parameters:
@@ -42,15 +42,11 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
         typicalTaskSeconds: Double = defaultTypicalTaskSeconds, requestTimeout: Duration = .seconds(60),
         retryAfterCap: Duration = .seconds(300), now: @escaping @Sendable () -> Date
     ) {
-        var trimmed = baseURL
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        self.baseURL = trimmed
         self.maxBatchSize = max(1, maxBatchSize)
         self.typicalTaskSeconds = typicalTaskSeconds
-        self.requestTimeout = requestTimeout
-        self.transport = transport
-        credential = APICredential(apiKey)
-        classifier = ProviderFailureClassifier(credential: credential, now: now, retryAfterCap: retryAfterCap)
+        http = ProviderHTTPClient(
+            provider: "Suno proxy", baseURL: baseURL, apiKey: apiKey, transport: transport,
+            requestTimeout: requestTimeout, retryAfterCap: retryAfterCap, now: now)
     }
 
     /// Always ``ProviderAPI/sunoProxy``.
@@ -61,7 +57,7 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
 
     /// The base URL and settings; never the key.
     public var description: String {
-        "SunoProxyProvider(baseURL: \(credential.redact(baseURL)), maxBatchSize: \(maxBatchSize))"
+        "SunoProxyProvider(baseURL: \(http.credential.redact(baseURL)), maxBatchSize: \(maxBatchSize))"
     }
 
     /// Submits a paid music generation and returns the new task as `pending`, with ``typicalTaskSeconds`` as
@@ -82,7 +78,7 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
                 + "persona came from (artist_clip_id), and none is known, so the song submission was not sent. "
                 + "Derive the persona in the manifest and refer to it with persona:.")
         }
-        let response = try await send(call, body: try encode(SunoProxySongBody(request: request, mv: mv), call))
+        let response = try await send(call, body: try http.encode(SunoProxySongBody(request: request, mv: mv), for: call))
         let data = try envelopeData(response, call: call)
         do throws(SunoProxyDecoder.Malformed) {
             let id = try SunoProxyDecoder.submittedTaskID(data)
@@ -98,7 +94,7 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
         -> TaskSnapshot
     {
         let call = makeCall(.post, "/suno/persona/create", "persona creation", paid: true, key: idempotencyKey)
-        let response = try await send(call, body: try encode(SunoProxyPersonaBody(request: request), call))
+        let response = try await send(call, body: try http.encode(SunoProxyPersonaBody(request: request), for: call))
         guard (200..<300).contains(response.status) else { throw classify(response, call: call) }
         if case .failure(let error) = try? SunoProxyDecoder.envelope(response.body), error.code != nil {
             throw classifyEnvelope(error, response: response, call: call)
@@ -121,7 +117,7 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
             let batch = Array(wanted[start..<min(start + maxBatchSize, wanted.count)])
             start += batch.count
             let call = makeCall(.post, "/suno/fetch", "task status", paid: false, key: nil)
-            let response = try await send(call, body: try encode(SunoProxyFetchBody(ids: batch), call))
+            let response = try await send(call, body: try http.encode(SunoProxyFetchBody(ids: batch), for: call))
             let data = try envelopeData(response, call: call)
             do throws(SunoProxyDecoder.Malformed) {
                 let asked = Set(batch)
@@ -148,17 +144,6 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
         ProviderCall(
             provider: "Suno proxy", method: method, path: path, purpose: purpose, isPaid: paid, idempotencyKey: key,
             replaysIdempotentRequests: false)
-    }
-
-    private func encode(_ body: some Encodable, _ call: ProviderCall) throws(ProviderError) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do {
-            return try encoder.encode(body)
-        } catch {
-            throw classifier.makeError(.rejected, message: "The \(call.purpose) could not be encoded as JSON "
-                + "(\(error)). Nothing was sent.")
-        }
     }
 
     /// The `data` of a successful envelope, or the classified error.
@@ -217,27 +202,9 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
             + "\(call.label) with HTTP \(response.status) and error code \(code).\(said)\(next)")
     }
 
+    /// Sends `call` with a JSON body and the headers new-api expects; the proxy has no idempotency header.
     private func send(_ call: ProviderCall, body: Data) async throws(ProviderError) -> HTTPResponseData {
-        let url = baseURL + call.path
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
-            scheme == "https" || scheme == "http", parsed.host?.isEmpty == false
-        else {
-            throw classifier.makeError(.rejected, message: "The Suno proxy base URL \"\(baseURL)\" is not an "
-                + "absolute http(s) URL, so \(call.label) was not sent. Fix provider.base_url in the manifest.")
-        }
-        let headers: HTTPHeaderFields = [
-            "Authorization": credential.bearerAuthorization,
-            "Accept": "application/json",
-            "Content-Type": "application/json",
-            "User-Agent": "setlist",
-        ]
-        let request = HTTPRequestData(method: call.method, url: url, headers: headers, body: body,
-                                      timeout: requestTimeout)
-        if let name = headers.unsendableFieldName { throw classifier.unsendableHeader(name, call: call) }
-        do {
-            return try await transport.send(request)
-        } catch {
-            throw classifier.transportFailure(error, call: call)
-        }
+        try await http.send(
+            call, body: body, headers: ["Content-Type": "application/json", "User-Agent": "setlist"])
     }
 }

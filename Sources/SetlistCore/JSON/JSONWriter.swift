@@ -1,37 +1,14 @@
-/// A JSON document as a value, with two encoders that never depend on Foundation: ``canonical`` for hashing
-/// (RFC 8785 style) and ``pretty`` for files people read and diff. Both sort object keys and omit members
-/// whose value is `null`, so the same value always gives the same bytes on every machine.
-public enum JSONValue: Sendable, Hashable {
-    /// `null`. Omitted when it is an object member's value.
-    case null
-    /// `true` or `false`.
-    case bool(Bool)
-    /// An integer, written without a fraction.
-    case integer(Int)
-    /// A finite number, written in its shortest round-trip form.
-    case number(Double)
-    /// A string.
-    case string(String)
-    /// An array; `null` elements are kept.
-    case array([JSONValue])
-    /// An object; members are written sorted by key.
-    case object([String: JSONValue])
-
-    /// An optional string as a value: `null` when absent.
-    public static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-
-    /// An optional integer as a value: `null` when absent.
-    public static func optional(_ value: Int?) -> JSONValue { value.map(JSONValue.integer) ?? .null }
-
-    /// An optional number as a value: `null` when absent.
-    public static func optional(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
-
+/// The writers of ``JSONValue``, none depending on Foundation: ``JSONValue/canonical`` for hashing (RFC 8785
+/// style) and ``JSONValue/pretty`` for files people read and diff both sort object keys and omit members whose
+/// value is `null`, so the same value always gives the same bytes on every machine; ``JSONValue/compact`` keeps
+/// the members' order and their `null` values, for wire answers in a documented key order.
+extension JSONValue {
     /// The canonical form: no insignificant whitespace, keys sorted by UTF-16 code units, `null` members
     /// omitted, strings escaped as RFC 8785 requires, numbers as ECMAScript prints them.
     /// Non-finite numbers have no JSON form and stop the program.
     public var canonical: String {
         var output: [UInt8] = []
-        writeCanonical(into: &output)
+        writeCompact(into: &output, canonical: true)
         return String(decoding: output, as: UTF8.self)
     }
 
@@ -43,27 +20,47 @@ public enum JSONValue: Sendable, Hashable {
         return String(decoding: output, as: UTF8.self)
     }
 
-    private func writeCanonical(into output: inout [UInt8]) {
+    /// The compact form in the members' own order, `null` members kept; scalars as in ``canonical``.
+    public var compact: String { String(decoding: compactBytes, as: UTF8.self) }
+
+    /// The UTF-8 bytes of ``compact``.
+    public var compactBytes: [UInt8] {
+        var output: [UInt8] = []
+        writeCompact(into: &output, canonical: false)
+        return output
+    }
+
+    private func writeCompact(into output: inout [UInt8], canonical: Bool) {
         switch self {
         case .array(let elements):
             output.append(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
-                element.writeCanonical(into: &output)
+                element.writeCompact(into: &output, canonical: canonical)
             }
             output.append(UInt8(ascii: "]"))
+        case .object(let members) where canonical:
+            Self.writeCompactMembers(Self.sortedMembers(members), into: &output, canonical: true)
         case .object(let members):
-            output.append(UInt8(ascii: "{"))
-            for (position, member) in Self.sortedMembers(members).enumerated() {
-                if position > 0 { output.append(UInt8(ascii: ",")) }
-                Self.writeString(member.key, into: &output)
-                output.append(UInt8(ascii: ":"))
-                member.value.writeCanonical(into: &output)
-            }
-            output.append(UInt8(ascii: "}"))
+            Self.writeCompactMembers(members, into: &output, canonical: false)
         default:
             writeScalar(into: &output)
         }
+    }
+
+    private static func writeCompactMembers(
+        _ members: some Sequence<(key: String, value: JSONValue)>, into output: inout [UInt8], canonical: Bool
+    ) {
+        output.append(UInt8(ascii: "{"))
+        var first = true
+        for member in members {
+            if !first { output.append(UInt8(ascii: ",")) }
+            first = false
+            writeString(member.key, into: &output)
+            output.append(UInt8(ascii: ":"))
+            member.value.writeCompact(into: &output, canonical: canonical)
+        }
+        output.append(UInt8(ascii: "}"))
     }
 
     private func writePretty(into output: inout [UInt8], indent: Int) {
@@ -109,7 +106,7 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
-    private static func sortedMembers(_ members: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
+    private static func sortedMembers(_ members: JSONObject) -> [(key: String, value: JSONValue)] {
         var present: [(key: String, value: JSONValue)] = []
         present.reserveCapacity(members.count)
         for member in members {

@@ -1,19 +1,28 @@
 import Foundation
 import SetlistCore
-import SetlistProviders
 
 /// Settings of a provider client that only one API reads; the defaults are the providers' own.
-struct ProviderOptions {
+public struct ProviderOptions: Sendable {
     /// Evolink: whether it replays a paid POST whose `Idempotency-Key` it has seen.
-    var honoursIdempotencyKeys = true
+    public var honoursIdempotencyKeys: Bool
     /// Suno proxy: the estimate of a music task's duration; the first poll waits about this long.
-    var typicalTaskSeconds = SunoProxyProvider.defaultTypicalTaskSeconds
+    public var typicalTaskSeconds: Double
+
+    /// Options whose unnamed settings are the providers' defaults.
+    public init(
+        honoursIdempotencyKeys: Bool = true, typicalTaskSeconds: Double = SunoProxyProvider.defaultTypicalTaskSeconds
+    ) {
+        self.honoursIdempotencyKeys = honoursIdempotencyKeys
+        self.typicalTaskSeconds = typicalTaskSeconds
+    }
 }
 
-/// The one place the executable chooses a provider client for a manifest's `provider.api`.
-enum ProviderFactory {
+/// The one place a provider client is chosen for a manifest's `provider.api`, used by `setlist` and
+/// `setlist-bench` alike. Clients read the wall clock (`Date()`) only to turn an HTTP-date `Retry-After` into a
+/// wait.
+public enum ProviderFactory {
     /// A client of `api` at `baseURL`, sending `apiKey` through `transport`.
-    static func provider(
+    public static func provider(
         api: ProviderAPI, baseURL: String, apiKey: String, transport: any HTTPTransport,
         options: ProviderOptions = ProviderOptions()
     ) -> any MusicProvider {

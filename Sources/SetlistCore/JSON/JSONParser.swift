@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// A strict RFC 8259 parser from UTF-8 bytes to ``JSONValue``, without Foundation.
 ///
 /// Integers that fit `Int` (no fraction, no exponent) become ``JSONValue/integer(_:)``, other numbers
@@ -41,7 +43,7 @@ public struct JSONParser {
 
     private mutating func object() throws(JSONParseError) -> JSONValue {
         try enter()
-        var members: [String: JSONValue] = [:]
+        var members: OrderedDictionary<String, JSONValue> = [:]
         skipWhitespace()
         if consume(UInt8(ascii: "}")) {
             depth -= 1

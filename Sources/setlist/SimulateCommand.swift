@@ -47,10 +47,7 @@ struct SimulateCommand: AsyncParsableCommand {
     var answerShape = ""
 
     func validate() throws {
-        guard speed.isFinite, RunCommand.speedRange.contains(speed) else {
-            throw ValidationError("--speed must be a number from 0.001 to 10000 (how many times faster than real "
-                + "time tasks finish), not \(speed).")
-        }
+        try RunCommand.checkSpeed(speed)
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1.") }
         if let credits, credits < 0 { throw ValidationError("--credits must be 0 or more.") }

@@ -4,24 +4,28 @@ import SetlistCore
 extension SimulatorCore {
     /// `POST /v1/audios/generations`: creates a paid music or persona task, or replays one by its idempotency key.
     func evolinkSubmit(_ request: SimRequest) async -> SimOutcome {
-        await throughGate(request, stopped: { evolinkOutcome($0, isSubmit: true) }) { owner in
-            let (response, created) = state.withLock { state in submit(request, owner: owner, state: &state) }
-            return submissionOutcome(response, paid: created)
-        }
+        await throughGate(
+            request, stopped: { evolinkOutcome($0, isSubmit: true) },
+            proceed: { owner in
+                let (response, created) = state.withLock { state in submit(request, owner: owner, state: &state) }
+                return submissionOutcome(response, paid: created)
+            })
     }
 
     /// `GET /v1/tasks/{id}`: the task as it stands now.
     func evolinkQuery(_ request: SimRequest) async -> SimOutcome {
         let id = String(request.path.dropFirst("/v1/tasks/".count))
-        return await throughGate(request, stopped: { evolinkOutcome($0, isSubmit: false) }) { owner in
-            .respond(
-                state.withLock { state in
-                    if state.store.contains(id), state.roll(state.faults.notFound, name: "notfound") {
-                        return .error(Self.taskNotFound)
-                    }
-                    return query(id, owner: owner, store: state.store)
-                })
-        }
+        return await throughGate(
+            request, stopped: { evolinkOutcome($0, isSubmit: false) },
+            proceed: { owner in
+                .respond(
+                    state.withLock { state in
+                        if state.store.contains(id), state.roll(state.faults.notFound, name: "notfound") {
+                            return .error(Self.taskNotFound)
+                        }
+                        return query(id, owner: owner, store: state.store)
+                    })
+            })
     }
 
     /// Evolink's answer for a path or method it has no route for.

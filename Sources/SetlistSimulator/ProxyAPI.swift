@@ -65,7 +65,8 @@ extension SimulatorCore {
     static func proxyNotFound(_ request: SimRequest) -> SimResponse {
         ProxyError(
             status: .notFound, code: "not_found",
-            message: "There is no route \(request.method.rawValue) \(request.path).").response
+            message: "There is no route \(request.method.rawValue) \(request.path)."
+        ).response
     }
 
     /// A task of the proxy format that `owner` may see; persona ids are not tasks.

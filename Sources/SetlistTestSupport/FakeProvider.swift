@@ -82,9 +82,10 @@ public final class FakeProvider: MusicProvider {
                 log.maxInFlight = max(log.maxInFlight, log.inFlight)
             }
             log.submissionsByKey[key, default: 0] += 1
-            return .success(TaskSnapshot(
-                id: id, status: .pending, progress: 0,
-                estimatedSeconds: Double(taskDuration.components.seconds), creditsReserved: 8))
+            return .success(
+                TaskSnapshot(
+                    id: id, status: .pending, progress: 0,
+                    estimatedSeconds: Double(taskDuration.components.seconds), creditsReserved: 8))
         }
         return try result.get()
     }

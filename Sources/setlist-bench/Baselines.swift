@@ -101,6 +101,7 @@ final class BaselineRunner: Sendable {
         case .pinned(let reference): take = reference.take
         }
         return ChainedInputs(
-            sourceTaskID: record.id, sourceResultID: take <= record.results.count ? record.results[take - 1].resultID : nil)
+            sourceTaskID: record.id,
+            sourceResultID: take <= record.results.count ? record.results[take - 1].resultID : nil)
     }
 }

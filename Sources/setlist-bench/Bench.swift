@@ -55,20 +55,23 @@ struct Bench: AsyncParsableCommand {
                     try await SchedulingBench.runSetlist(workload, api: api, environment: environment, seed: seed)
                 }
                 let met = ours.makespan <= ours.lowerBound * 1.05
-                line += " setlist on \(api.rawValue): lower bound \(format(ours.lowerBound)) s, makespan "
+                line +=
+                    " setlist on \(api.rawValue): lower bound \(format(ours.lowerBound)) s, makespan "
                     + "\(format(ours.makespan)) s = \(ratio(ours.makespan, ours.lowerBound)) "
                     + "[bar <= 1.05: \(met ? "met" : "falls short")];"
             }
             if !skipSerialBaseline {
                 let serial = try await withEnvironment(speed: serialSpeed) { environment in
-                    try await SchedulingBench.runBaseline(workload, api: .evolink, environment: environment, waves: false)
+                    try await SchedulingBench.runBaseline(
+                        workload, api: .evolink, environment: environment, waves: false)
                 }
                 line += " one-at-a-time \(format(serial.makespan)) s = \(ratio(serial.makespan, serial.lowerBound));"
             }
             let waves = try await withEnvironment(speed: speed) { environment in
                 try await SchedulingBench.runBaseline(workload, api: .evolink, environment: environment, waves: true)
             }
-            line += " wave-by-wave (pool \(workload.concurrency)) \(format(waves.makespan)) s = "
+            line +=
+                " wave-by-wave (pool \(workload.concurrency)) \(format(waves.makespan)) s = "
                 + ratio(waves.makespan, waves.lowerBound)
             emit(line)
         }
@@ -99,7 +102,8 @@ struct Bench: AsyncParsableCommand {
         bound.requestsPerMinute = 40
         bound.submitsPerMinute = 20
         let adherence = try await withEnvironment(speed: rateSpeed) { environment in
-            let figures = try await SchedulingBench.runSetlist(bound, api: .evolink, environment: environment, seed: seed)
+            let figures = try await SchedulingBench.runSetlist(
+                bound, api: .evolink, environment: environment, seed: seed)
             let seen = try await environment.admin("/_sim/stats")["max_requests_per_60s"]?[environment.key]?.number
             return (figures, Int(seen ?? -1))
         }
@@ -126,14 +130,17 @@ struct Bench: AsyncParsableCommand {
     }
 
     private func overhead() throws {
-        let binary = setlist ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let binary =
+            setlist
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("setlist").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw BenchError("no setlist binary at \(binary); build it with swift build -c release or pass --setlist")
         }
         for songs in [overheadSongs / 10, overheadSongs] {
             let figures = try OverheadBench.run(setlist: binary, songs: songs)
-            var line = "overhead \(songs) songs (\(figures.jobs) jobs, instant tasks, no limits): "
+            var line =
+                "overhead \(songs) songs (\(figures.jobs) jobs, instant tasks, no limits): "
                 + "exit \(figures.exitStatus), wall \(String(format: "%.2f", figures.wallSeconds)) s, "
                 + "peak RSS \(figures.peakRSSBytes >> 20) MB"
             if let events = figures.events, let bytes = figures.journalBytes, events > 0 {

@@ -37,7 +37,8 @@ enum SchedulingBench {
     ) async throws -> RunFigures {
         let (manifest, graph) = try load(workload, api: api, environment: environment)
         let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("setlist-bench-\(ProcessInfo.processInfo.processIdentifier)-\(workload.name)-\(seed)")
+            .appendingPathComponent(
+                "setlist-bench-\(ProcessInfo.processInfo.processIdentifier)-\(workload.name)-\(seed)")
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -55,7 +56,8 @@ enum SchedulingBench {
             throw BenchError("the \(workload.name) run ended \(summary.outcome) instead of completing every job")
         }
         let taskIDs = Dictionary(
-            uniqueKeysWithValues: graph.jobs.map { ($0.id, summary.ledger[job: $0.id]?.completedAttempt?.taskID ?? "") })
+            uniqueKeysWithValues: graph.jobs.map { ($0.id, summary.ledger[job: $0.id]?.completedAttempt?.taskID ?? "") }
+        )
         return try await figures(
             workload, graph: graph, taskIDs: taskIDs, calls: recorder.calls, makespan: end - start,
             environment: environment)
@@ -70,7 +72,8 @@ enum SchedulingBench {
         let baseline = BaselineRunner(
             graph: graph, provider: recorder, clock: environment.clock, pollInterval: .seconds(10))
         let start = environment.clock.now.offset.seconds
-        let taskIDs = waves
+        let taskIDs =
+            waves
             ? try await baseline.waveByWave(pool: workload.concurrency) : try await baseline.oneAtATime()
         let end = environment.clock.now.offset.seconds
         return try await figures(

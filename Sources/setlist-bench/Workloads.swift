@@ -118,7 +118,8 @@ struct Workload {
                     if !after.contains(earlier) { after.append(earlier) }
                 }
             }
-            let persona = !personaIDs.isEmpty && Double.random(in: 0..<1, using: &random) < 0.3
+            let persona =
+                !personaIDs.isEmpty && Double.random(in: 0..<1, using: &random) < 0.3
                 ? personaIDs[Int.random(in: max(0, personaIDs.count - 8)..<personaIDs.count, using: &random)]
                 : nil
             songs += song(id, persona: persona, after: after)

@@ -65,12 +65,14 @@ enum CommandSupport {
         }
         let key = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !key.isEmpty else {
-            throw ValidationError("The API key in \(source) is empty; put the key there (or pass --api-key-file), "
-                + "or add --simulate to try the album without a key or payment.")
+            throw ValidationError(
+                "The API key in \(source) is empty; put the key there (or pass --api-key-file), "
+                    + "or add --simulate to try the album without a key or payment.")
         }
         if let problem = unsendable(key) {
-            throw ValidationError("The API key in \(source) contains \(problem), which an API key never has and an "
-                + "HTTP header cannot carry, so nothing was sent. Set the key again without it and run again.")
+            throw ValidationError(
+                "The API key in \(source) contains \(problem), which an API key never has and an "
+                    + "HTTP header cannot carry, so nothing was sent. Set the key again without it and run again.")
         }
         return key
     }
@@ -88,8 +90,9 @@ enum CommandSupport {
     /// The message for a variable that is not set. The name comes from the manifest, so when it looks like a key
     /// itself (someone wrote the key into `api_key_env`) it is not repeated.
     private static func missingKey(variable: String) -> String {
-        let looksLikeKey = variable.count >= 20 && variable.contains(where: \.isNumber)
-                && variable.contains(where: \.isLowercase)
+        let looksLikeKey =
+            variable.count >= 20 && variable.contains(where: \.isNumber)
+            && variable.contains(where: \.isLowercase)
             || variable.count >= 32 && !variable.contains("_")
         guard !looksLikeKey else {
             return "provider.api_key_env in the manifest looks like an API key itself, not the name of an "

@@ -16,8 +16,9 @@ struct JobSelectionOptions<Wording: JobSelectionWording>: ParsableArguments {
     @Option(help: "Comma-separated job ids: \(Wording.onlyVerb) only these and the unfinished jobs they depend on.")
     var only: String?
 
-    @Option(help: ArgumentHelp(
-        "Comma-separated job ids: \(Wording.forceVerb) a new generation of each (also when --only leaves it out)."))
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated job ids: \(Wording.forceVerb) a new generation of each (also when --only leaves it out)."))
     var force: String?
 
     /// The selection these options make in `sessions`; unknown ids and empty lists are usage errors. Forced jobs
@@ -29,11 +30,13 @@ struct JobSelectionOptions<Wording: JobSelectionWording>: ParsableArguments {
             guard let text else { return nil }
             let ids = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             guard !ids.isEmpty else {
-                throw ValidationError("\(option) was given no job id; name one or more jobs, separated by commas, "
-                    + "or leave \(option) out.")
+                throw ValidationError(
+                    "\(option) was given no job id; name one or more jobs, separated by commas, "
+                        + "or leave \(option) out.")
             }
             for id in ids where !known.contains(id) {
-                throw ValidationError("\(option): no job '\(id)' in the manifest\(Suggestion.clause(for: id, in: known))")
+                throw ValidationError(
+                    "\(option): no job '\(id)' in the manifest\(Suggestion.clause(for: id, in: known))")
             }
             return Set(ids)
         }

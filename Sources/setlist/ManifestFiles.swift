@@ -18,14 +18,16 @@ enum ManifestFiles {
             if case .tooLarge(let size) = error, let tooLarge = ManifestLoader.sizeProblem(bytes: size) {
                 return ManifestLoadResult(manifest: nil, diagnostics: [tooLarge])
             }
-            let sentence = switch error {
-            case .missing: "no manifest file at this path; check the path and the working directory."
-            case .notRegular("a folder"): "this is a directory; name a manifest file in it, such as "
-                + "\(path)/album.yaml."
-            case .notRegular(let kind): "this is \(kind), not a manifest file; name a YAML file."
-            case .tooLarge: "the manifest is too large; check that the right file was given."
-            case .unreadable(let reason): "cannot read the manifest: \(reason); check the path and its permissions."
-            }
+            let sentence =
+                switch error {
+                case .missing: "no manifest file at this path; check the path and the working directory."
+                case .notRegular("a folder"):
+                    "this is a directory; name a manifest file in it, such as "
+                        + "\(path)/album.yaml."
+                case .notRegular(let kind): "this is \(kind), not a manifest file; name a YAML file."
+                case .tooLarge: "the manifest is too large; check that the right file was given."
+                case .unreadable(let reason): "cannot read the manifest: \(reason); check the path and its permissions."
+                }
             return ManifestLoadResult(manifest: nil, diagnostics: [.error(at: nil, sentence)])
         }
         let folder = realPath(url.deletingLastPathComponent().path) ?? url.deletingLastPathComponent().path

@@ -39,8 +39,9 @@ struct ReportCommand: ParsableCommand {
         let decisions = session.decisions(against: loaded.ledger)
         let report = AlbumReport(
             manifest: session.manifest, graph: session.graph, ledger: loaded.ledger, decisions: decisions,
-            media: Self.media(of: loaded.ledger, manifestDirectory: manifestDirectory,
-                              pageDirectory: page.deletingLastPathComponent()))
+            media: Self.media(
+                of: loaded.ledger, manifestDirectory: manifestDirectory,
+                pageDirectory: page.deletingLastPathComponent()))
         do {
             try pageFile.write(Array(report.render().utf8))
         } catch {
@@ -60,7 +61,8 @@ struct ReportCommand: ParsableCommand {
     static func media(of ledger: Ledger, manifestDirectory: URL, pageDirectory: URL) -> [String: String] {
         var media: [String: String] = [:]
         for file in ledger.jobs.values.flatMap({ $0.generations.flatMap(\.results).flatMap(\.files) }) {
-            let url = file.path.hasPrefix("/")
+            let url =
+                file.path.hasPrefix("/")
                 ? URL(fileURLWithPath: file.path) : manifestDirectory.appendingPathComponent(file.path)
             let path = url.standardizedFileURL.path
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),

@@ -20,9 +20,10 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Run against the built-in simulator on loopback: nothing is paid; uses <stem>.sim.ledger.json.")
     var simulate = false
 
-    @Option(help: ArgumentHelp(
-        "With --simulate: how many times faster than real tasks simulated tasks finish (default 100).",
-        discussion: "A number from 0.001 to 1000000; without --simulate it is a usage error."))
+    @Option(
+        help: ArgumentHelp(
+            "With --simulate: how many times faster than real tasks simulated tasks finish (default 100).",
+            discussion: "A number from 0.001 to 1000000; without --simulate it is a usage error."))
     var speed: Double?
 
     @OptionGroup var jobs: JobSelectionOptions<RunSelectionWording>
@@ -42,13 +43,16 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Read the API key from this file instead of the environment variable the manifest names.")
     var apiKeyFile: String?
 
-    @Flag(help: ArgumentHelp("Make the ledger this manifest's own although it records another manifest: for a "
-        + "renamed or moved manifest. Never for two albums: each needs its own output.ledger."))
+    @Flag(
+        help: ArgumentHelp(
+            "Make the ledger this manifest's own although it records another manifest: for a "
+                + "renamed or moved manifest. Never for two albums: each needs its own output.ledger."))
     var adoptLedger = false
 
-    @Option(help: ArgumentHelp(
-        "Write Prometheus text-format metrics of the run to this file (atomically), for node_exporter.",
-        discussion: "A regular file in an existing directory; never a ledger, journal, lock, manifest or link."))
+    @Option(
+        help: ArgumentHelp(
+            "Write Prometheus text-format metrics of the run to this file (atomically), for node_exporter.",
+            discussion: "A regular file in an existing directory; never a ledger, journal, lock, manifest or link."))
     var metricsFile: String?
 
     /// The range `--speed` accepts: slower than a thousandth of real time is a typo, a million times faster makes
@@ -59,16 +63,18 @@ struct RunCommand: AsyncParsableCommand {
     /// Refuses a `--speed` outside ``speedRange``.
     static func checkSpeed(_ speed: Double) throws {
         guard speed.isFinite, speedRange.contains(speed) else {
-            throw ValidationError("--speed must be a number from 0.001 to 1000000 (how many times faster than real "
-                + "time simulated tasks finish), not \(speed).")
+            throw ValidationError(
+                "--speed must be a number from 0.001 to 1000000 (how many times faster than real "
+                    + "time simulated tasks finish), not \(speed).")
         }
     }
 
     func validate() throws {
         guard let speed else { return }
         guard simulate else {
-            throw ValidationError("--speed applies only to simulated runs, and this run would use the real provider "
-                + "and pay; add --simulate, or leave --speed out.")
+            throw ValidationError(
+                "--speed applies only to simulated runs, and this run would use the real provider "
+                    + "and pay; add --simulate, or leave --speed out.")
         }
         try Self.checkSpeed(speed)
     }

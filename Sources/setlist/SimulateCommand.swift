@@ -82,7 +82,8 @@ struct SimulateCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("setlist simulator listening on \(baseURL)\n".utf8))
             }
         } catch {
-            FileHandle.standardError.write(Data("error: the simulator stopped: \(ErrorSentence.describe(error))\n".utf8))
+            FileHandle.standardError.write(
+                Data("error: the simulator stopped: \(ErrorSentence.describe(error))\n".utf8))
             throw ExitStatus.tryLater
         }
     }

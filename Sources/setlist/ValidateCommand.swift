@@ -17,8 +17,9 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let sessions = CommandSupport.loadSessions(for: manifests, simulate: false)
         for case let session? in sessions {
-            print("\(session.path): ok (\(Self.count(session.manifest.songs.count, "song")), "
-                + "\(Self.count(session.manifest.personas.count, "persona")))")
+            print(
+                "\(session.path): ok (\(Self.count(session.manifest.songs.count, "song")), "
+                    + "\(Self.count(session.manifest.personas.count, "persona")))")
         }
         if sessions.contains(where: { $0 == nil }) { throw ExitStatus.usage }
     }

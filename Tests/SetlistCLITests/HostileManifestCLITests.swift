@@ -35,10 +35,16 @@ private func lyricsManifest(_ lyricsFile: String) -> String {
 
 @Suite struct LyricsFileCLITests {
     @Test(arguments: [
-        ("/proc/self/environ", "7:18: error: song 'a': lyrics_file /proc/self/environ is an absolute path; lyrics "
-            + "files must be inside the manifest's folder"),
-        ("../../../etc/passwd", "7:18: error: song 'a': lyrics_file ../../../etc/passwd leads out of the manifest's "
-            + "folder with '..'"),
+        (
+            "/proc/self/environ",
+            "7:18: error: song 'a': lyrics_file /proc/self/environ is an absolute path; lyrics "
+                + "files must be inside the manifest's folder"
+        ),
+        (
+            "../../../etc/passwd",
+            "7:18: error: song 'a': lyrics_file ../../../etc/passwd leads out of the manifest's "
+                + "folder with '..'"
+        ),
         ("words/../../x.txt", "leads out of the manifest's folder with '..'"),
     ])
     func pathsOutOfTheFolderAreRefusedAsWritten(lyricsFile: String, expected: String) async throws {
@@ -60,8 +66,10 @@ private func lyricsManifest(_ lyricsFile: String) -> String {
             atPath: folder.path("words/a.txt"), withDestinationPath: "/etc/passwd")
         let result = try await folder.validate("a.yaml")
         #expect(result.exitCode == 2)
-        #expect(result.stderr.contains("a.yaml:7:18: error: song 'a': lyrics_file words/a.txt resolves to /etc/passwd, "
-            + "outside the manifest's folder"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "a.yaml:7:18: error: song 'a': lyrics_file words/a.txt resolves to /etc/passwd, "
+                    + "outside the manifest's folder"), "\(result.stderr)")
     }
 
     @Test func aSymlinkThatStaysInsideIsFollowed() async throws {
@@ -85,14 +93,15 @@ private func lyricsManifest(_ lyricsFile: String) -> String {
         try folder.write("big.txt", String(repeating: "la ", count: 30_000))
         let result = try await folder.validate("nul.yaml", "latin1.yaml", "big.yaml")
         #expect(result.exitCode == 2)
-        #expect(result.stderr == """
-            nul.yaml:7:18: error: song 'a': lyrics_file nul.txt contains a NUL byte, so it is binary data, not \
-            lyrics; name a UTF-8 text file.
-            latin1.yaml:7:18: error: song 'a': lyrics_file latin1.txt is not UTF-8 text; save it as UTF-8.
-            big.yaml:7:18: error: song 'a': lyrics_file big.txt is larger than 64 KiB, far more than any model \
-            accepts as lyrics; check that it is the right file.
+        #expect(
+            result.stderr == """
+                nul.yaml:7:18: error: song 'a': lyrics_file nul.txt contains a NUL byte, so it is binary data, not \
+                lyrics; name a UTF-8 text file.
+                latin1.yaml:7:18: error: song 'a': lyrics_file latin1.txt is not UTF-8 text; save it as UTF-8.
+                big.yaml:7:18: error: song 'a': lyrics_file big.txt is larger than 64 KiB, far more than any model \
+                accepts as lyrics; check that it is the right file.
 
-            """)
+                """)
     }
 
     @Test func foldersAndPipesAreRefusedWithoutBlocking() async throws {
@@ -104,12 +113,13 @@ private func lyricsManifest(_ lyricsFile: String) -> String {
         #expect(mkfifo(folder.path("pipe"), 0o600) == 0)
         let result = try await folder.validate("dir.yaml", "fifo.yaml")
         #expect(result.exitCode == 2)
-        #expect(result.stderr == """
-            dir.yaml:7:18: error: song 'a': lyrics_file words is a folder, not a regular file; name a UTF-8 text file.
-            fifo.yaml:7:18: error: song 'a': lyrics_file pipe is a pipe (FIFO), not a regular file; name a UTF-8 \
-            text file.
+        #expect(
+            result.stderr == """
+                dir.yaml:7:18: error: song 'a': lyrics_file words is a folder, not a regular file; name a UTF-8 text file.
+                fifo.yaml:7:18: error: song 'a': lyrics_file pipe is a pipe (FIFO), not a regular file; name a UTF-8 \
+                text file.
 
-            """)
+                """)
     }
 }
 
@@ -121,8 +131,10 @@ private func lyricsManifest(_ lyricsFile: String) -> String {
         try folder.write("huge.yaml", text)
         let result = try await folder.validate("huge.yaml")
         #expect(result.exitCode == 2)
-        #expect(result.stderr == "huge.yaml:1:1: error: the manifest is \(text.utf8.count) bytes, more than the 4 MiB "
-            + "a manifest may have; check that the right file was given, and keep long lyrics in lyrics_file files.\n")
+        #expect(
+            result.stderr == "huge.yaml:1:1: error: the manifest is \(text.utf8.count) bytes, more than the 4 MiB "
+                + "a manifest may have; check that the right file was given, and keep long lyrics in lyrics_file files.\n"
+        )
     }
 
     @Test func aPipeIsNotReadAsAManifest() async throws {

@@ -32,12 +32,14 @@ struct LedgerOwnershipCLITests {
             ["run", "b.yaml"], in: workspace.directory, environment: ["SETLIST_TEST_KEY": AlbumWorkspace.key])
         #expect(second.exitCode == 2)
         let ledgerPath = try #require(CLIRunner.realPath(ledger.path))
-        #expect(second.stderr.contains("""
-            error: the ledger \(ledgerPath) belongs to the manifest starter.yaml (relative to the ledger's folder), \
-            not to b.yaml; two albums in one ledger would reset each other's jobs and pay for them again, so nothing \
-            was sent. Give b.yaml its own output.ledger. If it is starter.yaml renamed or moved, move it back, or run \
-            setlist run b.yaml --adopt-ledger once to make the ledger its own.
-            """), "\(second.stderr)")
+        #expect(
+            second.stderr.contains(
+                """
+                error: the ledger \(ledgerPath) belongs to the manifest starter.yaml (relative to the ledger's folder), \
+                not to b.yaml; two albums in one ledger would reset each other's jobs and pay for them again, so nothing \
+                was sent. Give b.yaml its own output.ledger. If it is starter.yaml renamed or moved, move it back, or run \
+                setlist run b.yaml --adopt-ledger once to make the ledger its own.
+                """), "\(second.stderr)")
         #expect(try await Self.paid(simulator) == 1)
         #expect(try Data(contentsOf: ledger) == before)
 

@@ -20,7 +20,8 @@ struct PlanCLITests {
             let wave = try #require(job["wave"] as? Int)
             let dependencies = try #require(job["dependencies"] as? [String])
             for dependency in dependencies {
-                let dependencyWave = try #require(waveOf[dependency], "\(id) is listed before its dependency \(dependency)")
+                let dependencyWave = try #require(
+                    waveOf[dependency], "\(id) is listed before its dependency \(dependency)")
                 #expect(dependencyWave < wave)
             }
             #expect(wave == 1 + (dependencies.compactMap { waveOf[$0] }.max() ?? 0), "\(id) is in the wrong wave")
@@ -65,7 +66,9 @@ struct PlanCLITests {
     }
 
     @Test func onlySelectsAJobAndWhatItNeeds() async throws {
-        let result = try await CLIRunner.run(["plan", "manifests/album.yaml", "--only", "harbor-lights", "--format", "json"])
+        let result = try await CLIRunner.run([
+            "plan", "manifests/album.yaml", "--only", "harbor-lights", "--format", "json",
+        ])
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let jobs = try #require(plan["jobs"] as? [[String: Any]])
         let submitted = Set(jobs.filter { $0["action"] as? String == "submit" }.compactMap { $0["id"] as? String })

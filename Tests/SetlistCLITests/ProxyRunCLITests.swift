@@ -22,7 +22,8 @@ private let proxyEnvironment = ["SETLIST_TEST_KEY": AlbumWorkspace.key, "SETLIST
 
 /// `setlist run` on the workspace's manifest with the proxy environment.
 private func run(_ workspace: AlbumWorkspace, _ extra: [String] = []) async throws -> CLIResult {
-    try await CLIRunner.run(["run", workspace.manifest.path] + extra, in: workspace.directory, environment: proxyEnvironment)
+    try await CLIRunner.run(
+        ["run", workspace.manifest.path] + extra, in: workspace.directory, environment: proxyEnvironment)
 }
 
 /// Request bodies of the simulator's tasks, with how often each identical body was paid for.
@@ -104,7 +105,9 @@ struct ProxyRunCLITests {
         }
         defer { workspace.remove() }
         var result = try await run(workspace, ["--quiet"])
-        for _ in 0..<4 where result.exitCode != 0 { result = try await run(workspace, ["--quiet", "--resubmit-unknown"]) }
+        for _ in 0..<4 where result.exitCode != 0 {
+            result = try await run(workspace, ["--quiet", "--resubmit-unknown"])
+        }
         #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         let kept = try await simulator.tasks().filter { $0["status"] as? String != "failed" }
         let bodies = try paidBodies(kept)

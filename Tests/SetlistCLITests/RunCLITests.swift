@@ -16,7 +16,8 @@ struct RunCLITests {
         let tasks = try await simulator.tasks()
         let persona = try #require(tasks.first { $0["kind"] as? String == "persona" })
         let personaID = try #require(persona["persona_id"] as? String)
-        let source = try #require(tasks.first { ($0["request"] as? [String: Any])?["title"] as? String == "Salt and Sun" })
+        let source = try #require(
+            tasks.first { ($0["request"] as? [String: Any])?["title"] as? String == "Salt and Sun" })
         let personaParams = try #require((persona["request"] as? [String: Any])?["model_params"] as? [String: Any])
         #expect(personaParams["source_task_id"] as? String == source["id"] as? String)
         #expect(personaParams["result_id"] as? String == (source["result_ids"] as? [String])?.first)
@@ -58,7 +59,8 @@ struct RunCLITests {
         #expect(files.contains { $0.path == "out/coastline-stories/takes/01-salt-and-sun/g1-t1.mp3" })
         #expect(files.contains { $0.path == "out/coastline-stories/takes/07-last-ferry/g1-t2.png" })
 
-        let victim = workspace.directory.appendingPathComponent("out/coastline-stories/takes/03-harbor-lights/g1-t2.mp3")
+        let victim = workspace.directory.appendingPathComponent(
+            "out/coastline-stories/takes/03-harbor-lights/g1-t2.mp3")
         let original = try Data(contentsOf: victim)
         try FileManager.default.removeItem(at: victim)
         let altered = workspace.directory.appendingPathComponent("out/coastline-stories/takes/02-tidewater/g1-t1.png")
@@ -215,15 +217,19 @@ struct RunCLITests {
             ["run", workspace.manifest.path, "--simulate", "--metrics-file", metrics.path], in: workspace.directory)
         let exposition = try String(contentsOf: metrics, encoding: .utf8)
         #expect(exposition.contains("setlist_jobs{album=\"Coastline Stories\",state=\"completed\"} 8"), "\(exposition)")
-        #expect(exposition.contains("setlist_requests{album=\"Coastline Stories\",route=\"submit_song\",status=\"200\"} 7"))
+        #expect(
+            exposition.contains("setlist_requests{album=\"Coastline Stories\",route=\"submit_song\",status=\"200\"} 7"))
         #expect(exposition.contains("setlist_run_exit_code{album=\"Coastline Stories\"} 0"))
         #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
-        #expect(FileManager.default.fileExists(
-            atPath: workspace.directory.appendingPathComponent("album.sim.ledger.json").path))
-        #expect(!FileManager.default.fileExists(
-            atPath: workspace.directory.appendingPathComponent("album.ledger.json").path))
-        let plan = try await CLIRunner.run(["plan", workspace.manifest.path, "--simulate", "--format", "json"],
-                                     in: workspace.directory)
+        #expect(
+            FileManager.default.fileExists(
+                atPath: workspace.directory.appendingPathComponent("album.sim.ledger.json").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: workspace.directory.appendingPathComponent("album.ledger.json").path))
+        let plan = try await CLIRunner.run(
+            ["plan", workspace.manifest.path, "--simulate", "--format", "json"],
+            in: workspace.directory)
         #expect(plan.exitCode == 0)
         let document = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
         let jobs = document?["jobs"] as? [[String: Any]] ?? []

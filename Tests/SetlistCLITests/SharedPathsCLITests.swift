@@ -14,13 +14,14 @@ import Testing
         let ledger = try #require(CLIRunner.realPath(folder.path("shared.ledger.json")))
         #expect(result.exitCode == 2)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == """
-            a.yaml:3:18: error: the ledger \(ledger) is also the ledger of b.yaml (line 3); two albums in one ledger \
-            would reset each other's jobs and pay for them again. Give each manifest its own output.ledger.
-            b.yaml:3:18: error: the ledger \(ledger) is also the ledger of a.yaml (line 3); two albums in one ledger \
-            would reset each other's jobs and pay for them again. Give each manifest its own output.ledger.
+        #expect(
+            result.stderr == """
+                a.yaml:3:18: error: the ledger \(ledger) is also the ledger of b.yaml (line 3); two albums in one ledger \
+                would reset each other's jobs and pay for them again. Give each manifest its own output.ledger.
+                b.yaml:3:18: error: the ledger \(ledger) is also the ledger of a.yaml (line 3); two albums in one ledger \
+                would reset each other's jobs and pay for them again. Give each manifest its own output.ledger.
 
-            """)
+                """)
     }
 
     @Test func defaultLedgersOfYamlAndYmlCollide() async throws {
@@ -45,16 +46,18 @@ import Testing
         let result = try await folder.validate("a.yaml", "b.yaml", "c.yaml", "d.yaml", "e.yaml")
         let out = try #require(CLIRunner.realPath(folder.path("."))) + "/out/night-drive"
         #expect(result.exitCode == 2)
-        #expect(result.stdout == "c.yaml: ok (1 song, 0 personas)\nd.yaml: ok (1 song, 0 personas)\n"
-            + "e.yaml: ok (1 song, 0 personas)\n")
-        #expect(result.stderr == """
-            a.yaml:2:8: error: the output folder \(out) is also the output folder of b.yaml (line 2); each album's run \
-            would overwrite the other's files. Give each manifest its own output.dir, or album names that differ in \
-            letters or digits.
-            b.yaml:2:8: error: the output folder \(out) is also the output folder of a.yaml (line 2); each album's run \
-            would overwrite the other's files. Give each manifest its own output.dir, or album names that differ in \
-            letters or digits.
+        #expect(
+            result.stdout == "c.yaml: ok (1 song, 0 personas)\nd.yaml: ok (1 song, 0 personas)\n"
+                + "e.yaml: ok (1 song, 0 personas)\n")
+        #expect(
+            result.stderr == """
+                a.yaml:2:8: error: the output folder \(out) is also the output folder of b.yaml (line 2); each album's run \
+                would overwrite the other's files. Give each manifest its own output.dir, or album names that differ in \
+                letters or digits.
+                b.yaml:2:8: error: the output folder \(out) is also the output folder of a.yaml (line 2); each album's run \
+                would overwrite the other's files. Give each manifest its own output.dir, or album names that differ in \
+                letters or digits.
 
-            """)
+                """)
     }
 }

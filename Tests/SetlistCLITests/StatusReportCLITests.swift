@@ -22,7 +22,8 @@ struct StatusReportCLITests {
     @Test func statusShowsEveryJobAndTheNextRun() async throws {
         let workspace = try await Self.simulatedAlbum()
         defer { workspace.remove() }
-        let status = try await CLIRunner.run(["status", workspace.manifest.path, "--simulate"], in: workspace.directory)
+        let status = try await CLIRunner.run(
+            ["status", workspace.manifest.path, "--simulate"], in: workspace.directory)
         #expect(status.exitCode == 0, "stderr: \(status.stderr)")
         for job in Self.jobs {
             let line = status.stdout.split(separator: "\n").first { $0.hasPrefix(job + " ") }
@@ -127,8 +128,9 @@ struct StatusReportCLITests {
             #expect(source.hasPrefix("../out-sim/"), "\(source) is not relative to the page")
             let file = HeadlessChromium.resolve(source, from: page)
             #expect(FileManager.default.fileExists(atPath: file.path), "player source \(source) does not exist")
-            #expect(browser.loadedFiles.map(\.standardizedFileURL.path).contains(file.path),
-                    "the browser did not load \(source)")
+            #expect(
+                browser.loadedFiles.map(\.standardizedFileURL.path).contains(file.path),
+                "the browser did not load \(source)")
         }
         #expect(dom.contains("The audio file \(deleted.path) is missing on disk."))
         let covers = HeadlessChromium.attribute("src", ofTag: "img", in: dom)
@@ -140,8 +142,9 @@ struct StatusReportCLITests {
 /// Downloads recorded in a ledger the way a run records them, with small valid files on disk.
 enum DownloadFixture {
     /// A 1x1 PNG.
-    static let png = Data(base64Encoded:
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")!
+    static let png = Data(
+        base64Encoded:
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")!
 
     /// Half a second of 8 kHz mono silence as WAV.
     static let wav: Data = {
@@ -172,14 +175,15 @@ enum DownloadFixture {
         for (job, record) in store.ledger.jobs.sorted(by: { $0.key < $1.key }) {
             for (index, result) in record.results.enumerated() {
                 for (kind, bytes, suffix) in [(MediaKind.audio, wav, "wav"), (.cover, png, "png")]
-                    where kind == .audio || index == 0 {
+                where kind == .audio || index == 0 {
                     let path = "out-sim/coastline-stories/\(job) take \(index + 1).\(suffix)"
                     let url = directory.appendingPathComponent(path)
                     try FileManager.default.createDirectory(
                         at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                     try bytes.write(to: url)
-                    let file = DownloadedFile(kind: kind, path: path, sha256: String(repeating: "0", count: 64),
-                                              bytes: Int64(bytes.count))
+                    let file = DownloadedFile(
+                        kind: kind, path: path, sha256: String(repeating: "0", count: 64),
+                        bytes: Int64(bytes.count))
                     try store.append(.downloadRecorded(job: job, take: nil, resultID: result.resultID, file: file))
                     recorded.append(file)
                 }
@@ -194,7 +198,8 @@ enum DownloadFixture {
 /// URL the page loaded (from Chromium's verbose log).
 enum HeadlessChromium {
     static let path: String? = {
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        let directories =
+            (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
             + ["/usr/bin", "/usr/local/bin"]
         for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
             for directory in directories where FileManager.default.isExecutableFile(atPath: directory + "/" + name) {
@@ -227,8 +232,10 @@ enum HeadlessChromium {
 
     static func screenshot(_ page: URL, to file: URL, in directory: URL) throws {
         _ = try run(
-            ["--hide-scrollbars", "--window-size=1280,2400", "--virtual-time-budget=5000",
-             "--screenshot=\(file.path)", page.absoluteString],
+            [
+                "--hide-scrollbars", "--window-size=1280,2400", "--virtual-time-budget=5000",
+                "--screenshot=\(file.path)", page.absoluteString,
+            ],
             in: directory)
     }
 
@@ -259,10 +266,11 @@ enum HeadlessChromium {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(path))
-        process.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-            "--user-data-dir=\(profile.path)",
-        ] + arguments
+        process.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--user-data-dir=\(profile.path)",
+            ] + arguments
         process.currentDirectoryURL = directory
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = try FileHandle(forWritingTo: errors)

@@ -11,7 +11,8 @@ private func hashes(_ workspace: AlbumWorkspace, under folder: String = "out") t
     let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
     while let url = enumerator?.nextObject() as? URL {
         guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
-        let relative = String(url.standardizedFileURL.path.dropFirst(workspace.directory.standardizedFileURL.path.count + 1))
+        let relative = String(
+            url.standardizedFileURL.path.dropFirst(workspace.directory.standardizedFileURL.path.count + 1))
         result[relative] = Digest.sha256Hex([UInt8](try Data(contentsOf: url)))
     }
     return result
@@ -71,7 +72,9 @@ struct TakesCLITests {
     @Test func anExternalPersonaWorksOnBothProviders() async throws {
         for api in ["evolink", "suno-proxy"] {
             let simulator = try await SimulatorHarness.start()
-            let switchAPI: (String) -> String = { $0.replacingOccurrences(of: "  api: evolink\n", with: "  api: \(api)\n") }
+            let switchAPI: (String) -> String = {
+                $0.replacingOccurrences(of: "  api: evolink\n", with: "  api: \(api)\n")
+            }
             let source = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL, edit: switchAPI)
             defer { source.remove() }
             let environment = ["SETLIST_TEST_KEY": AlbumWorkspace.key, "SETLIST_SUNO_PROXY_TASK_SECONDS": "1"]
@@ -99,7 +102,8 @@ struct TakesCLITests {
             #expect(voiced.count == 3, "\(api)")
             #expect(voiced.allSatisfy { $0["persona_id"] as? String == personaID }, "\(api)")
             if api == "suno-proxy" {
-                #expect(voiced.allSatisfy { $0["artist_clip_id"] as? String == resultID }, "the clip the persona came from")
+                #expect(
+                    voiced.allSatisfy { $0["artist_clip_id"] as? String == resultID }, "the clip the persona came from")
             }
             await simulator.stop()
         }
@@ -108,14 +112,16 @@ struct TakesCLITests {
     @Test func aPersonaOnATakeTheProviderDidNotYieldFailsAloneAndTheAlbumGoesOn() async throws {
         let simulator = try await SimulatorHarness.start(shape: "one-result")
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL) { text in
-            text.replacingOccurrences(of: "    from: salt-and-sun\n    take: 1\n", with: "    from: salt-and-sun\n    take: 2\n")
+            text.replacingOccurrences(
+                of: "    from: salt-and-sun\n    take: 1\n", with: "    from: salt-and-sun\n    take: 2\n")
         }
         defer { workspace.remove() }
         let result = try await workspace.run()
         #expect(result.exitCode == 1, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
-        #expect(result.stdout.contains(
-            "Persona 'coast-voice' follows take 2 of generation 1 of 'salt-and-sun', but the provider answered that "
-                + "generation with 1 take."))
+        #expect(
+            result.stdout.contains(
+                "Persona 'coast-voice' follows take 2 of generation 1 of 'salt-and-sun', but the provider answered that "
+                    + "generation with 1 take."))
         let recorded = try ledger(workspace)
         #expect(recorded[job: "coast-voice"]?.state == .failed)
         #expect(recorded[job: "coast-voice"]?.attempts.isEmpty == true, "nothing was sent for the persona")
@@ -253,9 +259,12 @@ struct TakesCLITests {
         let after = try hashes(workspace, under: "out-sim")
         for (path, hash) in before { #expect(after[path] == hash, "\(path)") }
         let recovered = after.keys.filter { $0.hasPrefix("out-sim/fixture-shore/takes/02-tidewater/g1-") }
-        #expect(Set(recovered) == [
-            "out-sim/fixture-shore/takes/02-tidewater/g1-t1.mp3", "out-sim/fixture-shore/takes/02-tidewater/g1-t1.png",
-            "out-sim/fixture-shore/takes/02-tidewater/g1-t2.mp3", "out-sim/fixture-shore/takes/02-tidewater/g1-t2.png",
-        ])
+        #expect(
+            Set(recovered) == [
+                "out-sim/fixture-shore/takes/02-tidewater/g1-t1.mp3",
+                "out-sim/fixture-shore/takes/02-tidewater/g1-t1.png",
+                "out-sim/fixture-shore/takes/02-tidewater/g1-t2.mp3",
+                "out-sim/fixture-shore/takes/02-tidewater/g1-t2.png",
+            ])
     }
 }

@@ -22,12 +22,13 @@ import Testing
         let result = try await CLIRunner.run(["validate", "manifests/starter.yaml", cycle, typo])
         #expect(result.exitCode == 2)
         #expect(result.stdout == "manifests/starter.yaml: ok (1 song, 0 personas)\n")
-        #expect(result.stderr == """
-            \(cycle):8:13: error: dependency cycle: a -> b -> a; each job would wait for the next. Remove one of \
-            these references.
-            \(typo):7:5: error: unknown key 'instrumentl' in song 'sunset'; did you mean 'instrumental'?
+        #expect(
+            result.stderr == """
+                \(cycle):8:13: error: dependency cycle: a -> b -> a; each job would wait for the next. Remove one of \
+                these references.
+                \(typo):7:5: error: unknown key 'instrumentl' in song 'sunset'; did you mean 'instrumental'?
 
-            """)
+                """)
     }
 
     @Test func diagnosticsAreSortedByPosition() async throws {
@@ -59,8 +60,9 @@ import Testing
     @Test func missingFileIsAClearError() async throws {
         let result = try await CLIRunner.run(["validate", "manifests/no-such-album.yaml"])
         #expect(result.exitCode == 2)
-        #expect(result.stderr == "manifests/no-such-album.yaml: error: no manifest file at this path; check the "
-            + "path and the working directory.\n")
+        #expect(
+            result.stderr == "manifests/no-such-album.yaml: error: no manifest file at this path; check the "
+                + "path and the working directory.\n")
         #expect(result.stdout.isEmpty)
         let directory = try await CLIRunner.run(["validate", "manifests"])
         #expect(directory.exitCode == 2)
@@ -73,7 +75,8 @@ import Testing
             at: directory.appendingPathComponent("words"), withIntermediateDirectories: true
         )
         defer { try? FileManager.default.removeItem(at: directory) }
-        let manifest = "setlist: 1\nalbum: A\nsongs:\n  - id: a\n    title: A\n    style: pop\n"
+        let manifest =
+            "setlist: 1\nalbum: A\nsongs:\n  - id: a\n    title: A\n    style: pop\n"
             + "    lyrics_file: words/a.txt\n"
         try Data(manifest.utf8).write(to: directory.appendingPathComponent("a.yaml"))
         try Data("[Verse] la".utf8).write(to: directory.appendingPathComponent("words/a.txt"))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SetlistCore
 
 @Suite struct FingerprintCanonicalJSONTests {
@@ -7,7 +8,7 @@ import Testing
         (0.1 + 0.2, "0.30000000000000004"), (123.456, "123.456"), (1e20, "100000000000000000000"),
         (1e21, "1e+21"), (1.5e22, "1.5e+22"), (0.000001, "0.000001"), (1e-7, "1e-7"), (-1.25e-8, "-1.25e-8"),
         (Double.leastNonzeroMagnitude, "5e-324"), (Double.greatestFiniteMagnitude, "1.7976931348623157e+308"),
-        (9007199254740992, "9007199254740992"),
+        (9_007_199_254_740_992, "9007199254740992"),
     ])
     func numbersUseTheShortestECMAScriptForm(value: Double, expected: String) {
         #expect(JSONValue.number(value).canonical == expected)
@@ -26,8 +27,9 @@ import Testing
     @Test func keysSortByUTF16CodeUnits() {
         let keys = ["\u{20ac}", "\r", "\u{1F600}", "1", "\u{80}", "\u{f6}", "\u{fb33}"]
         let object = JSONValue.object(.init(uniqueKeysWithValues: keys.enumerated().map { ($1, .integer($0)) }))
-        #expect(object.canonical == "{\"\\r\":1,\"1\":3,\"\u{80}\":4,\"\u{f6}\":5,"
-            + "\"\u{20ac}\":0,\"\u{1F600}\":2,\"\u{fb33}\":6}")
+        #expect(
+            object.canonical == "{\"\\r\":1,\"1\":3,\"\u{80}\":4,\"\u{f6}\":5,"
+                + "\"\u{20ac}\":0,\"\u{1F600}\":2,\"\u{fb33}\":6}")
     }
 
     @Test func nullMembersAreOmittedButNullElementsKept() {
@@ -39,18 +41,19 @@ import Testing
         let value = JSONValue.object([
             "z": .array([.integer(1), .string("x")]), "a": .object(["k": .bool(false), "n": .null]), "e": .array([]),
         ])
-        #expect(value.pretty == """
-            {
-              "a": {
-                "k": false
-              },
-              "e": [],
-              "z": [
-                1,
-                "x"
-              ]
-            }
-            """)
+        #expect(
+            value.pretty == """
+                {
+                  "a": {
+                    "k": false
+                  },
+                  "e": [],
+                  "z": [
+                    1,
+                    "x"
+                  ]
+                }
+                """)
     }
 }
 
@@ -70,10 +73,14 @@ import Testing
 
     @Test func documentOfASimpleSongIsTheCanonicalRequest() throws {
         let sunset = PlanFixtures.album().songs[1]
-        let document = JobFingerprint.document(for: .song(sunset), api: .evolink) { _ in Issue.record(); return "" }
-        #expect(document.canonical == #"{"api":"evolink","kind":"song","request":{"custom_mode":false,"#
-            + #""instrumental":false,"model":"suno-v5-beta","prompt":"A slow acoustic ballad about sunsets"},"#
-            + #""version":1}"#)
+        let document = JobFingerprint.document(for: .song(sunset), api: .evolink) { _ in
+            Issue.record()
+            return ""
+        }
+        #expect(
+            document.canonical == #"{"api":"evolink","kind":"song","request":{"custom_mode":false,"#
+                + #""instrumental":false,"model":"suno-v5-beta","prompt":"A slow acoustic ballad about sunsets"},"#
+                + #""version":1}"#)
     }
 
     @Test func documentNamesChainedValuesByTheJobTheyComeFrom() throws {
@@ -82,10 +89,11 @@ import Testing
             Issue.record("the current scheme names no upstream fingerprint")
             return ""
         }
-        #expect(persona.canonical == #"{"api":"suno-proxy","kind":"persona","request":{"#
-            + #""description":"Warm female pop vocals","name":"Road Singer","#
-            + #""result_id":"source:open-road/result_id","source_task_id":"source:open-road/task_id","#
-            + #""style":"electronic pop","vocal_end":34,"vocal_start":12},"version":1}"#)
+        #expect(
+            persona.canonical == #"{"api":"suno-proxy","kind":"persona","request":{"#
+                + #""description":"Warm female pop vocals","name":"Road Singer","#
+                + #""result_id":"source:open-road/result_id","source_task_id":"source:open-road/task_id","#
+                + #""style":"electronic pop","vocal_end":34,"vocal_start":12},"version":1}"#)
         let song = JobFingerprint.document(for: .song(album.songs[2]), api: .evolink)
         guard case .object(let top) = song, case .object(let request) = top["request"] else {
             Issue.record("not an object")
@@ -103,10 +111,11 @@ import Testing
             #expect(id == "open-road")
             return "f00d"
         }
-        #expect(persona.canonical == #"{"api":"suno-proxy","kind":"persona","request":{"#
-            + #""description":"Warm female pop vocals","name":"Road Singer","#
-            + #""result_id":"fingerprint:f00d/results[1]/result_id","source_task_id":"fingerprint:f00d/task_id","#
-            + #""style":"electronic pop","vocal_end":34,"vocal_start":12},"version":1}"#)
+        #expect(
+            persona.canonical == #"{"api":"suno-proxy","kind":"persona","request":{"#
+                + #""description":"Warm female pop vocals","name":"Road Singer","#
+                + #""result_id":"fingerprint:f00d/results[1]/result_id","source_task_id":"fingerprint:f00d/task_id","#
+                + #""style":"electronic pop","vocal_end":34,"vocal_start":12},"version":1}"#)
         let song = JobFingerprint.document(for: .song(album.songs[2]), api: .evolink, scheme: .formatOne) { _ in
             "beef"
         }

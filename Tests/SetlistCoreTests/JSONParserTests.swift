@@ -104,14 +104,16 @@ struct JSONParserTests {
             case .string(let text): return "s:\(text)"
             case .array(let elements): return "[" + elements.map(plain).joined(separator: ",") + "]"
             case .object(let members):
-                return "{" + members.sorted { $0.key < $1.key }.map { "\($0.key):\(plain($0.value))" }
+                return "{"
+                    + members.sorted { $0.key < $1.key }.map { "\($0.key):\(plain($0.value))" }
                     .joined(separator: ",") + "}"
             }
         case is NSNull: return "null"
         case let text as String: return "s:\(text)"
         case let array as [Any]: return "[" + array.map(plain).joined(separator: ",") + "]"
         case let object as [String: Any]:
-            return "{" + object.sorted { $0.key < $1.key }.map { "\($0.key):\(plain($0.value))" }
+            return "{"
+                + object.sorted { $0.key < $1.key }.map { "\($0.key):\(plain($0.value))" }
                 .joined(separator: ",") + "}"
         case let flag as Bool where type(of: value) == Bool.self: return "\(flag)"
         case let number as NSNumber: return "\(number.doubleValue)"

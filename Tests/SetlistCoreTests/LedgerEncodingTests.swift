@@ -163,10 +163,12 @@ enum TrickyLedger {
                 artistClipID: text
             )
             events += [
-                .runStarted(run: text, at: time, album: text, manifest: text,
-                            provider: LedgerProvider(api: .evolink, baseURL: text)),
-                .runFinished(run: text, at: time, outcome: .ledgerUnwritable, exitCode: .min, skipped: index,
-                             polls: .max, requests: -index),
+                .runStarted(
+                    run: text, at: time, album: text, manifest: text,
+                    provider: LedgerProvider(api: .evolink, baseURL: text)),
+                .runFinished(
+                    run: text, at: time, outcome: .ledgerUnwritable, exitCode: .min, skipped: index,
+                    polls: .max, requests: -index),
                 .jobPlanned(job: text, kind: .persona, fingerprint: text),
                 .jobRequeued(job: text),
                 .submitIntent(job: text, attempt: index, idempotencyKey: text, inputs: inputs, at: time),
@@ -174,13 +176,15 @@ enum TrickyLedger {
                 .submitIntent(job: text, attempt: 1, idempotencyKey: text, inputs: ChainedInputs(), at: time),
                 .submitAccepted(job: text, attempt: index, taskID: text, creditsReserved: number, at: time),
                 .submitAccepted(job: text, attempt: index, taskID: text, creditsReserved: nil, at: time),
-                .submitFailed(job: text, attempt: index, error: RecordedError(message: text), willRetry: true,
-                              at: time),
+                .submitFailed(
+                    job: text, attempt: index, error: RecordedError(message: text), willRetry: true,
+                    at: time),
                 .submitFailed(job: text, attempt: index, error: error, willRetry: false, at: time),
                 .taskProgress(job: text, attempt: index, status: .processing, progress: index, at: time),
                 .taskProgress(job: text, attempt: index, status: .pending, progress: nil, at: time),
-                .taskCompleted(job: text, attempt: index, results: [result(index), result(index + 1)],
-                               personaID: text, at: time),
+                .taskCompleted(
+                    job: text, attempt: index, results: [result(index), result(index + 1)],
+                    personaID: text, at: time),
                 .taskCompleted(job: text, attempt: index, results: [], personaID: nil, at: time),
                 .taskFailed(job: text, attempt: index, error: error, willRetry: index.isMultiple(of: 2), at: time),
                 .jobBlocked(job: text, by: text, at: time),
@@ -266,8 +270,10 @@ enum TrickyLedger {
             #expect(try coder.ledger(fromSnapshot: bytes) == ledger, "round \(round)")
             let text = TrickyLedger.randomString(&random)
             let entry = LedgerJournalEntry(
-                sequence: round, event: .taskProgress(job: text, attempt: round, status: .processing, progress: round,
-                                                      at: Int64(bitPattern: random.next()))
+                sequence: round,
+                event: .taskProgress(
+                    job: text, attempt: round, status: .processing, progress: round,
+                    at: Int64(bitPattern: random.next()))
             )
             #expect(try coder.line(entry) == (try FoundationLedgerEncoding.line(entry)), "round \(round)")
         }

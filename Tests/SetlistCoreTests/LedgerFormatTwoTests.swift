@@ -61,7 +61,8 @@ struct LedgerFormatTwoTests {
 
     @Test func aFormatOneJournalNamesATakeByItsResultID() throws {
         var ledger = try LedgerCoder().ledger(fromSnapshot: Array(Self.formatOneSnapshot.utf8))
-        let line = #"{"file":{"bytes":5,"kind":"cover","path":"out/a/01-song-2.png","sha256":"bb"},"job":"song","#
+        let line =
+            #"{"file":{"bytes":5,"kind":"cover","path":"out/a/01-song-2.png","sha256":"bb"},"job":"song","#
             + #""result_id":"r3b","seq":10,"type":"download_recorded"}"#
         let entry = try LedgerCoder().entry(fromLine: Array(line.utf8)[...])
         try ledger.apply(entry.event)
@@ -83,7 +84,8 @@ struct LedgerFormatTwoTests {
                     at: 3))
         }
         let file = DownloadedFile(kind: .audio, path: "takes/01-song/g1-t2.mp3", sha256: "cc", bytes: 7)
-        try ledger.apply(.downloadRecorded(job: "song", take: TakeRef(generation: 1, take: 2), resultID: nil, file: file))
+        try ledger.apply(
+            .downloadRecorded(job: "song", take: TakeRef(generation: 1, take: 2), resultID: nil, file: file))
         let record = try #require(ledger[job: "song"])
         #expect(record.generations.map { $0.results.map(\.resultID) } == [["g1a", nil], ["g2a", nil]])
         #expect(record.generations[0].results[1].files == [file])
@@ -93,7 +95,8 @@ struct LedgerFormatTwoTests {
         }
         try ledger.apply(.takePicked(job: "song", pick: TakeRef(generation: 1, take: 2)))
         #expect(ledger[job: "song"]?.pick == TakeRef(generation: 1, take: 2))
-        #expect(ledger[job: "song"]?.take(.pinned(TakeRef(generation: 1, take: 2))).map(\.attempt.taskID) == .success("t1"))
+        #expect(
+            ledger[job: "song"]?.take(.pinned(TakeRef(generation: 1, take: 2))).map(\.attempt.taskID) == .success("t1"))
     }
 
     @Test func aRequestThatCannotBeBuiltFailsTheJobWithoutAnAttempt() throws {

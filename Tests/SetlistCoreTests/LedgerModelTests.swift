@@ -1,6 +1,7 @@
 import Foundation
-@testable import SetlistCore
 import Testing
+
+@testable import SetlistCore
 
 @Suite struct LedgerModelTests {
     static let provider = LedgerProvider(api: .evolink, baseURL: "https://api.evolink.ai")
@@ -82,8 +83,11 @@ import Testing
         try ledger.apply(.submitFailed(job: "song", attempt: 1, error: RecordedError(error), willRetry: false, at: 2))
         let attempt = try #require(ledger[job: "song"]?.lastAttempt)
         #expect(attempt.outcome == .rejected && attempt.taskID == nil)
-        #expect(attempt.error == RecordedError(kind: .rejected, httpStatus: 400, code: "invalid_request",
-                                               message: "Bad style."))
+        #expect(
+            attempt.error
+                == RecordedError(
+                    kind: .rejected, httpStatus: 400, code: "invalid_request",
+                    message: "Bad style."))
         #expect(ledger[job: "song"]?.unconfirmedAttempt == nil, "a refused submission is not unconfirmed")
     }
 
@@ -247,30 +251,39 @@ import Testing
 
 @Suite struct LedgerCodingTests {
     static let every: [LedgerEvent] = [
-        .runStarted(run: "r", at: 1, album: "A", manifest: "m.yaml",
-                    provider: LedgerProvider(api: .sunoProxy, baseURL: "http://127.0.0.1:9000")),
+        .runStarted(
+            run: "r", at: 1, album: "A", manifest: "m.yaml",
+            provider: LedgerProvider(api: .sunoProxy, baseURL: "http://127.0.0.1:9000")),
         .runFinished(run: "r", at: 2, outcome: .deadlineReached, exitCode: 75, skipped: 1, polls: 2, requests: 3),
         .jobPlanned(job: "j", kind: .persona, fingerprint: "f"),
         .jobRequeued(job: "j"),
-        .submitIntent(job: "j", attempt: 1, idempotencyKey: "k",
-                      inputs: ChainedInputs(personaID: "p", personaModel: .stylePersona, artistClipID: "c"), at: 3),
+        .submitIntent(
+            job: "j", attempt: 1, idempotencyKey: "k",
+            inputs: ChainedInputs(personaID: "p", personaModel: .stylePersona, artistClipID: "c"), at: 3),
         .submitIntent(job: "j", attempt: 2, idempotencyKey: "k2", inputs: nil, at: 3),
         .submitAccepted(job: "j", attempt: 1, taskID: "t", creditsReserved: 8.5, at: 4),
         .submitAccepted(job: "j", attempt: 1, taskID: "t", creditsReserved: nil, at: 4),
-        .submitFailed(job: "j", attempt: 1, error: RecordedError(kind: .quota, httpStatus: 402, message: "No credits."),
-                      willRetry: false, at: 5),
+        .submitFailed(
+            job: "j", attempt: 1, error: RecordedError(kind: .quota, httpStatus: 402, message: "No credits."),
+            willRetry: false, at: 5),
         .taskProgress(job: "j", attempt: 1, status: .cancelled, progress: nil, at: 6),
-        .taskCompleted(job: "j", attempt: 1,
-                       results: [ResultRecord(resultID: "r", title: "T", duration: 1.5, tags: "x",
-                                              audioURL: "https://a/b",
-                                              files: [DownloadedFile(kind: .audio, path: "p", sha256: "s", bytes: 3)])],
-                       personaID: "p", at: 7),
-        .taskFailed(job: "j", attempt: 1, error: RecordedError(code: "generation_timeout", message: "Slow."),
-                    willRetry: true, at: 8),
+        .taskCompleted(
+            job: "j", attempt: 1,
+            results: [
+                ResultRecord(
+                    resultID: "r", title: "T", duration: 1.5, tags: "x",
+                    audioURL: "https://a/b",
+                    files: [DownloadedFile(kind: .audio, path: "p", sha256: "s", bytes: 3)])
+            ],
+            personaID: "p", at: 7),
+        .taskFailed(
+            job: "j", attempt: 1, error: RecordedError(code: "generation_timeout", message: "Slow."),
+            willRetry: true, at: 8),
         .jobBlocked(job: "j", by: "i", at: 9),
         .jobMarkedUnknown(job: "j", at: 10),
-        .downloadRecorded(job: "j", take: nil, resultID: "r",
-                          file: DownloadedFile(kind: .cover, path: "c", sha256: "s", bytes: 1)),
+        .downloadRecorded(
+            job: "j", take: nil, resultID: "r",
+            file: DownloadedFile(kind: .cover, path: "c", sha256: "s", bytes: 1)),
     ]
 
     @Test(arguments: every)
@@ -295,8 +308,10 @@ import Testing
 
     @Test func theSnapshotIsPrettySortedAndStable() throws {
         var ledger = Ledger()
-        try ledger.apply(.runStarted(run: "r1", at: 10, album: "A", manifest: "a.yaml",
-                                     provider: LedgerProvider(api: .evolink, baseURL: "https://api.evolink.ai")))
+        try ledger.apply(
+            .runStarted(
+                run: "r1", at: 10, album: "A", manifest: "a.yaml",
+                provider: LedgerProvider(api: .evolink, baseURL: "https://api.evolink.ai")))
         try ledger.apply(.jobPlanned(job: "b-song", kind: .song, fingerprint: "f2"))
         try ledger.apply(.jobPlanned(job: "a-song", kind: .song, fingerprint: "f1"))
         let coder = LedgerCoder()

@@ -43,10 +43,11 @@ enum ManifestFixtures {
             guard line.hasPrefix("# expect: ") else { continue }
             let parts = line.dropFirst("# expect: ".count).split(separator: ":", maxSplits: 3)
             guard parts.count == 4, let row = Int(parts[0]), let column = Int(parts[1]) else { continue }
-            expectations.append(Expectation(
-                line: row, column: column, severity: parts[2].trimmingCharacters(in: .whitespaces),
-                messagePart: String(parts[3].dropFirst())
-            ))
+            expectations.append(
+                Expectation(
+                    line: row, column: column, severity: parts[2].trimmingCharacters(in: .whitespaces),
+                    messagePart: String(parts[3].dropFirst())
+                ))
         }
         return (expectations, schemaAccepts)
     }

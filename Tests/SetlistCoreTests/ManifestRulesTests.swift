@@ -19,18 +19,24 @@ private func load(
         let manifest = try #require(result.manifest)
         #expect(result.diagnostics.isEmpty)
         #expect(manifest.albumSlug == "summer-roadtrip")
-        #expect(manifest.provider == ProviderSettings(
-            api: .evolink, baseURL: "https://api.evolink.ai", apiKeyEnvironmentVariable: "EVOLINK_API_KEY",
-            idempotencyKeys: true
-        ))
-        #expect(manifest.limits == RunLimits(
-            concurrency: 4, requestsPerMinute: 60, submitsPerMinute: 60, maxCredits: nil,
-            taskTimeout: .seconds(900), deadline: nil
-        ))
+        #expect(
+            manifest.provider
+                == ProviderSettings(
+                    api: .evolink, baseURL: "https://api.evolink.ai", apiKeyEnvironmentVariable: "EVOLINK_API_KEY",
+                    idempotencyKeys: true
+                ))
+        #expect(
+            manifest.limits
+                == RunLimits(
+                    concurrency: 4, requestsPerMinute: 60, submitsPerMinute: 60, maxCredits: nil,
+                    taskTimeout: .seconds(900), deadline: nil
+                ))
         #expect(manifest.retry == RetrySettings(attempts: 3, initialBackoff: .seconds(5), maxBackoff: .seconds(120)))
-        #expect(manifest.output == OutputSettings(
-            directory: "out/summer-roadtrip", download: [.audio], ledger: "summer.ledger.json"
-        ))
+        #expect(
+            manifest.output
+                == OutputSettings(
+                    directory: "out/summer-roadtrip", download: [.audio], ledger: "summer.ledger.json"
+                ))
         let song = try #require(manifest.songs.first)
         #expect(song.model == "suno-v5-beta")
         #expect(song.mode == .simple)
@@ -40,7 +46,8 @@ private func load(
     }
 
     @Test func sunoProxyDefaultsAndLoopbackHTTP() throws {
-        let result = load("""
+        let result = load(
+            """
             provider:
               api: suno-proxy
               base_url: http://127.0.0.1:8080/
@@ -51,10 +58,12 @@ private func load(
                 prompt: A ballad
             """)
         let manifest = try #require(result.manifest, "\(result.diagnostics)")
-        #expect(manifest.provider == ProviderSettings(
-            api: .sunoProxy, baseURL: "http://127.0.0.1:8080", apiKeyEnvironmentVariable: "SUNO_PROXY_API_KEY",
-            idempotencyKeys: false
-        ))
+        #expect(
+            manifest.provider
+                == ProviderSettings(
+                    api: .sunoProxy, baseURL: "http://127.0.0.1:8080", apiKeyEnvironmentVariable: "SUNO_PROXY_API_KEY",
+                    idempotencyKeys: false
+                ))
         #expect(manifest.limits.submitsPerMinute == 30)
     }
 
@@ -72,7 +81,8 @@ private func load(
     }
 
     @Test func songValuesWinOverDefaults() throws {
-        let result = load("""
+        let result = load(
+            """
             defaults:
               model: suno-v4.5
               vocal_gender: f
@@ -97,7 +107,8 @@ private func load(
     }
 
     @Test func personaChainResolves() throws {
-        let result = load("""
+        let result = load(
+            """
             songs:
               - id: open-road
                 title: Open Road
@@ -139,13 +150,16 @@ private func load(
         #expect(manifest.personas[0].source == .song(id: "open-road", take: .newest(take: 2)))
         #expect(manifest.personas[0].vocalWindow == VocalWindow(start: 12, end: 34.5))
         #expect(manifest.personas[0].style == nil)
-        #expect(manifest.personas[1].source == .external(
-            taskID: "task-unified-1766319089-oqs9cue4", resultID: "555f4ea2-cfef-4622-8355-baa5f2ce6a59"
-        ))
+        #expect(
+            manifest.personas[1].source
+                == .external(
+                    taskID: "task-unified-1766319089-oqs9cue4", resultID: "555f4ea2-cfef-4622-8355-baa5f2ce6a59"
+                ))
     }
 
     @Test func sunoProxyTaskIDsAreOpaque() throws {
-        let result = load("""
+        let result = load(
+            """
             provider: {api: suno-proxy, base_url: "https://proxy.example.com"}
             songs:
               - id: a
@@ -178,8 +192,9 @@ private func load(
     }
 
     @Test func durationsAcceptCombinedUnits() throws {
-        let result = load("limits: {task_timeout: 90s, deadline: 1h30m}\nretry: {backoff: {initial: 1m30s}}\n"
-            + "songs:\n  - id: a\n    prompt: x\n")
+        let result = load(
+            "limits: {task_timeout: 90s, deadline: 1h30m}\nretry: {backoff: {initial: 1m30s}}\n"
+                + "songs:\n  - id: a\n    prompt: x\n")
         let manifest = try #require(result.manifest, "\(result.diagnostics)")
         #expect(manifest.limits.taskTimeout == .seconds(90))
         #expect(manifest.limits.deadline == .seconds(5400))
@@ -236,21 +251,26 @@ private func load(
         let prompt = String(repeating: "a", count: 501)
         let v5 = load("songs:\n  - id: a\n    model: suno-v5\n    prompt: \(prompt)\n")
         let v55 = load("songs:\n  - id: a\n    model: suno-v5.5\n    prompt: \(prompt)\n")
-        #expect(v5.diagnostics.map(\.message) == ["song 'a': prompt is 501 characters; suno-v5-beta allows 500 in "
-            + "simple mode. Shorten it, or use custom mode."])
+        #expect(
+            v5.diagnostics.map(\.message) == [
+                "song 'a': prompt is 501 characters; suno-v5-beta allows 500 in "
+                    + "simple mode. Shorten it, or use custom mode."
+            ])
         #expect(v55.diagnostics.isEmpty)
     }
 
     @Test func durationOnV6MiniWarns() throws {
-        let result = load("songs:\n  - id: a\n    model: suno-v6-mini\n    title: A\n    style: pop\n"
-            + "    instrumental: true\n    duration: 90\n")
+        let result = load(
+            "songs:\n  - id: a\n    model: suno-v6-mini\n    title: A\n    style: pop\n"
+                + "    instrumental: true\n    duration: 90\n")
         #expect(result.manifest?.songs.first?.duration == 90)
         #expect(result.diagnostics.map(\.severity) == [.warning])
     }
 
     @Test func weightsAreRoundedWithAWarning() throws {
-        let result = load("songs:\n  - id: a\n    title: A\n    style: pop\n    lyrics: x\n"
-            + "    style_weight: 0.125\n    weirdness: 0.29\n    audio_weight: 0\n")
+        let result = load(
+            "songs:\n  - id: a\n    title: A\n    style: pop\n    lyrics: x\n"
+                + "    style_weight: 0.125\n    weirdness: 0.29\n    audio_weight: 0\n")
         let song = try #require(result.manifest?.songs.first)
         #expect(song.styleWeight == 0.13)
         #expect(song.weirdness == 0.29)
@@ -259,16 +279,18 @@ private func load(
     }
 
     @Test func customOnlyFieldsInSimpleModeWarn() throws {
-        let result = load("songs:\n  - id: a\n    prompt: x\n    negative_tags: rap\n"
-            + "    persona_model: voice_persona\n")
+        let result = load(
+            "songs:\n  - id: a\n    prompt: x\n    negative_tags: rap\n"
+                + "    persona_model: voice_persona\n")
         #expect(result.manifest != nil)
         #expect(result.diagnostics.map(\.severity) == [.warning, .warning])
         #expect(result.diagnostics.map(\.location?.line) == [6, 7])
     }
 
     @Test func submitRateAboveRequestRateWarns() {
-        let result = load("limits: {requests_per_minute: 10, submits_per_minute: 20}\n"
-            + "songs:\n  - id: a\n    prompt: x\n")
+        let result = load(
+            "limits: {requests_per_minute: 10, submits_per_minute: 20}\n"
+                + "songs:\n  - id: a\n    prompt: x\n")
         #expect(result.manifest != nil)
         #expect(result.diagnostics.map(\.severity) == [.warning])
     }
@@ -292,7 +314,8 @@ private func load(
 
 @Suite struct ManifestInputTests {
     @Test func diagnosticsAreSortedAndAllReported() {
-        let result = load("""
+        let result = load(
+            """
             songs:
               - id: b
                 prompt: x
@@ -331,18 +354,21 @@ private func load(
 @Suite struct ManifestModeMessageTests {
     @Test func promptInACustomSongNamesWhereTheModeComesFrom() {
         let result = load("defaults:\n  style: ambient\nsongs:\n  - id: a\n    prompt: a calm piece\n")
-        #expect(result.diagnostics.map(\.message) == [
-            "song 'a': custom mode (set by style (from defaults)) needs a title; add title:.",
-            "song 'a': prompt is a simple-mode description, but the song is in custom mode because of style (from "
-                + "defaults); put the words in lyrics, or remove style (from defaults) for simple mode.",
-        ])
+        #expect(
+            result.diagnostics.map(\.message) == [
+                "song 'a': custom mode (set by style (from defaults)) needs a title; add title:.",
+                "song 'a': prompt is a simple-mode description, but the song is in custom mode because of style (from "
+                    + "defaults); put the words in lyrics, or remove style (from defaults) for simple mode.",
+            ])
     }
 
     @Test func unknownModelWithoutACloseNameListsTheModels() {
         let result = load("songs:\n  - id: a\n    model: chirp-v4\n    prompt: x\n")
         let message = result.diagnostics.first?.message ?? ""
-        #expect(message.hasPrefix("song 'a': model 'chirp-v4' is not a model the provider offers; use one of "
-            + "suno-v4-beta, suno-v4.5-beta"))
+        #expect(
+            message.hasPrefix(
+                "song 'a': model 'chirp-v4' is not a model the provider offers; use one of "
+                    + "suno-v4-beta, suno-v4.5-beta"))
     }
 }
 
@@ -369,11 +395,15 @@ private func load(
         ("12", "persona 'p': vocal_window must be a list of two numbers, [start, end], not a number."),
         ("[12, late]", "persona 'p': vocal_window must be a number, not 'late'."),
         ("[-1, 12]", "persona 'p': vocal_window starts at -1 seconds; it cannot start before 0."),
-        ("[0, 9.5]", "persona 'p': vocal_window is 9.5 seconds wide; the provider needs 10 to 30 seconds between "
-            + "start and end."),
+        (
+            "[0, 9.5]",
+            "persona 'p': vocal_window is 9.5 seconds wide; the provider needs 10 to 30 seconds between "
+                + "start and end."
+        ),
     ])
     func badWindowGivesOneError(window: String, message: String) {
-        let result = load("""
+        let result = load(
+            """
             songs:
               - id: s
                 title: S
@@ -392,7 +422,8 @@ private func load(
 
 @Suite struct ManifestPersonaSourceTests {
     @Test func onePersonaPerSongResult() {
-        let result = load("""
+        let result = load(
+            """
             songs:
               - id: s
                 title: S
@@ -403,18 +434,22 @@ private func load(
               - {id: p2, from: s, take: 1, name: P, description: D}
               - {id: p3, from: s, take: 2, name: P, description: D}
             """)
-        #expect(result.diagnostics.map(\.message) == [
-            "persona 'p2': persona 'p1' is already made from the same song result; the provider allows one "
-                + "persona per result. Use another take or song.",
-        ])
+        #expect(
+            result.diagnostics.map(\.message) == [
+                "persona 'p2': persona 'p1' is already made from the same song result; the provider allows one "
+                    + "persona per result. Use another take or song."
+            ])
         #expect(result.diagnostics.first?.location?.line == 10)
     }
 
     @Test func callbackURLLengthIsLimited() {
         let url = "https://hooks.example.com/" + String(repeating: "a", count: 2030)
         let result = load("songs:\n  - id: a\n    prompt: x\n    callback_url: \(url)\n")
-        #expect(result.diagnostics.map(\.message) == ["song 'a': callback_url is 2056 characters; the provider "
-            + "allows 2048."])
+        #expect(
+            result.diagnostics.map(\.message) == [
+                "song 'a': callback_url is 2056 characters; the provider "
+                    + "allows 2048."
+            ])
     }
 }
 
@@ -442,15 +477,21 @@ private func load(
     @Test func badPicksAndTakesAreLocatedSentences() {
         let cases: [(String, String)] = [
             ("    pick: 3\n", "song 's': pick is 3, but a generation yields at most 2 takes; use 1 or 2."),
-            ("    pick: {generation: 0, take: 1}\n",
-             "song 's': pick.generation is 0, but generations are numbered from 1 (the song's first completed "
-                + "generation)."),
+            (
+                "    pick: {generation: 0, take: 1}\n",
+                "song 's': pick.generation is 0, but generations are numbered from 1 (the song's first completed "
+                    + "generation)."
+            ),
             ("    pick: {generation: 1}\n", "song 's': pick has no take; add take: 1 or take: 2."),
-            ("    pick: {take: 1}\n",
-             "song 's': pick has no generation; add generation: 1, or write the take number alone to follow the "
-                + "newest generation."),
-            ("    pick: last\n",
-             "song 's': pick must be a take number such as 2, or {generation: 1, take: 2}, not 'last'."),
+            (
+                "    pick: {take: 1}\n",
+                "song 's': pick has no generation; add generation: 1, or write the take number alone to follow the "
+                    + "newest generation."
+            ),
+            (
+                "    pick: last\n",
+                "song 's': pick must be a take number such as 2, or {generation: 1, take: 2}, not 'last'."
+            ),
         ]
         for (line, message) in cases {
             let result = load(Self.song + line)

@@ -17,9 +17,14 @@ private let oneSong = "setlist: 1\nalbum: A\nsongs:\n  - id: a\n    prompt: x\n"
         let bytes = Array(oneSong.utf8) + Array(repeating: UInt8(ascii: "#"), count: ManifestLoader.maxManifestBytes)
         let result = ManifestLoader.load(bytes: bytes, manifestFileName: "a.yaml") { _ in "" }
         #expect(result.manifest == nil)
-        #expect(result.diagnostics == [.error(at: SourceLocation(line: 1, column: 1), "the manifest is \(bytes.count) "
-            + "bytes, more than the 4 MiB a manifest may have; check that the right file was given, and keep long "
-            + "lyrics in lyrics_file files.")])
+        #expect(
+            result.diagnostics == [
+                .error(
+                    at: SourceLocation(line: 1, column: 1),
+                    "the manifest is \(bytes.count) "
+                        + "bytes, more than the 4 MiB a manifest may have; check that the right file was given, and keep long "
+                        + "lyrics in lyrics_file files.")
+            ])
     }
 
     @Test func deepNestingIsASentenceWithoutParserInternals() {
@@ -45,11 +50,19 @@ private let oneSong = "setlist: 1\nalbum: A\nsongs:\n  - id: a\n    prompt: x\n"
     func pathsLeavingTheFolderAreRefusedWithoutReading(path: String, problem: String) {
         let text = "setlist: 1\nalbum: A\nsongs:\n  - id: a\n    title: A\n    style: s\n    lyrics_file: \(path)\n"
         var asked: [String] = []
-        let result = ManifestLoader.load(text: text, manifestFileName: "a.yaml") { asked.append($0); return "la" }
+        let result = ManifestLoader.load(text: text, manifestFileName: "a.yaml") {
+            asked.append($0)
+            return "la"
+        }
         #expect(asked.isEmpty)
-        #expect(result.diagnostics == [.error(at: SourceLocation(line: 7, column: 18), "song 'a': lyrics_file \(path) "
-            + "\(problem); lyrics files must be inside the manifest's folder, so move the file there and write its "
-            + "path relative to the manifest, such as lyrics/song.txt.")])
+        #expect(
+            result.diagnostics == [
+                .error(
+                    at: SourceLocation(line: 7, column: 18),
+                    "song 'a': lyrics_file \(path) "
+                        + "\(problem); lyrics files must be inside the manifest's folder, so move the file there and write its "
+                        + "path relative to the manifest, such as lyrics/song.txt.")
+            ])
     }
 
     @Test(arguments: ["lyrics/a.txt", "./a.txt", "lyrics/../a.txt", "lyrics/./x/../a.txt"])
@@ -66,8 +79,9 @@ private let oneSong = "setlist: 1\nalbum: A\nsongs:\n  - id: a\n    prompt: x\n"
         }
         let text = "setlist: 1\nalbum: A\nsongs:\n  - id: a\n    title: A\n    style: s\n    lyrics_file: p\n"
         let result = ManifestLoader.load(text: text, manifestFileName: "a.yaml") { _ in throw Refusal() }
-        #expect(result.diagnostics.map(\.message) == [
-            "song 'a': lyrics_file p is a pipe (FIFO), not a regular file; name a UTF-8 text file.",
-        ])
+        #expect(
+            result.diagnostics.map(\.message) == [
+                "song 'a': lyrics_file p is a pipe (FIFO), not a regular file; name a UTF-8 text file."
+            ])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import SetlistCore
 import Testing
+
+@testable import SetlistCore
 
 @Suite struct ManifestSchemaTests {
     static let schemaFile = ManifestFixtures.repositoryRoot.appendingPathComponent("schemas/manifest.schema.json")
@@ -27,7 +28,8 @@ import Testing
         #expect(keys(["properties", "defaults"]) == Set(ManifestKeys.defaults))
         #expect(keys(["$defs", "song"]) == Set(ManifestKeys.song))
         #expect(keys(["$defs", "persona"]) == Set(ManifestKeys.persona))
-        let models = (((schema["$defs"] as? [String: Any])?["song"] as? [String: Any])?["properties"]
+        let models =
+            (((schema["$defs"] as? [String: Any])?["song"] as? [String: Any])?["properties"]
             as? [String: Any])?["model"] as? [String: Any]
         #expect((models?["enum"] as? [String]) == ModelCapabilities.acceptedNames)
     }
@@ -46,8 +48,9 @@ import Testing
         for url in ManifestFixtures.invalid {
             let (_, schemaAccepts) = try ManifestFixtures.header(of: url)
             let swiftAccepts = try !ManifestFixtures.load(url).diagnostics.containsErrors
-            #expect(verdicts[url.path] == (schemaAccepts || swiftAccepts),
-                    "\(url.lastPathComponent): schema says \(String(describing: verdicts[url.path]))")
+            #expect(
+                verdicts[url.path] == (schemaAccepts || swiftAccepts),
+                "\(url.lastPathComponent): schema says \(String(describing: verdicts[url.path]))")
         }
     }
 

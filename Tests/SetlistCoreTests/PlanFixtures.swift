@@ -75,7 +75,7 @@ enum PlanFixtures {
                     id: "road-voice", source: .song(id: "open-road", take: .newest(take: 1)), name: "Road Singer",
                     description: "Warm female pop vocals", vocalWindow: VocalWindow(start: 12, end: 34),
                     style: "electronic pop"
-                ),
+                )
             ],
             maxCredits: maxCredits
         )

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SetlistCore
 
 @Suite struct PlanGraphTests {
@@ -103,7 +104,7 @@ import Testing
             personas: [
                 Persona(
                     id: "p", source: .external(taskID: "task-unified-1-x", resultID: "r"), name: "n", description: "d"
-                ),
+                )
             ]
         )
         let graph = try JobGraph(manifest: manifest)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SetlistCore
 
 @Suite struct PlanRequestTests {
@@ -11,19 +12,23 @@ import Testing
             weirdness: 0.25, audioWeight: 0.75, duration: 180, callbackURL: "https://example.com/hook"
         )
         let request = try builder.songRequest(for: song, chained: ChainedInputs())
-        #expect(request == SongRequest(
-            model: "suno-v6-beta", customMode: true, instrumental: true, prompt: "[Verse] la", style: "rock",
-            title: "Full", negativeTags: "metal", vocalGender: .m, styleWeight: 0.5, weirdnessConstraint: 0.25,
-            audioWeight: 0.75, duration: 180, callbackURL: "https://example.com/hook"
-        ))
+        #expect(
+            request
+                == SongRequest(
+                    model: "suno-v6-beta", customMode: true, instrumental: true, prompt: "[Verse] la", style: "rock",
+                    title: "Full", negativeTags: "metal", vocalGender: .m, styleWeight: 0.5, weirdnessConstraint: 0.25,
+                    audioWeight: 0.75, duration: 180, callbackURL: "https://example.com/hook"
+                ))
     }
 
     @Test func simpleSongIsNotCustomMode() throws {
         let song = Song(id: "s", track: 1, model: "suno-v4-beta", mode: .simple, prompt: "a ballad")
         let request = try builder.songRequest(for: song, chained: ChainedInputs())
-        #expect(request == SongRequest(
-            model: "suno-v4-beta", customMode: false, instrumental: false, prompt: "a ballad"
-        ))
+        #expect(
+            request
+                == SongRequest(
+                    model: "suno-v4-beta", customMode: false, instrumental: false, prompt: "a ballad"
+                ))
     }
 
     @Test func personaJobNeedsBothChainedValues() throws {
@@ -66,10 +71,12 @@ import Testing
         let request = try builder.personaRequest(
             for: persona, chained: ChainedInputs(sourceTaskID: "task-unified-1-a", sourceResultID: "uuid-1")
         )
-        #expect(request == PersonaRequest(
-            sourceTaskID: "task-unified-1-a", resultID: "uuid-1", name: "Road Singer",
-            description: "Warm female pop vocals", vocalStart: 12, vocalEnd: 34, style: "electronic pop"
-        ))
+        #expect(
+            request
+                == PersonaRequest(
+                    sourceTaskID: "task-unified-1-a", resultID: "uuid-1", name: "Road Singer",
+                    description: "Warm female pop vocals", vocalStart: 12, vocalEnd: 34, style: "electronic pop"
+                ))
     }
 
     @Test func externalPersonaSourceComesFromTheManifest() throws {
@@ -77,9 +84,11 @@ import Testing
             id: "p", source: .external(taskID: "task-unified-9-z", resultID: "uuid-9"), name: "N", description: "D"
         )
         let request = try builder.personaRequest(for: persona, chained: ChainedInputs(sourceTaskID: "ignored"))
-        #expect(request == PersonaRequest(
-            sourceTaskID: "task-unified-9-z", resultID: "uuid-9", name: "N", description: "D"
-        ))
+        #expect(
+            request
+                == PersonaRequest(
+                    sourceTaskID: "task-unified-9-z", resultID: "uuid-9", name: "N", description: "D"
+                ))
     }
 
     @Test func placeholdersNameTheUpstreamJobAndValue() throws {
@@ -87,13 +96,17 @@ import Testing
         let homecoming = try #require(album.songs.last)
         let persona = try #require(album.personas.first)
         let songInputs = ChainedInputs.placeholders(for: .song(homecoming))
-        #expect(songInputs == ChainedInputs(
-            personaID: "${road-voice.persona_id}", artistClipID: "${road-voice.artist_clip_id}"
-        ))
+        #expect(
+            songInputs
+                == ChainedInputs(
+                    personaID: "${road-voice.persona_id}", artistClipID: "${road-voice.artist_clip_id}"
+                ))
         #expect(try builder.songRequest(for: homecoming, chained: songInputs).personaID == "${road-voice.persona_id}")
-        #expect(ChainedInputs.placeholders(for: .persona(persona)) == ChainedInputs(
-            sourceTaskID: "${open-road.task_id}", sourceResultID: "${open-road.results[1].result_id}"
-        ))
+        #expect(
+            ChainedInputs.placeholders(for: .persona(persona))
+                == ChainedInputs(
+                    sourceTaskID: "${open-road.task_id}", sourceResultID: "${open-road.results[1].result_id}"
+                ))
         #expect(ChainedInputs.placeholders(for: .song(album.songs[0])) == ChainedInputs())
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SetlistCore
 
 @Suite struct PlanTests {
@@ -40,16 +41,20 @@ import Testing
     }
 
     @Test func skippedJobsCostNoTimeSubmissionOrCredits() throws {
-        let plan = try Plan(manifest: PlanFixtures.album(), actions: [
-            "open-road": JobAction(.skip, reason: "up to date"),
-            "road-voice": JobAction(.poll, reason: "task running"),
-        ])
+        let plan = try Plan(
+            manifest: PlanFixtures.album(),
+            actions: [
+                "open-road": JobAction(.skip, reason: "up to date"),
+                "road-voice": JobAction(.poll, reason: "task running"),
+            ])
         #expect(plan.jobs.map(\.action.kind) == [.skip, .submit, .poll, .submit])
         #expect(plan.criticalPath == ["sunset", "homecoming"])
         #expect(plan.criticalPathSeconds == 240)
-        #expect(plan.makespan == MakespanBound(
-            criticalPathSeconds: 240, submissionSeconds: 6, concurrencySeconds: 63.75
-        ))
+        #expect(
+            plan.makespan
+                == MakespanBound(
+                    criticalPathSeconds: 240, submissionSeconds: 6, concurrencySeconds: 63.75
+                ))
         #expect(plan.totals.credits == 16)
         #expect(plan.totals.albumCredits == 25)
         #expect(plan.totals.actions == [.submit: 2, .poll: 1, .skip: 1, .hold: 0, .exclude: 0])
@@ -75,9 +80,10 @@ import Testing
             PlanFixtures.song("b", track: 2, model: "chirp-v4"),
             PlanFixtures.song("c", track: 3, model: "suno-v6-beta"),
         ]
-        let within = try Plan(manifest: PlanFixtures.manifest(
-            songs: songs, personas: [PlanFixtures.persona("p", from: "a")], maxCredits: 25
-        ))
+        let within = try Plan(
+            manifest: PlanFixtures.manifest(
+                songs: songs, personas: [PlanFixtures.persona("p", from: "a")], maxCredits: 25
+            ))
         #expect(within.jobs.map(\.estimatedCredits) == [8, 8, 8, 1])
         #expect(within.totals.credits == 25)
         #expect(within.totals.overBudget == false)

@@ -15,9 +15,10 @@ import Testing
     }
 
     @Test func everyServedModelHasAKnownMV() {
-        #expect(SunoProxyModels.servedModels == [
-            "suno-v4-beta", "suno-v4.5-beta", "suno-v4.5plus-beta", "suno-v4.5all-beta", "suno-v5-beta",
-        ])
+        #expect(
+            SunoProxyModels.servedModels == [
+                "suno-v4-beta", "suno-v4.5-beta", "suno-v4.5plus-beta", "suno-v4.5all-beta", "suno-v5-beta",
+            ])
         #expect(SunoProxyModels.mv(for: "suno-v5", persona: false) == "chirp-crow")
         #expect(SunoProxyModels.mv(for: "suno-v5-beta", persona: true) == "chirp-auk")
         #expect(SunoProxyModels.mv(for: "suno-v6-beta", persona: false) == nil)

@@ -34,7 +34,8 @@ struct ResumePlanTests {
         try ledger.apply(.jobPlanned(job: job.id, kind: job.kind, fingerprint: fingerprint))
         try ledger.apply(.submitIntent(job: job.id, attempt: 1, idempotencyKey: "k-\(job.id)", inputs: inputs, at: 1))
         try ledger.apply(.submitAccepted(job: job.id, attempt: 1, taskID: "task-\(job.id)", creditsReserved: 1, at: 2))
-        let results = job.kind == .song ? [ResultRecord(resultID: "\(job.id)-t1"), ResultRecord(resultID: "\(job.id)-t2")] : []
+        let results =
+            job.kind == .song ? [ResultRecord(resultID: "\(job.id)-t1"), ResultRecord(resultID: "\(job.id)-t2")] : []
         let personaID = job.kind == .persona ? "persona-1" : nil
         try ledger.apply(.taskCompleted(job: job.id, attempt: 1, results: results, personaID: personaID, at: 3))
     }

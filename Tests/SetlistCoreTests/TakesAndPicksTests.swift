@@ -57,13 +57,15 @@ private struct TakesAlbum {
             case .success(let found): inputs = found
             case .failure(let problem):
                 try ledger.apply(
-                    .jobFailed(job: job.id, error: RecordedError(code: "request_not_built", message: problem.message), at: 1))
+                    .jobFailed(
+                        job: job.id, error: RecordedError(code: "request_not_built", message: problem.message), at: 1))
                 continue
             }
             let task = "task-\(job.id)-\(attempt)"
             try ledger.apply(.submitIntent(job: job.id, attempt: attempt, idempotencyKey: "k", inputs: inputs, at: 1))
             try ledger.apply(.submitAccepted(job: job.id, attempt: attempt, taskID: task, creditsReserved: 1, at: 2))
-            let results = job.kind == .song
+            let results =
+                job.kind == .song
                 ? (1...takes).map { ResultRecord(resultID: "\(job.id)-a\(attempt)-t\($0)") } : []
             let personaID = job.kind == .persona ? "persona-\(attempt)" : nil
             try ledger.apply(
@@ -93,9 +95,10 @@ struct ReRollTests {
 
         try album.run(force: ["open-road"])
         let record = try #require(album.ledger[job: "open-road"])
-        #expect(record.generations.map { $0.results.map(\.resultID) } == [
-            ["open-road-a1-t1", "open-road-a1-t2"], ["open-road-a2-t1", "open-road-a2-t2"],
-        ])
+        #expect(
+            record.generations.map { $0.results.map(\.resultID) } == [
+                ["open-road-a1-t1", "open-road-a1-t2"], ["open-road-a2-t1", "open-road-a2-t2"],
+            ])
         #expect(album.ledger[job: "road-voice"]?.chainedInputs?.sourceResultID == "open-road-a2-t1")
         #expect(album.ledger[job: "homecoming"]?.chainedInputs?.personaID == "persona-2")
         #expect(submits(try album.decisions()).isEmpty)
@@ -152,7 +155,9 @@ struct ReRollTests {
         #expect(try album.decisions()["sunset"] == .poll(taskID: "t-lost", attempt: 2), "a task we hold is polled")
         #expect(
             try album.decisions(force: ["sunset"])["sunset"]
-                == .submit(attempt: 3, requeue: false, reason: "forced: task t-lost is given up and a new generation paid for"))
+                == .submit(
+                    attempt: 3, requeue: false, reason: "forced: task t-lost is given up and a new generation paid for")
+        )
     }
 
     @Test func reRollingAPersonaRunsTheSongsSungWithItAgain() throws {
@@ -202,9 +207,10 @@ struct ChainResolverTests {
         let persona = try #require(graph.index(of: "road-voice"))
         let failure = try #require(ChainResolver(graph: graph).inputs(for: persona, in: album.ledger).failureValue)
         #expect(failure.job == "road-voice")
-        #expect(failure.message == "Persona 'road-voice' follows take 2 of generation 1 of 'open-road', but the "
-            + "provider answered that generation with 1 take. Set take: to one that exists (1), or re-roll the song "
-            + "with --force open-road.")
+        #expect(
+            failure.message == "Persona 'road-voice' follows take 2 of generation 1 of 'open-road', but the "
+                + "provider answered that generation with 1 take. Set take: to one that exists (1), or re-roll the song "
+                + "with --force open-road.")
     }
 
     @Test func aPinnedGenerationThatDoesNotExistYetSaysHowToMakeIt() throws {
@@ -264,8 +270,9 @@ struct TakePickTests {
         var album = TakesAlbum(pick: .pinned(TakeRef(generation: 2, take: 1)))
         try album.run()
         let problem = try #require(TakePicks.change(for: album.songs[0], in: album.ledger).failureValue)
-        #expect(problem.message == "Song 'open-road' picks take 1 of generation 2, but it has 1 generation so far, "
-            + "not 2. Pick one that exists, or re-roll the song with setlist run --force open-road.")
+        #expect(
+            problem.message == "Song 'open-road' picks take 1 of generation 2, but it has 1 generation so far, "
+                + "not 2. Pick one that exists, or re-roll the song with setlist run --force open-road.")
     }
 }
 
@@ -276,7 +283,8 @@ struct UsableAnswerTests {
         #expect(snapshot.status == .failed)
         #expect(snapshot.failure?.code == "no_usable_result")
         #expect(snapshot.failure?.isRetriable == false)
-        #expect(snapshot.failure?.message.hasPrefix("The provider reported task t-1 of song 'open-road' completed") == true)
+        #expect(
+            snapshot.failure?.message.hasPrefix("The provider reported task t-1 of song 'open-road' completed") == true)
     }
 
     @Test func aCompletedPersonaWithoutAPersonaIDIsAFailure() {
@@ -287,7 +295,8 @@ struct UsableAnswerTests {
 
     @Test func takesWithAnIDOrAnAudioURLAreKept() {
         let results = [
-            TaskResult(resultID: "r"), TaskResult(resultID: nil, audioURL: "https://a/b.mp3"), TaskResult(resultID: nil),
+            TaskResult(resultID: "r"), TaskResult(resultID: nil, audioURL: "https://a/b.mp3"),
+            TaskResult(resultID: nil),
         ]
         let snapshot = TaskSnapshot(id: "t", status: .completed, results: results).usable(by: .song, job: "s")
         #expect(snapshot.status == .completed)

@@ -81,8 +81,11 @@ struct AlbumReportTests {
 
     @Test func playersUseTheGivenSourcesAndMissingFilesAreNamed() {
         let audio = "out/summer-roadtrip/01-open-road.mp3"
-        let html = page(media: [audio: "out/summer-roadtrip/01-open-road.mp3", "out/summer-roadtrip/01-open-road.jpg":
-            "data:image/jpeg;base64,/9j/"])
+        let html = page(media: [
+            audio: "out/summer-roadtrip/01-open-road.mp3",
+            "out/summer-roadtrip/01-open-road.jpg":
+                "data:image/jpeg;base64,/9j/",
+        ])
         #expect(html.contains("<audio controls preload=\"metadata\" src=\"out/summer-roadtrip/01-open-road.mp3\">"))
         #expect(html.contains("src=\"data:image/jpeg;base64,/9j/\""))
         #expect(html.contains("The audio has not been downloaded yet."))
@@ -158,11 +161,12 @@ struct AlbumReportTests {
         let manifest = try #require(result.manifest, "\(result.diagnostics)")
         let lineage = PersonaLineage(manifest: manifest, ledger: Ledger()) { $0 }
         let columns = Dictionary(uniqueKeysWithValues: lineage.nodes.map { ($0.key, $0.column) })
-        #expect(columns == [
-            "first": 0, "voice-a": 1, "second": 2, "voice-b": 3, "third": 4,
-            "external:task-unified-1763723346-oldtask1": 0, "voice-c": 1,
-            "external:0123456789abcdef0123456789abcdef": 0, "guest": 1,
-        ])
+        #expect(
+            columns == [
+                "first": 0, "voice-a": 1, "second": 2, "voice-b": 3, "third": 4,
+                "external:task-unified-1763723346-oldtask1": 0, "voice-c": 1,
+                "external:0123456789abcdef0123456789abcdef": 0, "guest": 1,
+            ])
         #expect(lineage.sourceTakes == ["voice-a": "the song's pick", "voice-b": "the song's pick"])
         let positions = Set(lineage.nodes.map { [$0.column, $0.row] })
         #expect(positions.count == lineage.nodes.count)
@@ -300,9 +304,10 @@ struct RerollAlbumReportTests {
         let lineage = PersonaLineage(manifest: manifest, ledger: ledger) { $0 }
         #expect(lineage.sourceTakes == ["road-voice": "take 1 of generation 1"])
 
-        let underived = try LedgerFixture.fold(RerollFixture.events().filter {
-            $0.jobID != "road-voice" && $0.jobID != "homecoming"
-        })
+        let underived = try LedgerFixture.fold(
+            RerollFixture.events().filter {
+                $0.jobID != "road-voice" && $0.jobID != "homecoming"
+            })
         let following = PersonaLineage(manifest: manifest, ledger: underived) { $0 }
         #expect(following.sourceTakes == ["road-voice": "take 2 of generation 1"])
         let html = try Self.page(manifest, underived)

@@ -61,13 +61,17 @@ enum LedgerFixture {
                 at: t0 + 95_800
             ),
             .taskCompleted(job: "open-road", attempt: 2, results: openRoad, personaID: nil, at: t0 + 210_000),
-            .downloadRecorded(job: "open-road", take: nil, resultID: openRoad[0].resultID,
-                file: DownloadedFile(kind: .audio, path: "out/summer-roadtrip/01-open-road.mp3", sha256: sha("e"),
-                                     bytes: 3_145_728)
+            .downloadRecorded(
+                job: "open-road", take: nil, resultID: openRoad[0].resultID,
+                file: DownloadedFile(
+                    kind: .audio, path: "out/summer-roadtrip/01-open-road.mp3", sha256: sha("e"),
+                    bytes: 3_145_728)
             ),
-            .downloadRecorded(job: "open-road", take: nil, resultID: openRoad[0].resultID,
-                file: DownloadedFile(kind: .cover, path: "out/summer-roadtrip/01-open-road.jpg", sha256: sha("f"),
-                                     bytes: 88_210)
+            .downloadRecorded(
+                job: "open-road", take: nil, resultID: openRoad[0].resultID,
+                file: DownloadedFile(
+                    kind: .cover, path: "out/summer-roadtrip/01-open-road.jpg", sha256: sha("f"),
+                    bytes: 88_210)
             ),
             .submitIntent(
                 job: "road-voice", attempt: 1, idempotencyKey: "setlist-road-voice-1",

@@ -193,8 +193,10 @@ func waitUntil(_ condition: () -> Bool, sourceLocation: Testing.SourceLocation =
         let (store, fileSystem) = try plannedStore(jobs: 1, in: scratch)
         let bytes = store.journalBytes
         await #expect {
-            try await store.appendDurably(.submitAccepted(job: "job-0", attempt: 1, taskID: "t", creditsReserved: nil,
-                                                          at: 1))
+            try await store.appendDurably(
+                .submitAccepted(
+                    job: "job-0", attempt: 1, taskID: "t", creditsReserved: nil,
+                    at: 1))
         } throws: { error in
             guard case .invalidEvent(_, nil, .notLatestAttempt) = error as? LedgerStoreError else { return false }
             return true

@@ -48,13 +48,15 @@ enum PythonJSONSchema {
         let events = LedgerFixture.albumRun()
         for event in events { try store.append(event) }
         try store.append(
-            .runStarted(run: "run-2", at: LedgerFixture.t0 + 86_400_000, album: "Summer Roadtrip",
-                        manifest: "summer.yaml", provider: LedgerFixture.provider)
+            .runStarted(
+                run: "run-2", at: LedgerFixture.t0 + 86_400_000, album: "Summer Roadtrip",
+                manifest: "summer.yaml", provider: LedgerFixture.provider)
         )
         try store.append(.jobPlanned(job: "encore", kind: .song, fingerprint: LedgerFixture.sha("9")))
         try store.append(
-            .submitIntent(job: "encore", attempt: 1, idempotencyKey: "setlist-encore-1", inputs: nil,
-                          at: LedgerFixture.t0 + 86_400_001)
+            .submitIntent(
+                job: "encore", attempt: 1, idempotencyKey: "setlist-encore-1", inputs: nil,
+                at: LedgerFixture.t0 + 86_400_001)
         )
         try store.append(.jobMarkedUnknown(job: "encore", at: LedgerFixture.t0 + 86_400_002))
         try store.compact()
@@ -65,8 +67,10 @@ enum PythonJSONSchema {
         #expect(ledger[job: "road-voice"]?.personaID == "5c57d49ef834110496fae5aa14fec441")
         #expect(ledger.runs.count == 2)
 
-        let result = try PythonJSONSchema.run(["-c", PythonJSONSchema.validator, Repository.ledgerSchema,
-                                               scratch.ledgerPath])
+        let result = try PythonJSONSchema.run([
+            "-c", PythonJSONSchema.validator, Repository.ledgerSchema,
+            scratch.ledgerPath,
+        ])
         #expect(result.status == 0, "\(result.output)")
     }
 
@@ -81,8 +85,10 @@ enum PythonJSONSchema {
             of: "\"base_url\"", with: "\"api_key\" : \"\(LedgerFixture.apiKey)\", \"base_url\""
         )
         scratch.write(scratch.ledgerPath, Array(tampered.utf8))
-        let result = try PythonJSONSchema.run(["-c", PythonJSONSchema.validator, Repository.ledgerSchema,
-                                               scratch.ledgerPath])
+        let result = try PythonJSONSchema.run([
+            "-c", PythonJSONSchema.validator, Repository.ledgerSchema,
+            scratch.ledgerPath,
+        ])
         #expect(result.status == 1)
         #expect(result.output.contains("api_key"))
     }
@@ -111,8 +117,10 @@ enum PythonJSONSchema {
         #expect(text.contains("\"format\" : 2,"))
         #expect(text.contains("\"results\" : [],"), "attempts without takes write results []")
 
-        let result = try PythonJSONSchema.run(["-c", PythonJSONSchema.validator, Repository.ledgerSchema,
-                                               scratch.ledgerPath])
+        let result = try PythonJSONSchema.run([
+            "-c", PythonJSONSchema.validator, Repository.ledgerSchema,
+            scratch.ledgerPath,
+        ])
         #expect(result.status == 0, "\(result.output)")
     }
 
@@ -122,8 +130,10 @@ enum PythonJSONSchema {
     func aMigratedFormat1SnapshotIsValidAgainstTheSchema() throws {
         let scratch = try ScratchDirectory()
         scratch.write(scratch.ledgerPath, Array(Self.format1Snapshot.utf8))
-        let before = try PythonJSONSchema.run(["-c", PythonJSONSchema.validator, Repository.ledgerSchema,
-                                               scratch.ledgerPath])
+        let before = try PythonJSONSchema.run([
+            "-c", PythonJSONSchema.validator, Repository.ledgerSchema,
+            scratch.ledgerPath,
+        ])
         #expect(before.status == 1)
         #expect(before.output.contains("format") && before.output.contains("results"), "\(before.output)")
 
@@ -132,8 +142,10 @@ enum PythonJSONSchema {
         let song = try #require(store.ledger[job: "open-road"])
         #expect(song.attempts.map(\.generation) == [nil, 1])
         #expect(song.attempts[1].results.first?.file(.audio)?.path == "out/summer-roadtrip/01-open-road.mp3")
-        let after = try PythonJSONSchema.run(["-c", PythonJSONSchema.validator, Repository.ledgerSchema,
-                                              scratch.ledgerPath])
+        let after = try PythonJSONSchema.run([
+            "-c", PythonJSONSchema.validator, Repository.ledgerSchema,
+            scratch.ledgerPath,
+        ])
         #expect(after.status == 0, "\(after.output)")
     }
 
@@ -207,18 +219,21 @@ extension LedgerSnapshotTests {
             .jobPlanned(job: "open-road", kind: .song, fingerprint: LedgerFixture.sha("a")),
             .jobPlanned(job: "road-voice", kind: .persona, fingerprint: LedgerFixture.sha("b")),
             .submitIntent(job: "open-road", attempt: 1, idempotencyKey: "setlist-open-road-1", inputs: nil, at: t0 + 5),
-            .submitAccepted(job: "open-road", attempt: 1, taskID: "task-unified-1-aaaa0001", creditsReserved: 8,
-                            at: t0 + 900),
+            .submitAccepted(
+                job: "open-road", attempt: 1, taskID: "task-unified-1-aaaa0001", creditsReserved: 8,
+                at: t0 + 900),
             .taskCompleted(job: "open-road", attempt: 1, results: first, personaID: nil, at: t0 + 120_000),
             .takePicked(job: "open-road", pick: TakeRef(generation: 1, take: 2)),
-            .downloadRecorded(job: "open-road", take: TakeRef(generation: 1, take: 1), resultID: nil,
-                              file: file("g1-t1.mp3", "1")),
+            .downloadRecorded(
+                job: "open-road", take: TakeRef(generation: 1, take: 1), resultID: nil,
+                file: file("g1-t1.mp3", "1")),
             .submitIntent(
                 job: "road-voice", attempt: 1, idempotencyKey: "setlist-road-voice-1",
                 inputs: ChainedInputs(sourceTaskID: "task-unified-1-aaaa0001", sourceResultID: first[1].resultID),
                 at: t0 + 121_000),
-            .submitAccepted(job: "road-voice", attempt: 1, taskID: "task-unified-2-bbbb0001", creditsReserved: 1,
-                            at: t0 + 121_500),
+            .submitAccepted(
+                job: "road-voice", attempt: 1, taskID: "task-unified-2-bbbb0001", creditsReserved: 1,
+                at: t0 + 121_500),
             .taskCompleted(job: "road-voice", attempt: 1, results: [], personaID: personaID, at: t0 + 140_000),
             .runFinished(
                 run: "run-1", at: t0 + 150_000, outcome: .downloadsPending, exitCode: 1, skipped: 0, polls: 4,
@@ -227,18 +242,23 @@ extension LedgerSnapshotTests {
                 run: "run-2", at: t0 + day, album: "Summer Roadtrip", manifest: "summer.yaml", provider: provider,
                 setlistVersion: "0.9.1"),
             .jobPlanned(job: "echo-voice", kind: .persona, fingerprint: LedgerFixture.sha("c")),
-            .downloadRecorded(job: "open-road", take: TakeRef(generation: 1, take: 2), resultID: nil,
-                              file: file("g1-t2.mp3", "2")),
+            .downloadRecorded(
+                job: "open-road", take: TakeRef(generation: 1, take: 2), resultID: nil,
+                file: file("g1-t2.mp3", "2")),
             .jobRequeued(job: "open-road"),
-            .submitIntent(job: "open-road", attempt: 2, idempotencyKey: "setlist-open-road-2", inputs: nil,
-                          at: t0 + day + 5),
-            .submitAccepted(job: "open-road", attempt: 2, taskID: "task-unified-3-aaaa0002", creditsReserved: 8,
-                            at: t0 + day + 900),
+            .submitIntent(
+                job: "open-road", attempt: 2, idempotencyKey: "setlist-open-road-2", inputs: nil,
+                at: t0 + day + 5),
+            .submitAccepted(
+                job: "open-road", attempt: 2, taskID: "task-unified-3-aaaa0002", creditsReserved: 8,
+                at: t0 + day + 900),
             .taskCompleted(job: "open-road", attempt: 2, results: second, personaID: nil, at: t0 + day + 120_000),
-            .downloadRecorded(job: "open-road", take: TakeRef(generation: 2, take: 1), resultID: nil,
-                              file: file("g2-t1.mp3", "3")),
-            .downloadRecorded(job: "open-road", take: TakeRef(generation: 2, take: 2), resultID: nil,
-                              file: file("g2-t2.2.mp3", "4")),
+            .downloadRecorded(
+                job: "open-road", take: TakeRef(generation: 2, take: 1), resultID: nil,
+                file: file("g2-t1.mp3", "3")),
+            .downloadRecorded(
+                job: "open-road", take: TakeRef(generation: 2, take: 2), resultID: nil,
+                file: file("g2-t2.2.mp3", "4")),
             .jobFailed(job: "echo-voice", error: unbuildable, at: t0 + day + 120_001),
             .runFinished(
                 run: "run-2", at: t0 + day + 130_000, outcome: .jobsFailed, exitCode: 1, skipped: 1, polls: 3,

@@ -22,12 +22,13 @@ struct PrometheusTextFormatTests {
     @Test func everyFamilyAppearsOnceWithHelpTypeAndParsableSamples() throws {
         let text = PrometheusTextFormat.render(Self.albums)
         let families = try ExpositionParser.parse(text)
-        #expect(families.map(\.name) == [
-            "setlist_jobs", "setlist_requests", "setlist_retries", "setlist_credits_reserved",
-            "setlist_run_duration_seconds", "setlist_last_success_timestamp_seconds", "setlist_run_outcome",
-            "setlist_ledger_events_appended", "setlist_ledger_journal_bytes_appended", "setlist_downloads_pending",
-            "setlist_oldest_pending_take_age_seconds", "setlist_run_exit_code",
-        ])
+        #expect(
+            families.map(\.name) == [
+                "setlist_jobs", "setlist_requests", "setlist_retries", "setlist_credits_reserved",
+                "setlist_run_duration_seconds", "setlist_last_success_timestamp_seconds", "setlist_run_outcome",
+                "setlist_ledger_events_appended", "setlist_ledger_journal_bytes_appended", "setlist_downloads_pending",
+                "setlist_oldest_pending_take_age_seconds", "setlist_run_exit_code",
+            ])
         #expect(families.allSatisfy { $0.type == "gauge" && !$0.help.isEmpty })
         let jobs = try #require(families.first { $0.name == "setlist_jobs" })
         #expect(jobs.samples.count == JobState.allCases.count * 2)
@@ -42,8 +43,9 @@ struct PrometheusTextFormatTests {
         let success = try #require(families.first { $0.name == "setlist_last_success_timestamp_seconds" })
         #expect(success.samples.count == 1)
         #expect(success.value(["album": "Coastline Stories"]) == 1_763_723_346.12)
-        #expect(families.first { $0.name == "setlist_run_duration_seconds" }?
-            .value(["album": "Coastline Stories"]) == 312.25)
+        #expect(
+            families.first { $0.name == "setlist_run_duration_seconds" }?
+                .value(["album": "Coastline Stories"]) == 312.25)
         #expect(families.first { $0.name == "setlist_run_exit_code" }?.value(["album": "Coastline Stories"]) == 1)
         let pending = try #require(families.first { $0.name == "setlist_downloads_pending" })
         #expect(pending.value(["album": "Coastline Stories"]) == 2)
@@ -86,12 +88,15 @@ struct PrometheusTextFormatTests {
     }
 
     @Test func metricsFollowTheLedger() throws {
-        let ledger = try LedgerFixture.fold(LedgerFixture.albumRun() + [
-            .runStarted(run: "run-2", at: LedgerFixture.t0 + 400_000, album: "Summer Roadtrip",
-                        manifest: "summer.yaml", provider: LedgerFixture.provider),
-            .runFinished(run: "run-2", at: LedgerFixture.t0 + 500_000, outcome: .completed, exitCode: 0, skipped: 4,
-                         polls: 0, requests: 0),
-        ])
+        let ledger = try LedgerFixture.fold(
+            LedgerFixture.albumRun() + [
+                .runStarted(
+                    run: "run-2", at: LedgerFixture.t0 + 400_000, album: "Summer Roadtrip",
+                    manifest: "summer.yaml", provider: LedgerFixture.provider),
+                .runFinished(
+                    run: "run-2", at: LedgerFixture.t0 + 500_000, outcome: .completed, exitCode: 0, skipped: 4,
+                    polls: 0, requests: 0),
+            ])
         #expect(RunMetrics.lastSuccessUnixTime(in: ledger) == Double(LedgerFixture.t0 + 500_000) / 1000)
         #expect(RunMetrics.lastSuccessUnixTime(in: try LedgerFixture.fold(LedgerFixture.albumRun())) == nil)
     }
@@ -101,7 +106,8 @@ struct PrometheusTextFormatTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Promtool.path))
         process.arguments = ["check", "metrics"]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = output
@@ -234,8 +240,9 @@ struct ExpositionParser {
         case "NaN": .nan
         case "+Inf": .infinity
         case "-Inf": -.infinity
-        default: text.range(of: "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$", options: .regularExpression) != nil
-            ? Double(text) : nil
+        default:
+            text.range(of: "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$", options: .regularExpression) != nil
+                ? Double(text) : nil
         }
     }
 }

@@ -18,8 +18,9 @@ final class RecordingHooks: RunHooks {
     init(names: [String]) { self.names = names }
 
     func willSubmit(job: Int, attempt: Int) async throws -> Submission {
-        .song(SongRequest(model: "suno-v5-beta", customMode: false, instrumental: false, prompt: "p", title: names[job]),
-              idempotencyKey: "\(names[job])-\(attempt)")
+        .song(
+            SongRequest(model: "suno-v5-beta", customMode: false, instrumental: false, prompt: "p", title: names[job]),
+            idempotencyKey: "\(names[job])-\(attempt)")
     }
 
     func requestNotBuilt(job: Int, error: RequestNotBuilt) async throws {}
@@ -101,8 +102,9 @@ struct RunDriverTests {
         let clock = ManualClock()
         let provider = FakeProvider(clock: clock, taskDuration: .seconds(600))
         let scheduler = Scheduler(jobs: [job("a"), job("b")], configuration: configuration(), now: clock.now, seed: 1)
-        let driver = RunDriver(scheduler: scheduler, provider: provider, hooks: RecordingHooks(names: ["a", "b"]),
-                               clock: clock)
+        let driver = RunDriver(
+            scheduler: scheduler, provider: provider, hooks: RecordingHooks(names: ["a", "b"]),
+            clock: clock)
         let run = Task { try await driver.run() }
         while provider.log.withLock({ $0.submissionsByKey.count }) < 2 { await Task.yield() }
         driver.interrupt()

@@ -109,7 +109,8 @@ import Testing
         let lock = try RunLock.acquire(
             ledgerPath: scratch.ledgerPath, environment: environment(pid: 5151, ageMs: old, of: lockPath))
         let warning = try #require(lock.takeoverWarning)
-        #expect(warning.hasPrefix("Took over the lock '\(lockPath)', which was empty or damaged and last written 7 s ago"))
+        #expect(
+            warning.hasPrefix("Took over the lock '\(lockPath)', which was empty or damaged and last written 7 s ago"))
         #expect(String(decoding: scratch.read(lockPath)!, as: UTF8.self).contains("\"pid\":5151"))
         #expect(scratch.files() == ["album.ledger.json.lock"])
         try lock.release()

@@ -62,7 +62,8 @@ struct RunSchedulerTests {
 
     @Test func tasksNearTheirEstimateRideAlongOnABatchStatusRequest() {
         var scheduler = Scheduler(
-            jobs: [job("a"), job("b"), job("c")], configuration: configuration(batch: 50, poll: PollSchedule(learns: false)),
+            jobs: [job("a"), job("b"), job("c")],
+            configuration: configuration(batch: 50, poll: PollSchedule(learns: false)),
             now: .at(0), seed: 1)
         _ = scheduler.step(now: .at(0))
         scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t-a", estimate: 100), now: .at(0))
@@ -71,7 +72,8 @@ struct RunSchedulerTests {
         #expect(
             scheduler.step(now: .at(85)).actions == [.poll(jobs: [0, 1], taskIDs: ["t-a", "t-b"])],
             "b is 75% into its estimate and rides along; c, at 74%, waits for its own poll")
-        scheduler.pollSucceeded(jobs: [0, 1], snapshots: [running("t-a", estimate: 100), finished("t-b")], now: .at(85))
+        scheduler.pollSucceeded(
+            jobs: [0, 1], snapshots: [running("t-a", estimate: 100), finished("t-b")], now: .at(85))
         #expect(scheduler.state(of: 1) == .completed, "noticed 10 s before its own first poll")
         let step = 7.0
         let next = scheduler.step(now: .at(85))
@@ -91,7 +93,8 @@ struct RunSchedulerTests {
     }
 
     @Test func aTaskFoundFinishedAtItsFirstPollMovesTheNextFirstPollEarlier() throws {
-        var scheduler = Scheduler(jobs: [job("a"), job("b")], configuration: configuration(concurrency: 1), now: .at(0), seed: 1)
+        var scheduler = Scheduler(
+            jobs: [job("a"), job("b")], configuration: configuration(concurrency: 1), now: .at(0), seed: 1)
         _ = scheduler.step(now: .at(0))
         scheduler.submitSucceeded(job: 0, attempt: 1, snapshot: running("t-a", estimate: 100), now: .at(0))
         #expect(scheduler.step(now: .at(85)).actions == [.poll(jobs: [0], taskIDs: ["t-a"])])
@@ -200,8 +203,10 @@ struct RunSchedulerTests {
         var scheduler = Scheduler(jobs: [job("a")], configuration: configuration(attempts: 1), now: .at(0), seed: 1)
         _ = scheduler.step(now: .at(0))
         scheduler.submitFailed(
-            job: 0, attempt: 1, error: ProviderError(kind: .rateLimited, httpStatus: 429, message: "Slow down.",
-                                                     retryAfter: .seconds(90)), now: .at(0))
+            job: 0, attempt: 1,
+            error: ProviderError(
+                kind: .rateLimited, httpStatus: 429, message: "Slow down.",
+                retryAfter: .seconds(90)), now: .at(0))
         let waiting = scheduler.step(now: .at(1))
         #expect(submittedJobs(waiting).isEmpty)
         #expect(waiting.wakeAt == .at(90))
@@ -350,8 +355,10 @@ struct RunSchedulerTests {
 
     @Test func resumesByPollingKnownTasksAndSkippingCompletedJobs() {
         var scheduler = Scheduler(
-            jobs: [job("a", start: .done), job("b", after: [0], start: .poll(taskID: "t-b", attempt: 1)),
-                   job("c", after: [0]), job("d", start: .resubmit(attempt: 2))],
+            jobs: [
+                job("a", start: .done), job("b", after: [0], start: .poll(taskID: "t-b", attempt: 1)),
+                job("c", after: [0]), job("d", start: .resubmit(attempt: 2)),
+            ],
             configuration: configuration(), now: .at(0), seed: 1)
         let step = scheduler.step(now: .at(0))
         #expect(step.actions.contains(.poll(jobs: [1], taskIDs: ["t-b"])))
@@ -369,7 +376,10 @@ struct RunSchedulerTests {
             scheduler.submitSucceeded(job: index, attempt: 1, snapshot: running("t\(index)"), now: .at(0))
         }
         let polls = scheduler.step(now: .at(200)).actions
-        #expect(polls == [.poll(jobs: [0, 1, 2], taskIDs: ["t0", "t1", "t2"]), .poll(jobs: [3, 4], taskIDs: ["t3", "t4"])])
+        #expect(
+            polls == [
+                .poll(jobs: [0, 1, 2], taskIDs: ["t0", "t1", "t2"]), .poll(jobs: [3, 4], taskIDs: ["t3", "t4"]),
+            ])
     }
 
     @Test func finishesWithSuccessWhenEverySelectedJobCompleted() {
@@ -505,7 +515,8 @@ struct PollScheduleTests {
 
     /// Polls `tasks` tasks whose times are drawn evenly from `spread` times the estimate, learning as a run does;
     /// returns the status requests per task and the mean delay to notice a finish, as a share of the estimate.
-    func simulate(spread: ClosedRange<Double>, tasks: Int = 300, learns: Bool = true) -> (polls: Double, delay: Double) {
+    func simulate(spread: ClosedRange<Double>, tasks: Int = 300, learns: Bool = true) -> (polls: Double, delay: Double)
+    {
         let schedule = PollSchedule(learns: learns)
         let estimate = Duration.seconds(120)
         var finishes = schedule.initialFinishes

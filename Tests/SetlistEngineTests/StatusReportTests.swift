@@ -98,8 +98,9 @@ struct StatusReportTests {
         #expect(openRoad["pick_problem"] is NSNull)
         let generations = try #require(openRoad["generations"] as? [[String: Any]])
         #expect(generations.map { $0["generation"] as? Int } == [1, 2])
-        #expect(generations.map { $0["task_id"] as? String }
-            == ["task-unified-1763723441-aaaa0002", "task-unified-1763726946-aaaa0003"])
+        #expect(
+            generations.map { $0["task_id"] as? String }
+                == ["task-unified-1763723441-aaaa0002", "task-unified-1763726946-aaaa0003"])
         let takes = generations.map { ($0["takes"] as? [[String: Any]]) ?? [] }
         #expect(takes.map { $0.map { $0["take"] as? Int } } == [[1, 2], [1, 2]])
         #expect(takes[0][1]["result_id"] as? String == "7d9e2a10-44b2-4f0e-8c61-0f1e2d3c4b5a")
@@ -165,4 +166,3 @@ struct StatusReportTests {
         #expect(done.text.hasSuffix("next run: skip 4 (nothing to do)\n"))
     }
 }
-

@@ -3,6 +3,7 @@ import SetlistCore
 import SetlistSimulator
 import SetlistTestSupport
 import Testing
+
 @testable import SetlistProviders
 
 /// Both providers and a simulator serving one answer shape, on a loopback port with a manual clock.

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import Testing
+
 @testable import SetlistProviders
 
 @Suite("AsyncHTTPTransport failure mapping")

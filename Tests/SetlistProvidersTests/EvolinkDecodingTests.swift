@@ -1,6 +1,7 @@
 import Foundation
 import SetlistCore
 import Testing
+
 @testable import SetlistProviders
 
 @Suite("Evolink task decoding")
@@ -15,17 +16,21 @@ struct EvolinkDecodingTests {
     @Test func createdMusicTaskCarriesEstimateAndReservedCredits() async throws {
         let (provider, _) = makeProvider(status: 200, body: Fixture.createdTask)
         let snapshot = try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
-        #expect(snapshot == TaskSnapshot(
-            id: "task-unified-1766319089-oqs9cue4", status: .pending, progress: 0, estimatedSeconds: 120,
-            creditsReserved: 10))
+        #expect(
+            snapshot
+                == TaskSnapshot(
+                    id: "task-unified-1766319089-oqs9cue4", status: .pending, progress: 0, estimatedSeconds: 120,
+                    creditsReserved: 10))
     }
 
     @Test func createdPersonaTaskIsPendingWithItsOwnEstimate() async throws {
         let (provider, _) = makeProvider(status: 200, body: Fixture.createdPersonaTask)
         let snapshot = try await provider.submitPersona(basicPersona, idempotencyKey: testIdempotencyKey)
-        #expect(snapshot == TaskSnapshot(
-            id: "task-unified-1774170584-su75smg7", status: .pending, progress: 0, estimatedSeconds: 15,
-            creditsReserved: 1))
+        #expect(
+            snapshot
+                == TaskSnapshot(
+                    id: "task-unified-1774170584-su75smg7", status: .pending, progress: 0, estimatedSeconds: 15,
+                    creditsReserved: 1))
     }
 
     @Test func documentedExampleYieldsItsResultDataTakeAndTheExtraURLAsASecondTake() async throws {
@@ -34,21 +39,23 @@ struct EvolinkDecodingTests {
         #expect(snapshot.progress == 100)
         #expect(snapshot.failure == nil)
         #expect(snapshot.personaID == nil)
-        #expect(snapshot.results == [
-            TaskResult(
-                resultID: "555f4ea2-cfef-4622-8355-baa5f2ce6a59", title: "Forget Me Nots", tags: "R&B",
-                duration: 91.2, audioURL: "https://media.evolink.ai/xxx.mp3",
-                streamAudioURL: "https://media.evolink.ai/xxx.mp3", imageURL: "https://media.evolink.ai/xxx.jpeg"),
-            TaskResult(resultID: nil, audioURL: "https://media.evolink.ai/yyy.mp3"),
-        ])
+        #expect(
+            snapshot.results == [
+                TaskResult(
+                    resultID: "555f4ea2-cfef-4622-8355-baa5f2ce6a59", title: "Forget Me Nots", tags: "R&B",
+                    duration: 91.2, audioURL: "https://media.evolink.ai/xxx.mp3",
+                    streamAudioURL: "https://media.evolink.ai/xxx.mp3", imageURL: "https://media.evolink.ai/xxx.jpeg"),
+                TaskResult(resultID: nil, audioURL: "https://media.evolink.ai/yyy.mp3"),
+            ])
     }
 
     @Test func completedMusicTaskReadsTheSongsWrapper() async throws {
         let snapshot = try await fetch(Fixture.songsWrapperTask, id: "task-unified-1766319089-oqs9cue4")
         #expect(snapshot.status == .completed)
-        #expect(snapshot.results.map(\.resultID) == [
-            "4fcc4507-a7ae-4441-ad8a-465c2f61d5bb", "9d1c2b3a-0000-4000-8000-00000000abcd",
-        ])
+        #expect(
+            snapshot.results.map(\.resultID) == [
+                "4fcc4507-a7ae-4441-ad8a-465c2f61d5bb", "9d1c2b3a-0000-4000-8000-00000000abcd",
+            ])
         #expect(snapshot.results.map(\.duration) == [184.5, 176])
     }
 
@@ -69,9 +76,11 @@ struct EvolinkDecodingTests {
     @Test func failedTaskCarriesTheProviderCodeAndMessage() async throws {
         let snapshot = try await fetch(Fixture.failedTask, id: "task-unified-1772618027-cmeisy8h")
         #expect(snapshot.status == .failed)
-        #expect(snapshot.failure == TaskFailure(
-            code: "content_policy_violation",
-            message: "Content policy violation.\nYour request was blocked by safety filters..."))
+        #expect(
+            snapshot.failure
+                == TaskFailure(
+                    code: "content_policy_violation",
+                    message: "Content policy violation.\nYour request was blocked by safety filters..."))
         #expect(snapshot.failure?.isRetriable == false)
     }
 
@@ -120,10 +129,11 @@ struct EvolinkDecodingTests {
             """
         let snapshot = try await fetch(body, id: "task-unified-1-a")
         #expect(snapshot.status == .completed)
-        #expect(snapshot.results == [
-            TaskResult(resultID: nil, audioURL: "https://media.evolink.ai/xxx.mp3"),
-            TaskResult(resultID: nil, audioURL: "https://media.evolink.ai/yyy.mp3"),
-        ])
+        #expect(
+            snapshot.results == [
+                TaskResult(resultID: nil, audioURL: "https://media.evolink.ai/xxx.mp3"),
+                TaskResult(resultID: nil, audioURL: "https://media.evolink.ai/yyy.mp3"),
+            ])
     }
 
     @Test func resultURLsMatchingResultDataAddNoTakes() async throws {
@@ -160,9 +170,10 @@ struct EvolinkDecodingTests {
              "result_data":[{"result_id":"r-1","audio_url":"https://m.test/a.mp3","image_url":"https://m.test/a.png"}]}
             """
         let snapshot = try await fetch(body, id: "task-unified-1-a")
-        #expect(snapshot.results == [
-            TaskResult(resultID: "r-1", audioURL: "https://m.test/a.mp3", imageURL: "https://m.test/a.png"),
-        ])
+        #expect(
+            snapshot.results == [
+                TaskResult(resultID: "r-1", audioURL: "https://m.test/a.mp3", imageURL: "https://m.test/a.png")
+            ])
     }
 
     @Test func resultDataEntryWithOnlyAnAudioURLIsATakeWithoutID() async throws {
@@ -219,11 +230,13 @@ struct EvolinkDecodingTests {
 
     @Test func answerAboutAnotherTaskIsMalformed() async throws {
         let (provider, _) = makeProvider(status: 200, body: Fixture.completedPersonaTask)
-        let error = try #require(await providerError { () async throws(ProviderError) in
-            try await provider.fetchTasks(["task-unified-9-other"])
-        })
+        let error = try #require(
+            await providerError { () async throws(ProviderError) in
+                try await provider.fetchTasks(["task-unified-9-other"])
+            })
         #expect(error.kind == .transient)
-        #expect(error.message.contains(
-            "describes task task-unified-1774170584-su75smg7 instead of task-unified-9-other"))
+        #expect(
+            error.message.contains(
+                "describes task task-unified-1774170584-su75smg7 instead of task-unified-9-other"))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import SetlistCore
 import Testing
+
 @testable import SetlistProviders
 
 @Suite("Evolink error classification")
@@ -11,23 +12,27 @@ struct EvolinkErrorTests {
         let (provider, _) = makeProvider(honoursIdempotencyKeys: honoursIdempotencyKeys) { _ in
             HTTPResponseData(status: status, headers: headers, body: Data(body.utf8))
         }
-        return try #require(await providerError { () async throws(ProviderError) in
-            try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
-        })
+        return try #require(
+            await providerError { () async throws(ProviderError) in
+                try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
+            })
     }
 
     private func fetchError(status: Int, body: String, headers: HTTPHeaderFields = [:]) async throws
         -> ProviderError
     {
         let (provider, _) = makeProvider(status: status, body: body, headers: headers)
-        return try #require(await providerError { () async throws(ProviderError) in
-            try await provider.fetchTasks(["task-unified-1766319089-oqs9cue4"])
-        })
+        return try #require(
+            await providerError { () async throws(ProviderError) in
+                try await provider.fetchTasks(["task-unified-1766319089-oqs9cue4"])
+            })
     }
 
     @Test func unauthorizedStopsTheRunAndQuotesEvolink() async throws {
-        let error = try await submitError(status: 401, body: Fixture.error(
-            code: "unauthorized", message: "Invalid or expired token", type: "authentication_error"))
+        let error = try await submitError(
+            status: 401,
+            body: Fixture.error(
+                code: "unauthorized", message: "Invalid or expired token", type: "authentication_error"))
         #expect(error.kind == .authentication)
         #expect(error.httpStatus == 401)
         #expect(error.code == "unauthorized")
@@ -38,18 +43,22 @@ struct EvolinkErrorTests {
     }
 
     @Test func forbiddenIsAnAuthenticationFailure() async throws {
-        let error = try await fetchError(status: 403, body: Fixture.error(
-            code: "permission_denied", message: "You don't have permission to access this task",
-            type: "invalid_request_error"))
+        let error = try await fetchError(
+            status: 403,
+            body: Fixture.error(
+                code: "permission_denied", message: "You don't have permission to access this task",
+                type: "invalid_request_error"))
         #expect(error.kind == .authentication)
         #expect(error.code == "permission_denied")
         #expect(error.message.contains("GET /v1/tasks/task-unified-1766319089-oqs9cue4 (task status)"))
     }
 
     @Test func paymentRequiredIsQuota() async throws {
-        let error = try await submitError(status: 402, body: Fixture.error(
-            code: "insufficient_quota", message: "Insufficient quota. Please top up your account.",
-            type: "insufficient_quota"))
+        let error = try await submitError(
+            status: 402,
+            body: Fixture.error(
+                code: "insufficient_quota", message: "Insufficient quota. Please top up your account.",
+                type: "insufficient_quota"))
         #expect(error.kind == .quota)
         #expect(error.code == "insufficient_quota")
         #expect(error.message.contains("Top up the account"))
@@ -65,9 +74,11 @@ struct EvolinkErrorTests {
     }
 
     @Test func idempotencyConflictTellsTheUserWhatHappened() async throws {
-        let error = try await submitError(status: 409, body: Fixture.error(
-            code: "idempotency_conflict", message: "Idempotency key reused with a different body",
-            type: "invalid_request_error"))
+        let error = try await submitError(
+            status: 409,
+            body: Fixture.error(
+                code: "idempotency_conflict", message: "Idempotency key reused with a different body",
+                type: "invalid_request_error"))
         #expect(error.kind == .rejected)
         #expect(error.code == "idempotency_conflict")
         #expect(error.message.contains("idempotency key \(testIdempotencyKey) was already used"))
@@ -75,18 +86,22 @@ struct EvolinkErrorTests {
     }
 
     @Test func paidOutcomeUnknownIsTransientWhateverTheStatus() async throws {
-        let error = try await submitError(status: 409, body: Fixture.error(
-            code: "paid_outcome_unknown", message: "An earlier request with this key is still being processed",
-            type: "invalid_request_error"))
+        let error = try await submitError(
+            status: 409,
+            body: Fixture.error(
+                code: "paid_outcome_unknown", message: "An earlier request with this key is still being processed",
+                type: "invalid_request_error"))
         #expect(error.kind == .transient)
         #expect(error.message.contains("reuses idempotency key \(testIdempotencyKey)"))
     }
 
     @Test func badRequestIsRejectedWithTheParameter() async throws {
-        let error = try await fetchError(status: 400, body: """
-            {"error":{"code":"invalid_task_id","message":"Invalid task ID format, must start with 'task-unified-'",
-             "type":"invalid_request_error","param":"task_id"}}
-            """)
+        let error = try await fetchError(
+            status: 400,
+            body: """
+                {"error":{"code":"invalid_task_id","message":"Invalid task ID format, must start with 'task-unified-'",
+                 "type":"invalid_request_error","param":"task_id"}}
+                """)
         #expect(error.kind == .rejected)
         #expect(error.code == "invalid_task_id")
         #expect(error.message.contains("parameter task_id"))
@@ -109,16 +124,19 @@ struct EvolinkErrorTests {
 
     @Test func rateLimitHonoursRetryAfterHTTPDateRelativeToTheInjectedClock() async throws {
         let error = try await fetchError(
-            status: 429, body: Fixture.error(code: "rate_limit_exceeded", message: "Rate limit exceeded",
-                                             type: "evo_api_error"),
+            status: 429,
+            body: Fixture.error(
+                code: "rate_limit_exceeded", message: "Rate limit exceeded",
+                type: "evo_api_error"),
             headers: ["retry-after": "Sat, 21 Nov 2026 12:00:45 GMT"])
         #expect(error.kind == .rateLimited)
         #expect(error.retryAfter == .seconds(45))
     }
 
-    @Test(arguments: [
-        ("3600", Duration.seconds(300)), ("Sat, 21 Nov 2026 11:59:00 GMT", .zero), ("soon", nil), ("", nil),
-    ] as [(String, Duration?)])
+    @Test(
+        arguments: [
+            ("3600", Duration.seconds(300)), ("Sat, 21 Nov 2026 11:59:00 GMT", .zero), ("soon", nil), ("", nil),
+        ] as [(String, Duration?)])
     func rateLimitWaitIsCappedAndUnreadableValuesAreDropped(header: String, expected: Duration?) async throws {
         let error = try await fetchError(status: 429, body: "", headers: ["Retry-After": header])
         #expect(error.kind == .rateLimited)
@@ -159,8 +177,10 @@ struct EvolinkErrorTests {
     }
 
     @Test func malformedStatusAnswerIsTransient() async throws {
-        let error = try await fetchError(status: 200, body: Fixture.error(
-            code: "internal_error", message: "upstream hiccup", type: "api_error"))
+        let error = try await fetchError(
+            status: 200,
+            body: Fixture.error(
+                code: "internal_error", message: "upstream hiccup", type: "api_error"))
         #expect(error.kind == .transient)
         #expect(error.message.contains("carries an error instead of a task"))
         #expect(error.message.contains("\"upstream hiccup\""))
@@ -176,9 +196,10 @@ struct EvolinkErrorTests {
     ])
     func transportFailuresAreClassified(failure: HTTPTransportError, expected: ProviderErrorKind) async throws {
         let (provider, _) = makeProvider { _ in throw failure }
-        let error = try #require(await providerError { () async throws(ProviderError) in
-            try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
-        })
+        let error = try #require(
+            await providerError { () async throws(ProviderError) in
+                try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
+            })
         #expect(error.kind == expected)
         #expect(error.httpStatus == nil)
         #expect(error.message.hasPrefix("Could not complete POST /v1/audios/generations (song submission)"))
@@ -187,9 +208,10 @@ struct EvolinkErrorTests {
     @Test func foreignTransportErrorIsTransient() async throws {
         struct Boom: Error {}
         let (provider, _) = makeProvider { _ in throw Boom() }
-        let error = try #require(await providerError { () async throws(ProviderError) in
-            try await provider.fetchTasks(["task-unified-1-a"])
-        })
+        let error = try #require(
+            await providerError { () async throws(ProviderError) in
+                try await provider.fetchTasks(["task-unified-1-a"])
+            })
         #expect(error.kind == .transient)
     }
 
@@ -197,9 +219,10 @@ struct EvolinkErrorTests {
         let (provider, log) = makeProvider(baseURL: "api.evolink.ai") { _ in
             HTTPResponseData(status: 200, body: Data(Fixture.createdTask.utf8))
         }
-        let error = try #require(await providerError { () async throws(ProviderError) in
-            try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
-        })
+        let error = try #require(
+            await providerError { () async throws(ProviderError) in
+                try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
+            })
         #expect(error.kind == .rejected)
         #expect(error.message.contains("provider.base_url"))
         #expect(await log.requests.isEmpty)

@@ -1,6 +1,7 @@
 import Foundation
 import SetlistCore
 import Testing
+
 @testable import SetlistProviders
 
 @Suite("Evolink request bodies and headers")
@@ -23,10 +24,13 @@ struct EvolinkRequestTests {
 
     @Test func simpleModeSendsTheRequiredFlagsAndThePromptOnly() async throws {
         let body = try await sentBody(of: simpleSong)
-        #expect(body == parsedJSON("""
-            {"model":"suno-v4.5","custom_mode":false,"instrumental":false,
-             "prompt":"A cheerful summer pop song about road trips and freedom"}
-            """))
+        #expect(
+            body
+                == parsedJSON(
+                    """
+                    {"model":"suno-v4.5","custom_mode":false,"instrumental":false,
+                     "prompt":"A cheerful summer pop song about road trips and freedom"}
+                    """))
     }
 
     @Test func customModeSendsEverySetFieldButNeverTheProxyArtistClip() async throws {
@@ -38,14 +42,17 @@ struct EvolinkRequestTests {
             artistClipID: "54834687-5e79-4f08-8e14-cf188f15b598", duration: 180,
             callbackURL: "https://example.com/webhooks/suno-callback")
         let body = try await sentBody(of: song)
-        #expect(body == parsedJSON("""
-            {"model":"suno-v5.5-beta","custom_mode":true,"instrumental":false,
-             "prompt":"[Verse]\\nOpen road ahead","style":"pop, upbeat, female vocals","title":"Open Road",
-             "negative_tags":"heavy metal, screaming","vocal_gender":"f","style_weight":0.7,
-             "weirdness_constraint":0,"audio_weight":0.25,"persona_id":"5c57d49ef834110496fae5aa14fec441",
-             "persona_model":"voice_persona","duration":180,
-             "callback_url":"https://example.com/webhooks/suno-callback"}
-            """))
+        #expect(
+            body
+                == parsedJSON(
+                    """
+                    {"model":"suno-v5.5-beta","custom_mode":true,"instrumental":false,
+                     "prompt":"[Verse]\\nOpen road ahead","style":"pop, upbeat, female vocals","title":"Open Road",
+                     "negative_tags":"heavy metal, screaming","vocal_gender":"f","style_weight":0.7,
+                     "weirdness_constraint":0,"audio_weight":0.25,"persona_id":"5c57d49ef834110496fae5aa14fec441",
+                     "persona_model":"voice_persona","duration":180,
+                     "callback_url":"https://example.com/webhooks/suno-callback"}
+                    """))
         #expect(body?["artist_clip_id"] == nil)
     }
 
@@ -53,9 +60,12 @@ struct EvolinkRequestTests {
         let song = SongRequest(
             model: "suno-v4-beta", customMode: true, instrumental: true, style: "ambient, piano", title: "Dawn")
         let body = try await sentBody(of: song)
-        #expect(body == parsedJSON("""
-            {"model":"suno-v4-beta","custom_mode":true,"instrumental":true,"style":"ambient, piano","title":"Dawn"}
-            """))
+        #expect(
+            body
+                == parsedJSON(
+                    """
+                    {"model":"suno-v4-beta","custom_mode":true,"instrumental":true,"style":"ambient, piano","title":"Dawn"}
+                    """))
     }
 
     @Test func personaSongSendsIDAndModelTogether() async throws {
@@ -63,19 +73,25 @@ struct EvolinkRequestTests {
             model: "suno-v5-beta", customMode: true, instrumental: false, prompt: "[Chorus] home again",
             style: "pop ballad", title: "Homecoming", personaID: "persona-123", personaModel: .stylePersona)
         let body = try await sentBody(of: song)
-        #expect(body == parsedJSON("""
-            {"model":"suno-v5-beta","custom_mode":true,"instrumental":false,"prompt":"[Chorus] home again",
-             "style":"pop ballad","title":"Homecoming","persona_id":"persona-123","persona_model":"style_persona"}
-            """))
+        #expect(
+            body
+                == parsedJSON(
+                    """
+                    {"model":"suno-v5-beta","custom_mode":true,"instrumental":false,"prompt":"[Chorus] home again",
+                     "style":"pop ballad","title":"Homecoming","persona_id":"persona-123","persona_model":"style_persona"}
+                    """))
     }
 
     @Test func personaDerivationWrapsItsFieldsInModelParams() async throws {
         let body = try await sentBody(of: basicPersona)
-        #expect(body == parsedJSON("""
-            {"model":"suno-persona","model_params":{"source_task_id":"task-unified-1774169216-ocqaqde7",
-             "result_id":"4fcc4507-a7ae-4441-ad8a-465c2f61d5bb","name":"Electronic Pop Singer",
-             "description":"Modern electronic style with energetic beats and synthesizer tones for dance music"}}
-            """))
+        #expect(
+            body
+                == parsedJSON(
+                    """
+                    {"model":"suno-persona","model_params":{"source_task_id":"task-unified-1774169216-ocqaqde7",
+                     "result_id":"4fcc4507-a7ae-4441-ad8a-465c2f61d5bb","name":"Electronic Pop Singer",
+                     "description":"Modern electronic style with energetic beats and synthesizer tones for dance music"}}
+                    """))
     }
 
     @Test func personaDerivationSendsTheVocalWindowAndStyleWhenSet() async throws {
@@ -84,11 +100,14 @@ struct EvolinkRequestTests {
             name: "Jazz Vocalist", description: "Smooth jazz vocal style", vocalStart: 15, vocalEnd: 35,
             style: "jazz")
         let body = try await sentBody(of: persona)
-        #expect(body == parsedJSON("""
-            {"model":"suno-persona","model_params":{"source_task_id":"task-unified-1774169216-ocqaqde7",
-             "result_id":"4fcc4507-a7ae-4441-ad8a-465c2f61d5bb","name":"Jazz Vocalist",
-             "description":"Smooth jazz vocal style","vocal_start":15,"vocal_end":35,"style":"jazz"}}
-            """))
+        #expect(
+            body
+                == parsedJSON(
+                    """
+                    {"model":"suno-persona","model_params":{"source_task_id":"task-unified-1774169216-ocqaqde7",
+                     "result_id":"4fcc4507-a7ae-4441-ad8a-465c2f61d5bb","name":"Jazz Vocalist",
+                     "description":"Smooth jazz vocal style","vocal_start":15,"vocal_end":35,"style":"jazz"}}
+                    """))
     }
 
     @Test(arguments: ["https://api.evolink.test", "https://api.evolink.test/"])
@@ -126,8 +145,11 @@ struct EvolinkRequestTests {
     }
 
     @Test func taskIDIsPercentEncodedIntoOnePathSegment() async throws {
-        let (provider, log) = makeProvider(status: 404, body: Fixture.error(
-            code: "task_not_found", message: "The requested task could not be found", type: "invalid_request_error"))
+        let (provider, log) = makeProvider(
+            status: 404,
+            body: Fixture.error(
+                code: "task_not_found", message: "The requested task could not be found", type: "invalid_request_error")
+        )
         _ = try await provider.fetchTasks(["../v1/credits?x=1"])
         let requests = await log.requests
         #expect(requests.map(\.url) == ["https://api.evolink.test/v1/tasks/..%2Fv1%2Fcredits%3Fx%3D1"])
@@ -138,9 +160,10 @@ struct EvolinkRequestTests {
     ])
     func invalidIdempotencyKeyIsRejectedBeforeAnythingIsSent(key: String) async throws {
         let (provider, log) = makeProvider(status: 200, body: Fixture.createdTask)
-        let error = try #require(await providerError { () async throws(ProviderError) in
-            try await provider.submitSong(simpleSong, idempotencyKey: key)
-        })
+        let error = try #require(
+            await providerError { () async throws(ProviderError) in
+                try await provider.submitSong(simpleSong, idempotencyKey: key)
+            })
         #expect(error.kind == .rejected)
         #expect(error.message.contains("Nothing was sent"))
         #expect(await log.requests.isEmpty)

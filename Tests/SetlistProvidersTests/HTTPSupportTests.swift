@@ -1,17 +1,20 @@
 import Foundation
 import Testing
+
 @testable import SetlistProviders
 
 @Suite("Retry-After, HTTP dates, headers and error bodies")
 struct HTTPSupportTests {
-    @Test(arguments: [
-        ("0", Duration.zero), ("7", .seconds(7)), (" 120 ", .seconds(120)), ("2.5", .seconds(3)), ("4.0", .seconds(4)),
-        ("999999999999", .seconds(300)),
-        ("Sat, 21 Nov 2026 12:01:30 GMT", .seconds(90)),
-        ("Saturday, 21-Nov-26 12:00:10 GMT", .seconds(10)),
-        ("Sat Nov 21 12:00:05 2026", .seconds(5)),
-        ("Fri, 20 Nov 2026 12:00:00 GMT", .zero),
-    ] as [(String, Duration)])
+    @Test(
+        arguments: [
+            ("0", Duration.zero), ("7", .seconds(7)), (" 120 ", .seconds(120)), ("2.5", .seconds(3)),
+            ("4.0", .seconds(4)),
+            ("999999999999", .seconds(300)),
+            ("Sat, 21 Nov 2026 12:01:30 GMT", .seconds(90)),
+            ("Saturday, 21-Nov-26 12:00:10 GMT", .seconds(10)),
+            ("Sat Nov 21 12:00:05 2026", .seconds(5)),
+            ("Fri, 20 Nov 2026 12:00:00 GMT", .zero),
+        ] as [(String, Duration)])
     func retryAfterReadsSecondsAndAllThreeDateFormats(value: String, expected: Duration) {
         #expect(RetryAfter.parse(value, now: fixedNow) == expected)
     }

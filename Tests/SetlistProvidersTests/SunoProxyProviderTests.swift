@@ -1,6 +1,7 @@
 import Foundation
 import SetlistCore
 import Testing
+
 @testable import SetlistProviders
 
 /// A Suno proxy provider over a closure transport, plus the log of what it sent.
@@ -70,10 +71,13 @@ struct SunoProxyProviderTests {
         #expect(request.url == "https://proxy.example.test/suno/submit/music")
         #expect(request.headers["Authorization"] == "Bearer \(testAPIKey)")
         #expect(request.headers["Idempotency-Key"] == nil)
-        #expect(body(request) == parsedJSON("""
-            {"mv":"chirp-crow","make_instrumental":false,"prompt":"[Verse] la","title":"Open Road","tags":"pop",
-             "negative_tags":"metal","vocal_gender":"f","notify_hook":"https://hooks.example.com/suno"}
-            """))
+        #expect(
+            body(request)
+                == parsedJSON(
+                    """
+                    {"mv":"chirp-crow","make_instrumental":false,"prompt":"[Verse] la","title":"Open Road","tags":"pop",
+                     "negative_tags":"metal","vocal_gender":"f","notify_hook":"https://hooks.example.com/suno"}
+                    """))
     }
 
     @Test func simpleSongIsInspirationMode() async throws {
@@ -81,8 +85,10 @@ struct SunoProxyProviderTests {
         let song = SongRequest(model: "suno-v4-beta", customMode: false, instrumental: true, prompt: "rainy jazz")
         _ = try await provider.submitSong(song, idempotencyKey: testIdempotencyKey)
         let request = try #require(await log.requests.first)
-        #expect(body(request) == parsedJSON(
-            #"{"mv":"chirp-v4","make_instrumental":true,"gpt_description_prompt":"rainy jazz"}"#))
+        #expect(
+            body(request)
+                == parsedJSON(
+                    #"{"mv":"chirp-v4","make_instrumental":true,"gpt_description_prompt":"rainy jazz"}"#))
     }
 
     @Test func personaSongUsesArtistConsistency() async throws {
@@ -92,25 +98,30 @@ struct SunoProxyProviderTests {
             personaID: "p-1", personaModel: .voicePersona, artistClipID: "clip-1")
         _ = try await provider.submitSong(song, idempotencyKey: testIdempotencyKey)
         let request = try #require(await log.requests.first)
-        #expect(body(request) == parsedJSON("""
-            {"mv":"chirp-auk","make_instrumental":false,"prompt":"la","title":"T","tags":"pop",
-             "task":"artist_consistency","persona_id":"p-1","artist_clip_id":"clip-1","generation_type":"TEXT"}
-            """))
+        #expect(
+            body(request)
+                == parsedJSON(
+                    """
+                    {"mv":"chirp-auk","make_instrumental":false,"prompt":"la","title":"T","tags":"pop",
+                     "task":"artist_consistency","persona_id":"p-1","artist_clip_id":"clip-1","generation_type":"TEXT"}
+                    """))
     }
 
     @Test func unservableRequestsAreRejectedBeforeSending() async throws {
         let (provider, log) = makeProxyProvider(status: 200, body: ProxyFixture.submitted)
         let v6 = SongRequest(model: "suno-v6-beta", customMode: false, instrumental: false, prompt: "x")
-        let error = try #require(await providerError { () async throws(ProviderError) in
-            try await provider.submitSong(v6, idempotencyKey: testIdempotencyKey)
-        })
+        let error = try #require(
+            await providerError { () async throws(ProviderError) in
+                try await provider.submitSong(v6, idempotencyKey: testIdempotencyKey)
+            })
         #expect(error.kind == .rejected)
         let noClip = SongRequest(
             model: "suno-v5-beta", customMode: true, instrumental: false, prompt: "la", style: "pop", title: "T",
             personaID: "p-1")
-        let clipError = try #require(await providerError { () async throws(ProviderError) in
-            try await provider.submitSong(noClip, idempotencyKey: testIdempotencyKey)
-        })
+        let clipError = try #require(
+            await providerError { () async throws(ProviderError) in
+                try await provider.submitSong(noClip, idempotencyKey: testIdempotencyKey)
+            })
         #expect(clipError.message.contains("artist_clip_id"))
         #expect(await log.requests.isEmpty)
     }
@@ -123,11 +134,14 @@ struct SunoProxyProviderTests {
         #expect(snapshot.personaID == snapshot.id)
         let request = try #require(await log.requests.first)
         #expect(request.url == "https://proxy.example.test/suno/persona/create")
-        #expect(body(request) == parsedJSON("""
-            {"root_clip_id":"4fcc4507-a7ae-4441-ad8a-465c2f61d5bb","name":"Electronic Pop Singer",
-             "description":"Modern electronic style with energetic beats and synthesizer tones for dance music",
-             "clips":["4fcc4507-a7ae-4441-ad8a-465c2f61d5bb"],"is_public":false}
-            """))
+        #expect(
+            body(request)
+                == parsedJSON(
+                    """
+                    {"root_clip_id":"4fcc4507-a7ae-4441-ad8a-465c2f61d5bb","name":"Electronic Pop Singer",
+                     "description":"Modern electronic style with energetic beats and synthesizer tones for dance music",
+                     "clips":["4fcc4507-a7ae-4441-ad8a-465c2f61d5bb"],"is_public":false}
+                    """))
     }
 
     @Test func wrappedPersonaIsAcceptedToo() async throws {
@@ -142,9 +156,10 @@ struct SunoProxyProviderTests {
         let (provider, log) = makeProxyProvider(maxBatchSize: 2) { request in
             let asked = (parsedJSON(request.body)?["ids"] as? [String]) ?? []
             let statuses = ["id-1": "SUCCESS", "id-2": "IN_PROGRESS", "id-3": "QUEUED", "id-4": "FAILURE"]
-            let tasks = asked.compactMap { id in
-                statuses[id].map { ProxyFixture.task(id, status: $0, failReason: "Content moderation failed") }
-            } + [ProxyFixture.task("not-asked", status: "SUCCESS")]
+            let tasks =
+                asked.compactMap { id in
+                    statuses[id].map { ProxyFixture.task(id, status: $0, failReason: "Content moderation failed") }
+                } + [ProxyFixture.task("not-asked", status: "SUCCESS")]
             return HTTPResponseData(status: 200, body: Data(ProxyFixture.fetched(tasks).utf8))
         }
         let snapshots = try await provider.fetchTasks(ids)
@@ -174,8 +189,10 @@ struct SunoProxyProviderTests {
     @Test func errorEnvelopesAreClassified() async throws {
         let cases: [(Int, String, ProviderErrorKind)] = [
             (400, #"{"code":"invalid_request","message":"prompt is required","data":null}"#, .rejected),
-            (401, #"{"error":{"message":"Invalid token.","type":"new_api_error","code":"invalid_token"}}"#,
-             .authentication),
+            (
+                401, #"{"error":{"message":"Invalid token.","type":"new_api_error","code":"invalid_token"}}"#,
+                .authentication
+            ),
             (403, #"{"error":{"message":"quota","type":"new_api_error","code":"insufficient_user_quota"}}"#, .quota),
             (429, #"{"code":"rate_limit_exceeded","message":"当前分组上游负载已饱和，请稍后再试","data":null}"#, .rateLimited),
             (500, #"{"code":"internal_error","message":"boom","data":null}"#, .transient),
@@ -185,9 +202,10 @@ struct SunoProxyProviderTests {
         ]
         for (status, text, kind) in cases {
             let (provider, _) = makeProxyProvider(status: status, body: text)
-            let error = try #require(await providerError { () async throws(ProviderError) in
-                try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
-            })
+            let error = try #require(
+                await providerError { () async throws(ProviderError) in
+                    try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
+                })
             #expect(error.kind == kind, "\(status) \(text): \(error)")
             #expect(!error.message.contains(testAPIKey))
         }
@@ -196,17 +214,19 @@ struct SunoProxyProviderTests {
     @Test func unknownTaskOnSingleFetchIsNotFound() async throws {
         let (provider, _) = makeProxyProvider(
             status: 400, body: #"{"code":"task_not_exist","message":"task_not_exist","data":null}"#)
-        let error = try #require(await providerError { () async throws(ProviderError) in
-            try await provider.fetchTasks(["gone"])
-        })
+        let error = try #require(
+            await providerError { () async throws(ProviderError) in
+                try await provider.fetchTasks(["gone"])
+            })
         #expect(error.kind == .notFound)
     }
 
     @Test func lostSubmissionSaysToCheckTheDashboard() async throws {
         let (provider, _) = makeProxyProvider { _ in throw HTTPTransportError(kind: .connection, detail: "reset") }
-        let error = try #require(await providerError { () async throws(ProviderError) in
-            try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
-        })
+        let error = try #require(
+            await providerError { () async throws(ProviderError) in
+                try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
+            })
         #expect(error.kind == .transient)
         #expect(error.message.contains("dashboard"))
         #expect(provider.honoursIdempotencyKeys == false)

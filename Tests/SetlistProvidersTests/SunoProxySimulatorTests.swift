@@ -3,6 +3,7 @@ import SetlistCore
 import SetlistSimulator
 import SetlistTestSupport
 import Testing
+
 @testable import SetlistProviders
 
 /// `SunoProxyProvider` against the simulator over real HTTP: song, synchronous persona, persona song, batch polls.

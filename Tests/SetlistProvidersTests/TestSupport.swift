@@ -1,5 +1,6 @@
 import Foundation
 import SetlistCore
+
 @testable import SetlistProviders
 
 /// The key every test uses; no error message, URL or description may contain it.

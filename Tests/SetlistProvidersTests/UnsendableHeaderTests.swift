@@ -1,6 +1,7 @@
 import Foundation
 import SetlistCore
 import Testing
+
 @testable import SetlistProviders
 
 /// A key HTTP cannot carry (a newline from a key file) never reaches the network, and the failure says nothing
@@ -17,9 +18,10 @@ struct UnsendableHeaderTests {
         }
         let provider = EvolinkProvider(
             baseURL: "https://api.evolink.test", apiKey: Self.badKey, transport: transport, now: { fixedNow })
-        let error = try #require(await providerError { () async throws(ProviderError) in
-            try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
-        })
+        let error = try #require(
+            await providerError { () async throws(ProviderError) in
+                try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
+            })
         #expect(error.kind == .authentication)
         #expect(error.httpStatus == nil)
         #expect(error.message.contains("so nothing was sent and nothing was charged"), "\(error.message)")
@@ -35,9 +37,10 @@ struct UnsendableHeaderTests {
         }
         let provider = SunoProxyProvider(
             baseURL: "https://proxy.example.test/", apiKey: Self.badKey, transport: transport, now: { fixedNow })
-        let error = try #require(await providerError { () async throws(ProviderError) in
-            try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
-        })
+        let error = try #require(
+            await providerError { () async throws(ProviderError) in
+                try await provider.submitSong(simpleSong, idempotencyKey: testIdempotencyKey)
+            })
         #expect(error.kind == .authentication)
         #expect(await log.requests.isEmpty)
     }

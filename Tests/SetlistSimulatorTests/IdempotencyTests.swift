@@ -71,7 +71,8 @@ import Testing
             #expect(try await sim.generate(Seeds.musicBody).status == 200)
             #expect(try await sim.generate(Seeds.musicBody).status == 200)
             #expect(try await sim.generate(#"{"model": "suno-v5", "prompt": "other"}"#).status == 200)
-            let byBody = try await sim.admin("/_sim/stats")["paid_submissions"]?["by_body"]?.objectValue?.values.elements ?? []
+            let byBody =
+                try await sim.admin("/_sim/stats")["paid_submissions"]?["by_body"]?.objectValue?.values.elements ?? []
             #expect(byBody.map { $0.numberValue ?? 0 }.sorted() == [1, 2])
         }
     }

@@ -186,8 +186,9 @@ enum ProxySeeds {
             let unknownClip = try await sim.send(.POST, "/suno/persona/create", body: ProxySeeds.persona(clip: "x"))
             #expect(unknownClip.json["message"]?.stringValue?.contains("not an upload") == true)
             sim.advance(seconds: 60)
-            let clip = try #require(try await sim.proxyFetch(id).json["data"]?["data"]?.arrayValue?.first?["id"]?
-                .stringValue)
+            let clip = try #require(
+                try await sim.proxyFetch(id).json["data"]?["data"]?.arrayValue?.first?["id"]?
+                    .stringValue)
             let streaming = try await sim.send(.POST, "/suno/persona/create", body: ProxySeeds.persona(clip: clip))
             #expect(streaming.json["message"]?.stringValue?.contains("needs a completed clip") == true)
             sim.advance(seconds: 200)

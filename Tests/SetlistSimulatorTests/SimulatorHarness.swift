@@ -57,7 +57,8 @@ struct Harness: Sendable {
             }
         }
         let http = try await SimulatorHarness.start(configuration, on: clock)
-        let harness = Harness(clock: clock, simulator: http.simulator, baseURL: http.baseURL, router: nil, overHTTP: http)
+        let harness = Harness(
+            clock: clock, simulator: http.simulator, baseURL: http.baseURL, router: nil, overHTTP: http)
         do {
             let result = try await body(harness)
             await http.stop()

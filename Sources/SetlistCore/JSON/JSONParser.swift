@@ -92,7 +92,9 @@ public struct JSONParser {
 
     private mutating func enter() throws(JSONParseError) {
         depth += 1
-        guard depth <= Self.maximumDepth else { throw error("arrays and objects nest deeper than \(Self.maximumDepth)") }
+        guard depth <= Self.maximumDepth else {
+            throw error("arrays and objects nest deeper than \(Self.maximumDepth)")
+        }
         position += 1
     }
 

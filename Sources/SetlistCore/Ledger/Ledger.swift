@@ -75,7 +75,8 @@ public struct Ledger: Sendable, Hashable {
             let record = try record(job, for: event)
             guard let last = record.attempts.last else { break }
             if attempt <= last.number {
-                let reusable = last.number == attempt && last.idempotencyKey == key && last.taskID == nil
+                let reusable =
+                    last.number == attempt && last.idempotencyKey == key && last.taskID == nil
                     && (last.outcome == .submitting || last.outcome == .unknown)
                 if !reusable { throw .attemptNotResubmittable(job: job, attempt: attempt, last: last.number) }
             } else if last.outcome == .submitting || last.outcome == .running {
@@ -188,7 +189,8 @@ public struct Ledger: Sendable, Hashable {
             jobs[job]!.fingerprint = fingerprint
         case .downloadRecorded(let job, let take, let resultID, let file):
             let record = jobs[job]!
-            let (attempt, index) = take.flatMap { Self.locate($0, in: record) } ?? Self.locate(resultID ?? "", in: record)!
+            let (attempt, index) =
+                take.flatMap { Self.locate($0, in: record) } ?? Self.locate(resultID ?? "", in: record)!
             var files = jobs[job]!.attempts[attempt].results[index].files.filter { $0.kind != file.kind }
             files.append(file)
             files.sort { $0.kind.rawValue < $1.kind.rawValue }

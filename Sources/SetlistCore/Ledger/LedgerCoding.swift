@@ -46,7 +46,8 @@ public enum LedgerTime {
     /// `unixMilliseconds` as ISO 8601 in UTC with milliseconds, e.g. `2026-11-21T11:09:06.120Z`.
     public static func iso8601(unixMilliseconds: Int64) -> String {
         let millisecondsPerDay: Int64 = 86_400_000
-        let days = unixMilliseconds >= 0
+        let days =
+            unixMilliseconds >= 0
             ? unixMilliseconds / millisecondsPerDay
             : (unixMilliseconds - millisecondsPerDay + 1) / millisecondsPerDay
         let dayMilliseconds = unixMilliseconds - days * millisecondsPerDay

@@ -203,7 +203,8 @@ extension LedgerEvent: Decodable {
                 file: c.decode(DownloadedFile.self, forKey: .file)
             )
         case "take_picked":
-            self = try .takePicked(job: c.decode(String.self, forKey: .job), pick: c.decode(TakeRef.self, forKey: .pick))
+            self = try .takePicked(
+                job: c.decode(String.self, forKey: .job), pick: c.decode(TakeRef.self, forKey: .pick))
         case "fingerprint_migrated":
             self = try .fingerprintMigrated(
                 job: c.decode(String.self, forKey: .job), fingerprint: c.decode(String.self, forKey: .fingerprint))

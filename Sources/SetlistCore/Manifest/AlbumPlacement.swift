@@ -59,16 +59,23 @@ public struct AlbumPlacement: Sendable, Hashable {
         for (index, placement) in placements.enumerated() {
             for other in distinct where other.manifestFile != placement.manifestFile {
                 if placement.ledger == other.ledger {
-                    diagnostics[index].append(.error(at: placement.locations.ledger, "the ledger \(placement.ledger) "
-                        + "is also the ledger of \(other.manifestPath) (line \(other.locations.ledger.line)); two "
-                        + "albums in one ledger would reset each other's jobs and pay for them again. Give each "
-                        + "manifest its own output.ledger."))
+                    diagnostics[index].append(
+                        .error(
+                            at: placement.locations.ledger,
+                            "the ledger \(placement.ledger) "
+                                + "is also the ledger of \(other.manifestPath) (line \(other.locations.ledger.line)); two "
+                                + "albums in one ledger would reset each other's jobs and pay for them again. Give each "
+                                + "manifest its own output.ledger."))
                 }
                 if placement.outputDirectory == other.outputDirectory {
-                    diagnostics[index].append(.error(at: placement.locations.directory, "the output folder "
-                        + "\(placement.outputDirectory) is also the output folder of \(other.manifestPath) (line "
-                        + "\(other.locations.directory.line)); each album's run would overwrite the other's files. "
-                        + "Give each manifest its own output.dir, or album names that differ in letters or digits."))
+                    diagnostics[index].append(
+                        .error(
+                            at: placement.locations.directory,
+                            "the output folder "
+                                + "\(placement.outputDirectory) is also the output folder of \(other.manifestPath) (line "
+                                + "\(other.locations.directory.line)); each album's run would overwrite the other's files. "
+                                + "Give each manifest its own output.dir, or album names that differ in letters or digits."
+                        ))
                 }
             }
         }

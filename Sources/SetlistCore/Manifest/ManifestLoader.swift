@@ -36,8 +36,11 @@ public enum ManifestLoader {
         let root: Node
         do {
             guard let composed = try Yams.compose(yaml: text, .basic), !isEmptyDocument(composed) else {
-                return failure(.error(at: SourceLocation(line: 1, column: 1), "the manifest is empty; start it "
-                    + "with setlist: 1, album: and a songs: list."))
+                return failure(
+                    .error(
+                        at: SourceLocation(line: 1, column: 1),
+                        "the manifest is empty; start it "
+                            + "with setlist: 1, album: and a songs: list."))
             }
             root = composed
         } catch {
@@ -73,9 +76,11 @@ public enum ManifestLoader {
     /// anything is parsed.
     public static func sizeProblem(bytes: Int) -> Diagnostic? {
         guard bytes > maxManifestBytes else { return nil }
-        return .error(at: SourceLocation(line: 1, column: 1), "the manifest is \(bytes) bytes, more than the "
-            + "\(maxManifestBytes >> 20) MiB a manifest may have; check that the right file was given, and keep long "
-            + "lyrics in lyrics_file files.")
+        return .error(
+            at: SourceLocation(line: 1, column: 1),
+            "the manifest is \(bytes) bytes, more than the "
+                + "\(maxManifestBytes >> 20) MiB a manifest may have; check that the right file was given, and keep long "
+                + "lyrics in lyrics_file files.")
     }
 
     /// The diagnostics without repeats: a value reached through several YAML aliases is reported once, at its
@@ -103,20 +108,25 @@ public enum ManifestLoader {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             if problem.hasPrefix("Maximum nesting level reached") {
-                return .error(at: SourceLocation(line: mark.line, column: mark.column), "the manifest nests lists "
-                    + "or mappings too deeply to read; a manifest needs a few levels, so look for brackets opened "
-                    + "here and never closed.")
+                return .error(
+                    at: SourceLocation(line: mark.line, column: mark.column),
+                    "the manifest nests lists "
+                        + "or mappings too deeply to read; a manifest needs a few levels, so look for brackets opened "
+                        + "here and never closed.")
             }
-            let while_ = context.map { " \($0.text)" } ?? ""
-            return .error(at: SourceLocation(line: mark.line, column: mark.column),
-                "the manifest is not valid YAML: \(problem)\(while_); \(advice)")
+            let duringWhat = context.map { " \($0.text)" } ?? ""
+            return .error(
+                at: SourceLocation(line: mark.line, column: mark.column),
+                "the manifest is not valid YAML: \(problem)\(duringWhat); \(advice)")
         case .reader(let problem, let offset, _, _):
-            return .error(at: TextDecoding.location(ofCharacter: offset ?? 0, in: text),
+            return .error(
+                at: TextDecoding.location(ofCharacter: offset ?? 0, in: text),
                 "the manifest cannot be read as YAML text: \(problem); remove the character or save the file "
                     + "as UTF-8 text.")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return .error(at: SourceLocation(line: context.mark.line, column: context.mark.column),
+            return .error(
+                at: SourceLocation(line: context.mark.line, column: context.mark.column),
                 "key \(keys) appears more than once in the same mapping; keep one.")
         default:
             return .error(at: SourceLocation(line: 1, column: 1), "the manifest is not valid YAML (\(yamlError)).")

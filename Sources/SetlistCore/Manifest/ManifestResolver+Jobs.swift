@@ -6,19 +6,24 @@ extension ManifestResolver {
 
     /// Checks every id's form and uniqueness across songs and personas, and records the ids for references.
     mutating func registerJobs() {
-        let entries = raw.songs.map { (ManifestResolver.JobKind.song, $0.id) }
+        let entries =
+            raw.songs.map { (ManifestResolver.JobKind.song, $0.id) }
             + raw.personas.map { (ManifestResolver.JobKind.persona, $0.id) }
         jobs.reserveCapacity(entries.count)
         for (kind, id) in entries {
             guard let id else { continue }
             guard Self.isValidID(id.value) else {
-                error(at: id.location, "\(kind.rawValue) id '\(id.value)' must be 1 to 64 lowercase letters, "
-                    + "digits, '-' or '_', starting with a letter or digit, such as open-road.")
+                error(
+                    at: id.location,
+                    "\(kind.rawValue) id '\(id.value)' must be 1 to 64 lowercase letters, "
+                        + "digits, '-' or '_', starting with a letter or digit, such as open-road.")
                 continue
             }
             if let first = jobs[id.value] {
-                error(at: id.location, "id '\(id.value)' is already used by the \(first.kind.rawValue) on line "
-                    + "\(first.location.line); ids must be unique across songs and personas.")
+                error(
+                    at: id.location,
+                    "id '\(id.value)' is already used by the \(first.kind.rawValue) on line "
+                        + "\(first.location.line); ids must be unique across songs and personas.")
             } else {
                 jobs[id.value] = (kind, id.location)
             }
@@ -43,8 +48,10 @@ extension ManifestResolver {
         let wanted = kinds.count == 2 ? "a song or persona" : "a \(kinds.first?.rawValue ?? "job")"
         if let job = jobs[target] {
             let hint = field == "persona" ? "; for a persona id made elsewhere write persona_id" : ""
-            error(at: reference.location, "\(owner): \(field) '\(target)' is a \(job.kind.rawValue), but "
-                + "\(field) must name \(wanted)\(hint).")
+            error(
+                at: reference.location,
+                "\(owner): \(field) '\(target)' is a \(job.kind.rawValue), but "
+                    + "\(field) must name \(wanted)\(hint).")
             return
         }
         suggestionsLeft -= 1
@@ -76,8 +83,10 @@ extension ManifestResolver {
             if var source, let id = entry.id {
                 if case .song(let song, nil) = source { source = .song(id: song, take: picks[song] ?? .defaultPick) }
                 if let other = sources[source] {
-                    error(at: entry.keys["from"], "\(owner): persona '\(other)' is already made from the same song "
-                        + "result; the provider allows one persona per result. Use another take or song.")
+                    error(
+                        at: entry.keys["from"],
+                        "\(owner): persona '\(other)' is already made from the same song "
+                            + "result; the provider allows one persona per result. Use another take or song.")
                 } else {
                     sources[source] = id.value
                 }
@@ -92,10 +101,11 @@ extension ManifestResolver {
                 checkReference(reference, from: graphID, owner: owner, field: "after", kinds: [.song, .persona])
             }
             guard let id = entry.id, let source, let name, let description else { continue }
-            personas.append(Persona(
-                id: id.value, source: source, name: name, description: description, vocalWindow: window,
-                style: style, after: (entry.after ?? []).map(\.value), location: entry.location
-            ))
+            personas.append(
+                Persona(
+                    id: id.value, source: source, name: name, description: description, vocalWindow: window,
+                    style: style, after: (entry.after ?? []).map(\.value), location: entry.location
+                ))
         }
         return personas
     }
@@ -108,13 +118,17 @@ extension ManifestResolver {
             return .newest(take: take)
         case .pinned(let generation, let take):
             if generation == nil, take == nil {
-                error(at: written.location, "\(owner): \(field) {generation, take} names no take; write "
-                    + "{generation: 1, take: 2}, or a take number alone for the newest generation.")
+                error(
+                    at: written.location,
+                    "\(owner): \(field) {generation, take} names no take; write "
+                        + "{generation: 1, take: 2}, or a take number alone for the newest generation.")
                 return nil
             }
             guard let generation else {
-                error(at: written.location, "\(owner): \(field) has no generation; add generation: 1, or write "
-                    + "the take number alone to follow the newest generation.")
+                error(
+                    at: written.location,
+                    "\(owner): \(field) has no generation; add generation: 1, or write "
+                        + "the take number alone to follow the newest generation.")
                 return nil
             }
             guard let take else {
@@ -122,8 +136,10 @@ extension ManifestResolver {
                 return nil
             }
             guard generation.value >= 1 else {
-                error(at: generation.location, "\(owner): \(field).generation is \(generation.value), but "
-                    + "generations are numbered from 1 (the song's first completed generation).")
+                error(
+                    at: generation.location,
+                    "\(owner): \(field).generation is \(generation.value), but "
+                        + "generations are numbered from 1 (the song's first completed generation).")
                 return nil
             }
             guard checkTakeNumber(take.value, owner: owner, field: "\(field).take", at: take.location) else {
@@ -137,8 +153,10 @@ extension ManifestResolver {
         -> Bool
     {
         guard (1...Self.resultsPerSong).contains(take) else {
-            error(at: location, "\(owner): \(field) is \(take), but a generation yields at most "
-                + "\(Self.resultsPerSong) takes; use 1 or 2.")
+            error(
+                at: location,
+                "\(owner): \(field) is \(take), but a generation yields at most "
+                    + "\(Self.resultsPerSong) takes; use 1 or 2.")
             return false
         }
         return true
@@ -150,8 +168,10 @@ extension ManifestResolver {
         switch entry.from {
         case nil:
             if entry.keys["from"] == nil {
-                error(at: entry.location, "\(owner) has no from; add from: with the id of the song whose voice "
-                    + "it takes.")
+                error(
+                    at: entry.location,
+                    "\(owner) has no from; add from: with the id of the song whose voice "
+                        + "it takes.")
             }
             return nil
         case .song(let song):
@@ -161,8 +181,10 @@ extension ManifestResolver {
             return .song(id: song.value, take: choice)
         case .external(let taskID, let resultID, let location):
             if let take = entry.take {
-                error(at: take.location, "\(owner): take applies only when from names a song of this manifest; "
-                    + "from {task_id, result_id} already names one result. Remove take.")
+                error(
+                    at: take.location,
+                    "\(owner): take applies only when from names a song of this manifest; "
+                        + "from {task_id, result_id} already names one result. Remove take.")
             }
             let task = checkTaskID(taskID, owner: owner, api: api, location: location)
             let result = checkResultID(resultID, owner: owner, location: location)
@@ -179,8 +201,10 @@ extension ManifestResolver {
             return nil
         }
         if api == .evolink, !taskID.value.hasPrefix("task-unified-") || taskID.value.count <= 13 {
-            error(at: taskID.location, "\(owner): from.task_id '\(taskID.value)' is not an Evolink task id; "
-                + "those start with 'task-unified-'.")
+            error(
+                at: taskID.location,
+                "\(owner): from.task_id '\(taskID.value)' is not an Evolink task id; "
+                    + "those start with 'task-unified-'.")
             return nil
         }
         guard !Self.isBlank(taskID.value) else {
@@ -198,8 +222,10 @@ extension ManifestResolver {
             return nil
         }
         guard Self.isUUID(resultID.value) else {
-            error(at: resultID.location, "\(owner): from.result_id '\(resultID.value)' is not a UUID such as "
-                + "555f4ea2-cfef-4622-8355-baa5f2ce6a59.")
+            error(
+                at: resultID.location,
+                "\(owner): from.result_id '\(resultID.value)' is not a UUID such as "
+                    + "555f4ea2-cfef-4622-8355-baa5f2ce6a59.")
             return nil
         }
         return resultID.value.lowercased()
@@ -219,8 +245,10 @@ extension ManifestResolver {
             return nil
         }
         guard Self.length(value.value) <= limit else {
-            error(at: value.location, "\(owner): \(field) is \(Self.length(value.value)) characters; at most "
-                + "\(limit) are sent. Shorten it.")
+            error(
+                at: value.location,
+                "\(owner): \(field) is \(Self.length(value.value)) characters; at most "
+                    + "\(limit) are sent. Shorten it.")
             return nil
         }
         return value.value
@@ -229,8 +257,10 @@ extension ManifestResolver {
     private mutating func personaStyle(_ value: Located<String>?, owner: String) -> String? {
         guard let value, !Self.isBlank(value.value) else { return nil }
         guard Self.length(value.value) <= Self.maxPersonaText else {
-            error(at: value.location, "\(owner): style is \(Self.length(value.value)) characters; at most "
-                + "\(Self.maxPersonaText) are sent. Shorten it.")
+            error(
+                at: value.location,
+                "\(owner): style is \(Self.length(value.value)) characters; at most "
+                    + "\(Self.maxPersonaText) are sent. Shorten it.")
             return nil
         }
         return value.value
@@ -239,25 +269,33 @@ extension ManifestResolver {
     private mutating func vocalWindow(_ value: Located<[Located<Double>]>?, owner: String) -> VocalWindow? {
         guard let value else { return nil }
         guard value.value.count == 2 else {
-            error(at: value.location, "\(owner): vocal_window must be two numbers, [start, end] in seconds, "
-                + "not \(value.value.count).")
+            error(
+                at: value.location,
+                "\(owner): vocal_window must be two numbers, [start, end] in seconds, "
+                    + "not \(value.value.count).")
             return nil
         }
         let start = value.value[0].value
         let end = value.value[1].value
         if start < 0 {
-            error(at: value.value[0].location, "\(owner): vocal_window starts at \(Self.number(start)) seconds; "
-                + "it cannot start before 0.")
+            error(
+                at: value.value[0].location,
+                "\(owner): vocal_window starts at \(Self.number(start)) seconds; "
+                    + "it cannot start before 0.")
             return nil
         }
         guard end > start else {
-            error(at: value.value[1].location, "\(owner): vocal_window ends at \(Self.number(end)) seconds, not "
-                + "after its start (\(Self.number(start))); write [start, end].")
+            error(
+                at: value.value[1].location,
+                "\(owner): vocal_window ends at \(Self.number(end)) seconds, not "
+                    + "after its start (\(Self.number(start))); write [start, end].")
             return nil
         }
         guard (10...30).contains(end - start) else {
-            error(at: value.location, "\(owner): vocal_window is \(Self.number(end - start)) seconds wide; the "
-                + "provider needs 10 to 30 seconds between start and end.")
+            error(
+                at: value.location,
+                "\(owner): vocal_window is \(Self.number(end - start)) seconds wide; the "
+                    + "provider needs 10 to 30 seconds between start and end.")
             return nil
         }
         return VocalWindow(start: start, end: end)
@@ -274,8 +312,10 @@ extension ManifestResolver {
         for (id, targets) in needs { needs[id] = targets.sorted() }
         guard let cycle = DependencyGraph(ids: ids, dependencies: needs).findCycle(), cycle.count > 1 else { return }
         let location = edgeLocations[DependencyEdge(from: cycle[0], to: cycle[1])]
-        error(at: location, "dependency cycle: \(cycle.joined(separator: " -> ")); each job would wait for the "
-            + "next. Remove one of these references.")
+        error(
+            at: location,
+            "dependency cycle: \(cycle.joined(separator: " -> ")); each job would wait for the "
+                + "next. Remove one of these references.")
     }
 
     static func isUUID(_ text: String) -> Bool {

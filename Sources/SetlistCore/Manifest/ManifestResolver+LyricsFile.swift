@@ -11,9 +11,11 @@ extension ManifestResolver {
             return nil
         }
         if let problem = Self.pathProblem(file.value) {
-            error(at: file.location, "\(owner): lyrics_file \(file.value) \(problem); lyrics files must be inside "
-                + "the manifest's folder, so move the file there and write its path relative to the manifest, such "
-                + "as lyrics/song.txt.")
+            error(
+                at: file.location,
+                "\(owner): lyrics_file \(file.value) \(problem); lyrics files must be inside "
+                    + "the manifest's folder, so move the file there and write its path relative to the manifest, such "
+                    + "as lyrics/song.txt.")
             return nil
         }
         let result = lyricsCache[file.value] ?? Result { try readLyrics(file.value) }
@@ -28,8 +30,10 @@ extension ManifestResolver {
             error(at: file.location, "\(owner): lyrics_file \(file.value) \(problem)")
             return nil
         case .failure(let failure):
-            error(at: file.location, "\(owner): cannot read lyrics_file \(file.value) (\(Self.reason(failure))); "
-                + "the path is relative to the manifest's directory.")
+            error(
+                at: file.location,
+                "\(owner): cannot read lyrics_file \(file.value) (\(Self.reason(failure))); "
+                    + "the path is relative to the manifest's directory.")
             return nil
         }
     }

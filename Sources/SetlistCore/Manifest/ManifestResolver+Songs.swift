@@ -76,23 +76,30 @@ extension ManifestResolver {
                 fields.model = Located(value: capabilities, location: model.location)
             } else {
                 let names = ModelCapabilities.all.map(\.name).joined(separator: ", ")
-                let ending = Suggestion.closest(to: model.value, in: ModelCapabilities.acceptedNames)
+                let ending =
+                    Suggestion.closest(to: model.value, in: ModelCapabilities.acceptedNames)
                     .map { "; did you mean '\($0)'?" } ?? "; use one of \(names)."
-                error(at: model.location, "\(owner): model '\(model.value)' is not a model the provider offers"
-                    + ending)
+                error(
+                    at: model.location,
+                    "\(owner): model '\(model.value)' is not a model the provider offers"
+                        + ending)
             }
         }
         fields.title = nonBlank(raw.title, owner: owner, field: "title")
         if let title = fields.title, Self.length(title.value) > ModelCapabilities.maxTitle {
-            error(at: title.location, "\(owner): title is \(Self.length(title.value)) characters; the provider "
-                + "allows \(ModelCapabilities.maxTitle). Shorten it.")
+            error(
+                at: title.location,
+                "\(owner): title is \(Self.length(title.value)) characters; the provider "
+                    + "allows \(ModelCapabilities.maxTitle). Shorten it.")
         }
         fields.style = nonBlank(raw.style, owner: owner, field: "style")
         fields.prompt = nonBlank(raw.prompt, owner: owner, field: "prompt")
         fields.lyrics = nonBlank(raw.lyrics, owner: owner, field: "lyrics")
         if let lyrics = raw.lyrics, let file = raw.lyricsFile {
-            error(at: file.location, "\(owner): lyrics and lyrics_file cannot both be set (lyrics is on line "
-                + "\(lyrics.location.line)); keep one.")
+            error(
+                at: file.location,
+                "\(owner): lyrics and lyrics_file cannot both be set (lyrics is on line "
+                    + "\(lyrics.location.line)); keep one.")
         } else if let file = raw.lyricsFile {
             fields.lyricsFile = file
             fields.lyrics = readLyricsFile(file, owner: owner)
@@ -100,8 +107,10 @@ extension ManifestResolver {
         fields.instrumental = raw.instrumental
         fields.negativeTags = raw.negativeTags
         if let tags = raw.negativeTags, Self.length(tags.value) > ModelCapabilities.maxNegativeTags {
-            error(at: tags.location, "\(owner): negative_tags is \(Self.length(tags.value)) characters; the "
-                + "provider allows \(ModelCapabilities.maxNegativeTags). Shorten it.")
+            error(
+                at: tags.location,
+                "\(owner): negative_tags is \(Self.length(tags.value)) characters; the "
+                    + "provider allows \(ModelCapabilities.maxNegativeTags). Shorten it.")
         }
         fields.vocalGender = raw.vocalGender
         fields.styleWeight = weight(raw.styleWeight, owner: owner, field: "style_weight")
@@ -111,16 +120,20 @@ extension ManifestResolver {
             if ModelCapabilities.durationRange.contains(duration.value) {
                 fields.duration = duration
             } else {
-                error(at: duration.location, "\(owner): duration is \(duration.value) seconds; the provider "
-                    + "accepts 10 to 360.")
+                error(
+                    at: duration.location,
+                    "\(owner): duration is \(duration.value) seconds; the provider "
+                        + "accepts 10 to 360.")
             }
         }
         fields.persona = nonBlank(raw.persona, owner: owner, field: "persona")
         fields.personaID = nonBlank(raw.personaID, owner: owner, field: "persona_id")
         if let persona = raw.persona, let personaID = raw.personaID {
-            error(at: personaID.location, "\(owner): persona and persona_id cannot both be set (persona is on "
-                + "line \(persona.location.line)); use persona for a persona of this manifest, persona_id for "
-                + "one made elsewhere.")
+            error(
+                at: personaID.location,
+                "\(owner): persona and persona_id cannot both be set (persona is on "
+                    + "line \(persona.location.line)); use persona for a persona of this manifest, persona_id for "
+                    + "one made elsewhere.")
         }
         fields.personaModel = raw.personaModel
         fields.callbackURL = raw.callbackURL.flatMap { checkCallbackURL($0, owner: owner) }
@@ -137,9 +150,14 @@ extension ManifestResolver {
         }
         let fields = own.merged(over: defaults)
         let isCustom = Self.customModeKeys.contains { fields.keys.contains($0) }
-        let model = fields.model?.value ?? (fields.keys.contains("model") ? nil : ModelCapabilities.named(
-            ModelCapabilities.defaultModelName))
-        let prompt = isCustom
+        let model =
+            fields.model?.value
+            ?? (fields.keys.contains("model")
+                ? nil
+                : ModelCapabilities.named(
+                    ModelCapabilities.defaultModelName))
+        let prompt =
+            isCustom
             ? checkCustomMode(fields, model: model, owner: owner, entry: entry)
             : checkSimpleMode(fields, own: own, model: model, owner: owner, entry: entry)
         let persona = checkPersonaUse(fields, own: own, isCustom: isCustom, model: model, owner: owner, id: graphID)
@@ -169,11 +187,16 @@ extension ManifestResolver {
             .map { entry.keys[$0] == nil ? "\($0) (from defaults)" : $0 }.joined(separator: ", ")
         if let prompt = fields.prompt {
             if fields.keys.contains("lyrics") || fields.keys.contains("lyrics_file") {
-                error(at: prompt.location, "\(owner): prompt and lyrics cannot be used together; in custom mode "
-                    + "the lyrics are what is sent. Keep lyrics (custom mode) or prompt (simple mode).")
+                error(
+                    at: prompt.location,
+                    "\(owner): prompt and lyrics cannot be used together; in custom mode "
+                        + "the lyrics are what is sent. Keep lyrics (custom mode) or prompt (simple mode).")
             } else {
-                error(at: prompt.location, "\(owner): prompt is a simple-mode description, but the song is in "
-                    + "custom mode because of \(setBy); put the words in lyrics, or remove \(setBy) for simple mode.")
+                error(
+                    at: prompt.location,
+                    "\(owner): prompt is a simple-mode description, but the song is in "
+                        + "custom mode because of \(setBy); put the words in lyrics, or remove \(setBy) for simple mode."
+                )
             }
         }
         for key in ["title", "style"] where !fields.keys.contains(key) {
@@ -183,18 +206,24 @@ extension ManifestResolver {
         if !instrumental, !fields.keys.contains("lyrics"), !fields.keys.contains("lyrics_file"),
             fields.prompt == nil, !fields.keys.contains("prompt")
         {
-            error(at: entry.location, "\(owner): custom mode (set by \(setBy)) needs lyrics or lyrics_file, "
-                + "or instrumental: true for a song without vocals.")
+            error(
+                at: entry.location,
+                "\(owner): custom mode (set by \(setBy)) needs lyrics or lyrics_file, "
+                    + "or instrumental: true for a song without vocals.")
         }
         guard let model else { return fields.lyrics?.value }
         if let style = fields.style, Self.length(style.value) > model.maxStyle {
-            error(at: style.location, "\(owner): style is \(Self.length(style.value)) characters; \(model.name) "
-                + "allows \(model.maxStyle). Shorten it.")
+            error(
+                at: style.location,
+                "\(owner): style is \(Self.length(style.value)) characters; \(model.name) "
+                    + "allows \(model.maxStyle). Shorten it.")
         }
         if let lyrics = fields.lyrics, Self.length(lyrics.value) > model.maxCustomPrompt {
             let what = fields.lyricsFile.map { "the lyrics in \($0.value) are" } ?? "lyrics are"
-            error(at: lyrics.location, "\(owner): \(what) \(Self.length(lyrics.value)) characters; \(model.name) "
-                + "allows \(model.maxCustomPrompt) in custom mode. Shorten them.")
+            error(
+                at: lyrics.location,
+                "\(owner): \(what) \(Self.length(lyrics.value)) characters; \(model.name) "
+                    + "allows \(model.maxCustomPrompt) in custom mode. Shorten them.")
         }
         return fields.lyrics?.value
     }
@@ -206,14 +235,18 @@ extension ManifestResolver {
     ) -> String? {
         guard let prompt = fields.prompt else {
             if !fields.keys.contains("prompt") {
-                error(at: entry.location, "\(owner) has nothing to generate from; add a prompt (simple mode) or "
-                    + "title, style and lyrics (custom mode).")
+                error(
+                    at: entry.location,
+                    "\(owner) has nothing to generate from; add a prompt (simple mode) or "
+                        + "title, style and lyrics (custom mode).")
             }
             return nil
         }
         if let model, Self.length(prompt.value) > model.maxSimplePrompt {
-            error(at: prompt.location, "\(owner): prompt is \(Self.length(prompt.value)) characters; "
-                + "\(model.name) allows \(model.maxSimplePrompt) in simple mode. Shorten it, or use custom mode.")
+            error(
+                at: prompt.location,
+                "\(owner): prompt is \(Self.length(prompt.value)) characters; "
+                    + "\(model.name) allows \(model.maxSimplePrompt) in simple mode. Shorten it, or use custom mode.")
         }
         let ownCustomOnly = [
             ("negative_tags", own.negativeTags?.location), ("vocal_gender", own.vocalGender?.location),
@@ -221,8 +254,10 @@ extension ManifestResolver {
             ("audio_weight", own.audioWeight?.location),
         ]
         for (key, location) in ownCustomOnly where location != nil {
-            warning(at: entry.keys[key], "\(owner): \(key) has no effect in simple mode (no title, style or "
-                + "lyrics); remove it, or write the song in custom mode.")
+            warning(
+                at: entry.keys[key],
+                "\(owner): \(key) has no effect in simple mode (no title, style or "
+                    + "lyrics); remove it, or write the song in custom mode.")
         }
         return prompt.value
     }
@@ -235,8 +270,10 @@ extension ManifestResolver {
         let written = fields.persona ?? fields.personaID
         guard let written else {
             if let personaModel = own.personaModel {
-                warning(at: personaModel.location, "\(owner): persona_model has no effect without persona or "
-                    + "persona_id; remove it.")
+                warning(
+                    at: personaModel.location,
+                    "\(owner): persona_model has no effect without persona or "
+                        + "persona_id; remove it.")
             }
             return (nil, nil)
         }
@@ -244,20 +281,27 @@ extension ManifestResolver {
             checkReference(persona, from: id, owner: owner, field: "persona", kinds: [.persona])
         }
         if !isCustom {
-            error(at: written.location, "\(owner): a persona works only in custom mode; give the song title, "
-                + "style and lyrics (or instrumental: true) instead of a prompt.")
+            error(
+                at: written.location,
+                "\(owner): a persona works only in custom mode; give the song title, "
+                    + "style and lyrics (or instrumental: true) instead of a prompt.")
         } else if let model, !model.personaAllowed {
-            error(at: written.location, "\(owner): \(model.name) does not accept a persona; use "
-                + "\(ModelCapabilities.defaultModelName) or a V5.5/V6 model.")
+            error(
+                at: written.location,
+                "\(owner): \(model.name) does not accept a persona; use "
+                    + "\(ModelCapabilities.defaultModelName) or a V5.5/V6 model.")
         }
         let personaModel = fields.personaModel?.value ?? .stylePersona
         if let chosen = fields.personaModel, chosen.value == .voicePersona, let model, model.personaAllowed,
             !model.voicePersonaAllowed
         {
-            error(at: chosen.location, "\(owner): \(model.name) does not accept voice_persona; use style_persona "
-                + "or a V5/V6 model.")
+            error(
+                at: chosen.location,
+                "\(owner): \(model.name) does not accept voice_persona; use style_persona "
+                    + "or a V5/V6 model.")
         }
-        let reference: PersonaReference = fields.persona.map { .job($0.value) }
+        let reference: PersonaReference =
+            fields.persona.map { .job($0.value) }
             ?? .literal(fields.personaID?.value ?? "")
         return (reference, personaModel)
     }
@@ -268,14 +312,20 @@ extension ManifestResolver {
         guard let duration = fields.duration, let model else { return }
         let allowing = ModelCapabilities.all.filter(\.durationAllowed).map(\.name).joined(separator: ", ")
         if !model.durationAllowed {
-            error(at: duration.location, "\(owner): \(model.name) does not accept duration; only \(allowing) do. "
-                + "Remove duration or change the model.")
+            error(
+                at: duration.location,
+                "\(owner): \(model.name) does not accept duration; only \(allowing) do. "
+                    + "Remove duration or change the model.")
         } else if !isCustom {
-            error(at: duration.location, "\(owner): duration works only in custom mode; give the song title, "
-                + "style and lyrics (or instrumental: true), or remove duration.")
+            error(
+                at: duration.location,
+                "\(owner): duration works only in custom mode; give the song title, "
+                    + "style and lyrics (or instrumental: true), or remove duration.")
         } else if model.ignoresDuration {
-            warning(at: duration.location, "\(owner): \(model.name) ignores duration (its songs run about 3 "
-                + "minutes); remove it or pick another V6 model.")
+            warning(
+                at: duration.location,
+                "\(owner): \(model.name) ignores duration (its songs run about 3 "
+                    + "minutes); remove it or pick another V6 model.")
         }
     }
 
@@ -293,14 +343,18 @@ extension ManifestResolver {
     private mutating func weight(_ value: Located<Double>?, owner: String, field: String) -> Located<Double>? {
         guard let value else { return nil }
         guard (0...1).contains(value.value) else {
-            error(at: value.location, "\(owner): \(field) is \(Self.number(value.value)); it must be between "
-                + "0 and 1.")
+            error(
+                at: value.location,
+                "\(owner): \(field) is \(Self.number(value.value)); it must be between "
+                    + "0 and 1.")
             return nil
         }
         let rounded = (value.value * 100).rounded() / 100
         if abs(rounded - value.value) > 1e-9 {
-            warning(at: value.location, "\(owner): \(field) \(Self.number(value.value)) has more than two "
-                + "decimals; the provider rounds it to \(Self.number(rounded)), so write that.")
+            warning(
+                at: value.location,
+                "\(owner): \(field) \(Self.number(value.value)) has more than two "
+                    + "decimals; the provider rounds it to \(Self.number(rounded)), so write that.")
         }
         return Located(value: rounded, location: value.location)
     }
@@ -308,18 +362,24 @@ extension ManifestResolver {
     private mutating func checkCallbackURL(_ value: Located<String>, owner: String) -> Located<String>? {
         let text = value.value
         guard Self.length(text) <= 2048 else {
-            error(at: value.location, "\(owner): callback_url is \(Self.length(text)) characters; the provider "
-                + "allows 2048.")
+            error(
+                at: value.location,
+                "\(owner): callback_url is \(Self.length(text)) characters; the provider "
+                    + "allows 2048.")
             return nil
         }
         guard let url = CheckedURL(text), url.scheme == "https" else {
-            error(at: value.location, "\(owner): callback_url must be an https URL, such as "
-                + "https://example.com/hooks/suno; the provider calls back over https only.")
+            error(
+                at: value.location,
+                "\(owner): callback_url must be an https URL, such as "
+                    + "https://example.com/hooks/suno; the provider calls back over https only.")
             return nil
         }
         guard !url.isInternal else {
-            error(at: value.location, "\(owner): callback_url points to an internal address (\(url.host)); the "
-                + "provider refuses loopback, private and link-local hosts. Use a public https endpoint.")
+            error(
+                at: value.location,
+                "\(owner): callback_url points to an internal address (\(url.host)); the "
+                    + "provider refuses loopback, private and link-local hosts. Use a public https endpoint.")
             return nil
         }
         return value

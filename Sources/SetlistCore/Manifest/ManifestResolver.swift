@@ -67,8 +67,10 @@ struct ManifestResolver {
     private mutating func resolveHeader() -> String? {
         if let version = raw.setlist {
             if version.value != 1 {
-                error(at: version.location, "manifest format version \(version.value) is not supported; "
-                    + "this setlist reads version 1, so write setlist: 1.")
+                error(
+                    at: version.location,
+                    "manifest format version \(version.value) is not supported; "
+                        + "this setlist reads version 1, so write setlist: 1.")
             }
         } else if raw.keys["setlist"] == nil {
             error(at: raw.location, "the manifest must say which format it uses; add setlist: 1 at the top.")
@@ -97,8 +99,10 @@ struct ManifestResolver {
             guard let checked = checkBaseURL(written) else { return nil }
             baseURL = checked
         } else if api == .sunoProxy {
-            error(at: raw.keys["provider"], "provider: base_url is required with api: suno-proxy, because each "
-                + "vendor has its own address; add base_url: https://...")
+            error(
+                at: raw.keys["provider"],
+                "provider: base_url is required with api: suno-proxy, because each "
+                    + "vendor has its own address; add base_url: https://...")
             return nil
         } else {
             baseURL = "https://api.evolink.ai"
@@ -106,8 +110,10 @@ struct ManifestResolver {
         let defaultKeyName = api == .evolink ? "EVOLINK_API_KEY" : "SUNO_PROXY_API_KEY"
         let keyName = settings.apiKeyEnv?.value ?? defaultKeyName
         if let written = settings.apiKeyEnv, !Self.isEnvironmentVariableName(written.value) {
-            error(at: written.location, "provider: api_key_env must name an environment variable, such as "
-                + "\(defaultKeyName), that holds the key; never write the key itself in the manifest.")
+            error(
+                at: written.location,
+                "provider: api_key_env must name an environment variable, such as "
+                    + "\(defaultKeyName), that holds the key; never write the key itself in the manifest.")
             return nil
         }
         return ProviderSettings(
@@ -118,18 +124,24 @@ struct ManifestResolver {
 
     private mutating func checkBaseURL(_ written: Located<String>) -> String? {
         guard let url = CheckedURL(written.value), url.scheme == "https" || url.scheme == "http" else {
-            error(at: written.location, "provider: base_url '\(written.value)' is not an http(s) URL; "
-                + "write it like https://api.example.com.")
+            error(
+                at: written.location,
+                "provider: base_url '\(written.value)' is not an http(s) URL; "
+                    + "write it like https://api.example.com.")
             return nil
         }
         if url.scheme == "http", !url.isLoopback {
-            error(at: written.location, "provider: base_url must use https, so the API key never crosses a "
-                + "network in clear text; http is allowed only for loopback hosts (127.0.0.1, localhost, [::1]).")
+            error(
+                at: written.location,
+                "provider: base_url must use https, so the API key never crosses a "
+                    + "network in clear text; http is allowed only for loopback hosts (127.0.0.1, localhost, [::1]).")
             return nil
         }
         if url.hasQueryOrFragment || url.hasUserInfo {
-            error(at: written.location, "provider: base_url must be a plain address without user, query or "
-                + "fragment, such as https://api.example.com.")
+            error(
+                at: written.location,
+                "provider: base_url must be a plain address without user, query or "
+                    + "fragment, such as https://api.example.com.")
             return nil
         }
         var text = written.value
@@ -141,9 +153,11 @@ struct ManifestResolver {
         let limits = raw.limits
         let requests = limits.requestsPerMinute?.value ?? 60
         if let submits = limits.submitsPerMinute, submits.value > requests {
-            warning(at: submits.location, "limits: submits_per_minute is \(submits.value), above "
-                + "requests_per_minute (\(requests)); every submission is also a request, so at most \(requests) "
-                + "are sent a minute. Lower submits_per_minute or raise requests_per_minute.")
+            warning(
+                at: submits.location,
+                "limits: submits_per_minute is \(submits.value), above "
+                    + "requests_per_minute (\(requests)); every submission is also a request, so at most \(requests) "
+                    + "are sent a minute. Lower submits_per_minute or raise requests_per_minute.")
         }
         return RunLimits(
             concurrency: limits.concurrency?.value ?? 4, requestsPerMinute: requests,
@@ -157,8 +171,10 @@ struct ManifestResolver {
         let initial = retry.initialBackoff?.value ?? .seconds(5)
         let maximum = retry.maxBackoff?.value ?? .seconds(120)
         if initial > maximum {
-            error(at: retry.initialBackoff?.location ?? retry.maxBackoff?.location, "retry: backoff initial "
-                + "must not be longer than max; backoff starts at initial and grows up to max.")
+            error(
+                at: retry.initialBackoff?.location ?? retry.maxBackoff?.location,
+                "retry: backoff initial "
+                    + "must not be longer than max; backoff starts at initial and grows up to max.")
             return nil
         }
         return RetrySettings(attempts: retry.attempts?.value ?? 3, initialBackoff: initial, maxBackoff: maximum)
@@ -170,9 +186,11 @@ struct ManifestResolver {
             error(at: path.location, "output: a path is empty; give a path or remove the key to use the default.")
         }
         if let ledger = output.ledger, !Self.isBlank(ledger.value), !ledger.value.hasSuffix(".ledger.json") {
-            error(at: ledger.location, "output: ledger '\(ledger.value)' must be a file name ending in .ledger.json, "
-                + "so that the ledger, its .journal and its .lock never take the name of another file; for "
-                + "example \(Self.stem(of: manifestFileName)).ledger.json.")
+            error(
+                at: ledger.location,
+                "output: ledger '\(ledger.value)' must be a file name ending in .ledger.json, "
+                    + "so that the ledger, its .journal and its .lock never take the name of another file; for "
+                    + "example \(Self.stem(of: manifestFileName)).ledger.json.")
         }
         let stem = Self.stem(of: manifestFileName)
         return OutputSettings(
@@ -188,7 +206,8 @@ struct ManifestResolver {
     /// ASCII letters and digits lowercased, every other run of characters one `-`. A name with nothing
     /// transliterable (emoji only) gets `album-` and 8 hex digits of its SHA-256, so such albums stay apart.
     static func slug(_ album: String) -> String {
-        let latin = album.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false)
+        let latin =
+            album.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false)
             ?? album.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
         var slug = ""
         var pendingDash = false

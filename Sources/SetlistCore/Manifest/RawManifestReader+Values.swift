@@ -50,12 +50,13 @@ extension RawManifestReader {
     mutating func list(_ node: Node, owner: String?, field: String) -> [Node] {
         let value = YAMLValue(node)
         if case .sequence(let items) = value { return items }
-        let example = switch field {
-        case "songs", "personas": "a list of entries starting with '- id:'"
-        case "vocal_window": "a list of two numbers, [start, end]"
-        case "after": "a list of ids, such as [intro]"
-        default: "a list, such as [audio, cover]"
-        }
+        let example =
+            switch field {
+            case "songs", "personas": "a list of entries starting with '- id:'"
+            case "vocal_window": "a list of two numbers, [start, end]"
+            case "after": "a list of ids, such as [intro]"
+            default: "a list, such as [audio, cover]"
+            }
         error(node, "\(Self.prefix(owner))\(field) must be \(example), not \(value.kindDescription).")
         return []
     }
@@ -68,8 +69,10 @@ extension RawManifestReader {
         case .null:
             error(node, "\(Self.prefix(owner))\(field) has no value; write one after the colon or remove the key.")
         case .bool, .int, .float:
-            error(node, "\(Self.prefix(owner))\(field) must be text, not \(value.kindDescription) "
-                + "(\(node.scalar?.string ?? "")); put it in quotes.")
+            error(
+                node,
+                "\(Self.prefix(owner))\(field) must be text, not \(value.kindDescription) "
+                    + "(\(node.scalar?.string ?? "")); put it in quotes.")
         case .sequence, .mapping:
             error(node, "\(Self.prefix(owner))\(field) must be text, not \(value.kindDescription).")
         }
@@ -117,8 +120,10 @@ extension RawManifestReader {
     mutating func duration(_ node: Node, owner: String, field: String) -> Located<Duration>? {
         let value = YAMLValue(node)
         guard case .string(let text) = value, let duration = DurationText.parse(text) else {
-            error(node, "\(owner): \(field) must be a duration such as 90s, 15m, 2h or 1h30m, "
-                + "not \(Self.shown(node, value)).")
+            error(
+                node,
+                "\(owner): \(field) must be a duration such as 90s, 15m, 2h or 1h30m, "
+                    + "not \(Self.shown(node, value)).")
             return nil
         }
         guard duration > .zero else {
@@ -149,8 +154,10 @@ extension RawManifestReader {
         } else {
             ending = "."
         }
-        error(node, "\(Self.prefix(owner))\(field) must be one of \(names.joined(separator: ", ")), not \(shown)"
-            + ending)
+        error(
+            node,
+            "\(Self.prefix(owner))\(field) must be one of \(names.joined(separator: ", ")), not \(shown)"
+                + ending)
         return nil
     }
 

@@ -9,8 +9,10 @@ struct RawManifestReader {
     mutating func read(root: Node) -> RawManifest? {
         var manifest = RawManifest(location: Self.location(of: root))
         guard case .mapping(let mapping) = YAMLValue(root) else {
-            error(root, "the manifest must be a mapping of keys such as setlist, album and songs, "
-                + "but it is \(YAMLValue(root).kindDescription).")
+            error(
+                root,
+                "the manifest must be a mapping of keys such as setlist, album and songs, "
+                    + "but it is \(YAMLValue(root).kindDescription).")
             return nil
         }
         for entry in entries(of: mapping, owner: nil, known: ManifestKeys.top) {
@@ -191,8 +193,10 @@ struct RawManifestReader {
             }
             return Located(value: .pinned(generation: generation, take: take), location: location)
         default:
-            error(node, "\(owner): \(field) must be a take number such as 2, or {generation: 1, take: 2}, "
-                + "not \(Self.shown(node, YAMLValue(node))).")
+            error(
+                node,
+                "\(owner): \(field) must be a take number such as 2, or {generation: 1, take: 2}, "
+                    + "not \(Self.shown(node, YAMLValue(node))).")
             return nil
         }
     }
@@ -208,8 +212,10 @@ struct RawManifestReader {
             return .external(taskID: taskID, resultID: resultID, location: Self.location(of: node))
         }
         guard case .string(let text) = YAMLValue(node) else {
-            error(node, "\(owner): from must be a song id or a mapping {task_id, result_id}, "
-                + "not \(YAMLValue(node).kindDescription).")
+            error(
+                node,
+                "\(owner): from must be a song id or a mapping {task_id, result_id}, "
+                    + "not \(YAMLValue(node).kindDescription).")
             return nil
         }
         return .song(Located(value: text, location: Self.location(of: node)))

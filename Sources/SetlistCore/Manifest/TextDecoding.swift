@@ -13,13 +13,20 @@ enum TextDecoding {
             let byte = bytes[index]
             let width = sequenceWidth(bytes, at: index)
             guard width > 0 else {
-                return .failure(Problem(location: SourceLocation(line: line, column: column), message: "the manifest "
-                    + "is not UTF-8 text (invalid byte 0x\(String(byte, radix: 16, uppercase: true))); save it as "
-                    + "UTF-8 YAML."))
+                return .failure(
+                    Problem(
+                        location: SourceLocation(line: line, column: column),
+                        message: "the manifest "
+                            + "is not UTF-8 text (invalid byte 0x\(String(byte, radix: 16, uppercase: true))); save it as "
+                            + "UTF-8 YAML."))
             }
             if byte == 0 {
-                return .failure(Problem(location: SourceLocation(line: line, column: column), message: "the manifest "
-                    + "contains a NUL byte, so it is binary data, not YAML text; check that the right file was given."))
+                return .failure(
+                    Problem(
+                        location: SourceLocation(line: line, column: column),
+                        message: "the manifest "
+                            + "contains a NUL byte, so it is binary data, not YAML text; check that the right file was given."
+                    ))
             }
             if byte == UInt8(ascii: "\n") {
                 line += 1

@@ -16,7 +16,7 @@ public enum SunoProxyModels {
     /// allows a persona only on V5 and later, so a V5 persona song runs on `chirp-auk`, the newest persona-capable
     /// version the proxy documents.
     public static let persona: [String: String] = [
-        "suno-v5-beta": "chirp-auk",
+        "suno-v5-beta": "chirp-auk"
     ]
 
     /// The `mv` for a model name or alias, or nil when the proxy offers no such model.

@@ -131,18 +131,22 @@ public struct ChainResolver: Sendable {
         let message: String
         switch problem {
         case .noGeneration:
-            message = "Persona '\(persona.id)' cannot be derived: its source song '\(source)' has no completed "
+            message =
+                "Persona '\(persona.id)' cannot be derived: its source song '\(source)' has no completed "
                 + "generation yet. Run the song first; the persona waits for it."
         case .noSuchGeneration(let asked, let generations):
-            message = "Persona '\(persona.id)' names \(choice) of '\(source)', but the song has \(generations) "
+            message =
+                "Persona '\(persona.id)' names \(choice) of '\(source)', but the song has \(generations) "
                 + "generation\(generations == 1 ? "" : "s") so far, not \(asked). Name a generation that exists, or "
                 + "re-roll the song (setlist run --force \(source)) until it does."
         case .noSuchTake(let reference, 0):
-            message = "Persona '\(persona.id)' follows \(reference) of '\(source)', but the ledger holds no takes of "
+            message =
+                "Persona '\(persona.id)' follows \(reference) of '\(source)', but the ledger holds no takes of "
                 + "that generation (ledgers written before format 2 kept only the newest generation's takes). Name "
                 + "a take of a later generation, or re-roll the song with --force \(source)."
         case .noSuchTake(let reference, let takes):
-            message = "Persona '\(persona.id)' follows \(reference) of '\(source)', but the provider answered "
+            message =
+                "Persona '\(persona.id)' follows \(reference) of '\(source)', but the provider answered "
                 + "that generation with \(takes) take\(takes == 1 ? "" : "s"). Set take: to one that exists "
                 + "(1\(takes > 1 ? " to \(takes)" : "")), or re-roll the song with --force \(source)."
         }

@@ -18,10 +18,11 @@ public struct CreditPrices: Sendable, Hashable {
 
     /// The public price list: every documented `-beta` music model at 8 credits, personas at 1.
     public static let publicEstimate = CreditPrices(
-        perModel: Dictionary(uniqueKeysWithValues: [
-            "suno-v4-beta", "suno-v4.5-beta", "suno-v4.5plus-beta", "suno-v4.5all-beta", "suno-v5-beta",
-            "suno-v5.5-beta", "suno-v6-beta", "suno-v6-mini-beta", "suno-v6-wild-beta",
-        ].map { ($0, 8.0) }),
+        perModel: Dictionary(
+            uniqueKeysWithValues: [
+                "suno-v4-beta", "suno-v4.5-beta", "suno-v4.5plus-beta", "suno-v4.5all-beta", "suno-v5-beta",
+                "suno-v5.5-beta", "suno-v6-beta", "suno-v6-mini-beta", "suno-v6-wild-beta",
+            ].map { ($0, 8.0) }),
         musicDefault: 8,
         persona: 1
     )

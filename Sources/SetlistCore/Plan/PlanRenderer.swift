@@ -54,9 +54,10 @@ public enum PlanRenderer {
             let alwaysShown: Set<ActionKind> = [.submit, .poll, .skip]
             return count > 0 || alwaysShown.contains(kind) ? "\(count) \(kind.rawValue)" : nil
         }
-        let budget = totals.maxCredits.map { limit in
-            totals.overBudget ? "OVER the budget of \(number(limit))" : "budget \(number(limit))"
-        } ?? "no budget set"
+        let budget =
+            totals.maxCredits.map { limit in
+                totals.overBudget ? "OVER the budget of \(number(limit))" : "budget \(number(limit))"
+            } ?? "no budget set"
         let bound = plan.makespan
         lines += [
             "",
@@ -152,7 +153,8 @@ public enum PlanRenderer {
         }
         for job in plan.jobs {
             for dependency in job.dependencies {
-                let highlight = critical.contains(Edge(from: dependency, to: job.id))
+                let highlight =
+                    critical.contains(Edge(from: dependency, to: job.id))
                     ? " [color=\"#d62728\", penwidth=2.5]" : ""
                 lines.append("    \(dotString(dependency)) -> \(dotString(job.id))\(highlight);")
             }

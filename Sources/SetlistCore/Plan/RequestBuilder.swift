@@ -84,7 +84,9 @@ public struct RequestBuilder: Sendable {
             guard let task = chained.sourceTaskID else {
                 throw MissingChainedInput(job: persona.id, input: "source_task_id")
             }
-            guard let result = chained.sourceResultID else { throw MissingChainedInput(job: persona.id, input: "result_id") }
+            guard let result = chained.sourceResultID else {
+                throw MissingChainedInput(job: persona.id, input: "result_id")
+            }
             sourceTaskID = task
             resultID = result
         case .external(let task, let result):

@@ -47,7 +47,8 @@ public enum ResumeDecision: Sendable, Hashable {
     public var action: JobAction {
         switch self {
         case .submit(_, _, let reason): JobAction(.submit, reason: reason)
-        case .resubmit(let attempt, _): JobAction(.submit, reason: "attempt \(attempt) unconfirmed; replayed with its key")
+        case .resubmit(let attempt, _):
+            JobAction(.submit, reason: "attempt \(attempt) unconfirmed; replayed with its key")
         case .poll(let taskID, _): JobAction(.poll, reason: "task \(taskID) in flight")
         case .skip: JobAction(.skip, reason: "completed, unchanged")
         case .hold(let attempt): JobAction(.hold, reason: "attempt \(attempt) outcome unknown; see --resubmit-unknown")

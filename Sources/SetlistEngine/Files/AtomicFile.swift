@@ -8,9 +8,9 @@
 // each take's file, because a paid take never replaces a file, and replaces only a take's own recorded file.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One failed step of writing a file: what was being done, to which path, and the `errno` value.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A file a user asked setlist to write, such as `run --metrics-file` or `report -o`. It is written by
@@ -97,17 +97,19 @@ public struct OutputFile: Sendable {
         }
         let target = Self.canonical(path)
         for folder in protected where folder.isFolder {
-            let resolved = realpath(folder.path, nil).map { pointer in
-                defer { free(pointer) }
-                return String(cString: pointer)
-            } ?? folder.path
+            let resolved =
+                realpath(folder.path, nil).map { pointer in
+                    defer { free(pointer) }
+                    return String(cString: pointer)
+                } ?? folder.path
             if target.hasPrefix(resolved.hasSuffix("/") ? resolved : resolved + "/") {
                 throw .protected(path: path, option: option, purpose: purpose, role: folder.role)
             }
         }
         for file in protected where !file.isFolder {
             var other = stat()
-            let sameInode = existingMode != nil && stat(file.path, &other) == 0
+            let sameInode =
+                existingMode != nil && stat(file.path, &other) == 0
                 && other.st_dev == status.st_dev && other.st_ino == status.st_ino
             if sameInode || Self.canonical(file.path) == target {
                 throw .protected(path: path, option: option, purpose: purpose, role: file.role)

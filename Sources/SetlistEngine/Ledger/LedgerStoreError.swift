@@ -1,9 +1,9 @@
 import SetlistCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why the ledger store could not read or write the ledger. Every case says what happened, where, and what

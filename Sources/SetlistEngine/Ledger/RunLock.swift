@@ -2,9 +2,9 @@ import Foundation
 import SetlistCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Who holds a run lock: the content of the lock file, as one line of JSON.
@@ -275,7 +275,8 @@ public struct RunLock: Sendable {
     /// Writes the holder line to ``temporaryPath(of:pid:)`` and syncs it, before any attempt to take the lock:
     /// the lock is then created by one `link(2)`, so a process killed at any moment leaves either no lock or a
     /// whole one, and a stale lock removed by this process is replaced at once.
-    private static func writeTemporary(_ content: [UInt8], lockPath: String, pid: Int32) throws(RunLockError) -> String {
+    private static func writeTemporary(_ content: [UInt8], lockPath: String, pid: Int32) throws(RunLockError) -> String
+    {
         let temporary = temporaryPath(of: lockPath, pid: pid)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 { throw .io(operation: "create the lock file", path: temporary, code: errno) }
@@ -329,9 +330,9 @@ public struct RunLock: Sendable {
             throw .io(operation: "inspect the lock file", path: path, code: errno)
         }
         #if canImport(Darwin)
-        let modified = status.st_mtimespec
+            let modified = status.st_mtimespec
         #else
-        let modified = status.st_mtim
+            let modified = status.st_mtim
         #endif
         return Int64(modified.tv_sec) * 1000 + Int64(modified.tv_nsec) / 1_000_000
     }

@@ -15,7 +15,8 @@ extension AlbumReport {
         for (spec, decision) in zip(graph.jobs, decisions) {
             let record = ledger[job: spec.id]
             let credits = record?.attempts.reduce(0) { $0 + ($1.creditsReserved ?? 0) } ?? 0
-            let error = record?.state == .completed
+            let error =
+                record?.state == .completed
                 ? nil : record?.lastError?.message ?? record?.blockedBy.map { "blocked by \($0)" }
             html += """
                 <tr data-job="\(Self.escape(spec.id))"><td>\(Self.escape(spec.id))</td><td>\(spec.kind.rawValue)</td>\

@@ -34,7 +34,11 @@ extension AlbumReport {
 
     /// Draws `lineage` as inline SVG, styled by the page's CSS, with song and persona boxes linking to their entries.
     public static func svg(_ lineage: PersonaLineage) -> String {
-        let width = 190.0, height = 48.0, columnGap = 96.0, rowGap = 18.0, margin = 12.0
+        let width = 190.0
+        let height = 48.0
+        let columnGap = 96.0
+        let rowGap = 18.0
+        let margin = 12.0
         let columns = (lineage.nodes.map(\.column).max() ?? 0) + 1
         var rows = Array(repeating: 0, count: columns)
         for node in lineage.nodes { rows[node.column] = max(rows[node.column], node.row + 1) }
@@ -43,8 +47,10 @@ extension AlbumReport {
         let totalHeight = margin * 2 + tallest * height + (tallest - 1) * rowGap
         func origin(_ node: PersonaLineage.Node) -> (x: Double, y: Double) {
             let offset = (tallest - Double(rows[node.column])) * (height + rowGap) / 2
-            return (margin + Double(node.column) * (width + columnGap),
-                    margin + offset + Double(node.row) * (height + rowGap))
+            return (
+                margin + Double(node.column) * (width + columnGap),
+                margin + offset + Double(node.row) * (height + rowGap)
+            )
         }
         var svg = """
             <svg class="lineage" role="img" viewBox="0 0 \(number(totalWidth)) \(number(totalHeight))" \
@@ -55,17 +61,23 @@ extension AlbumReport {
 
             """
         for edge in lineage.edges {
-            let start = origin(lineage.nodes[edge.from]), end = origin(lineage.nodes[edge.to])
-            let x1 = start.x + width, y1 = start.y + height / 2, x2 = end.x - 2, y2 = end.y + height / 2
+            let start = origin(lineage.nodes[edge.from])
+            let end = origin(lineage.nodes[edge.to])
+            let x1 = start.x + width
+            let y1 = start.y + height / 2
+            let x2 = end.x - 2
+            let y2 = end.y + height / 2
             let bend = (x2 - x1) / 2
             let style = edge.personaModel.map { $0 == .voicePersona ? "edge voice" : "edge style" } ?? "edge source"
-            let curve = "M\(number(x1)),\(number(y1)) C\(number(x1 + bend)),\(number(y1)) "
+            let curve =
+                "M\(number(x1)),\(number(y1)) C\(number(x1 + bend)),\(number(y1)) "
                 + "\(number(x2 - bend)),\(number(y2)) \(number(x2)),\(number(y2))"
             svg += "<path class=\"\(style)\" marker-end=\"url(#arrow)\" d=\"\(curve)\"/>\n"
         }
         for node in lineage.nodes {
             let at = origin(node)
-            let label = escape(clip(node.label, 24)), detail = escape(clip(node.detail, 30))
+            let label = escape(clip(node.label, 24))
+            let detail = escape(clip(node.detail, 30))
             let link = node.kind == .external ? nil : node.kind == .song ? "#track-\(node.key)" : "#persona-\(node.key)"
             var box = """
                 <g class="node \(node.kind.rawValue)"><rect x="\(number(at.x))" y="\(number(at.y))" \

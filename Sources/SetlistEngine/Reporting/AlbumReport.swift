@@ -118,7 +118,8 @@ public struct AlbumReport: Sendable {
         }
         let pick = picked(song)
         if let pick {
-            html += "<div class=\"takes picked\">\n" + takeMarkup(pick.result, pick.reference, isPick: true)
+            html +=
+                "<div class=\"takes picked\">\n" + takeMarkup(pick.result, pick.reference, isPick: true)
                 + "</div>\n"
         } else if case .failure(let problem) = TakePicks.change(for: song, in: ledger) {
             html += "<p class=\"error\">\(Self.escape(problem.message))</p>\n"

@@ -11,9 +11,12 @@ public enum ErrorSentence {
         let nsError = error as NSError
         let path = nsError.userInfo[NSFilePathErrorKey] as? String ?? (nsError.userInfo[NSURLErrorKey] as? URL)?.path
         let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError
-        let code = nsError.domain == NSPOSIXErrorDomain ? nsError.code
+        let code =
+            nsError.domain == NSPOSIXErrorDomain
+            ? nsError.code
             : underlying?.domain == NSPOSIXErrorDomain ? underlying?.code : nil
-        let reason = code.map { String(cString: strerror(Int32($0))) } ?? nsError.localizedFailureReason
+        let reason =
+            code.map { String(cString: strerror(Int32($0))) } ?? nsError.localizedFailureReason
             ?? "the file system refused the operation"
         return path.map { "\($0): \(reason)" } ?? reason
     }

@@ -95,64 +95,80 @@ public enum PrometheusTextFormat {
     /// `# TYPE` lines, followed by one sample per album (and per label combination), in a stable order.
     public static func render(_ metrics: [RunMetrics]) -> String {
         var families: [Family] = []
-        families.append(Family(
-            name: "setlist_jobs", help: "Jobs of the album by state at the end of the last run.",
-            samples: metrics.flatMap { album in
-                JobState.allCases.map { state in
-                    Sample(labels: [("album", album.album), ("state", state.rawValue)],
-                           value: Double(album.jobsByState[state] ?? 0))
-                }
-            }))
-        families.append(Family(
-            name: "setlist_requests", help: "HTTP requests the last run sent to the provider, by route and status.",
-            samples: metrics.flatMap { album in
-                album.requests.keys.sorted().map { key in
-                    Sample(labels: [("album", album.album), ("route", key.route), ("status", key.status)],
-                           value: Double(album.requests[key] ?? 0))
-                }
-            }))
-        families.append(Family(
-            name: "setlist_retries", help: "Tries the last run scheduled again after a failure.",
-            samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.retries)) }))
-        families.append(Family(
-            name: "setlist_credits_reserved", help: "Credits the provider reserved for the last run's submissions.",
-            samples: metrics.map { Sample(labels: [("album", $0.album)], value: $0.creditsReserved) }))
-        families.append(Family(
-            name: "setlist_run_duration_seconds", help: "Wall-clock length of the last run in seconds.",
-            samples: metrics.map { Sample(labels: [("album", $0.album)], value: $0.durationSeconds) }))
-        families.append(Family(
-            name: "setlist_last_success_timestamp_seconds",
-            help: "Unix time at which a run of the album last ended with every job completed.",
-            samples: metrics.compactMap { album in
-                album.lastSuccessUnixTime.map { Sample(labels: [("album", album.album)], value: $0) }
-            }))
-        families.append(Family(
-            name: "setlist_run_outcome", help: "How the last run ended: 1 for its outcome, 0 for the others.",
-            samples: metrics.flatMap { album in
-                RunOutcome.allCases.map { outcome in
-                    Sample(labels: [("album", album.album), ("outcome", outcome.rawValue)],
-                           value: outcome == album.outcome ? 1 : 0)
-                }
-            }))
-        families.append(Family(
-            name: "setlist_ledger_events_appended", help: "Ledger events the last run appended to the journal.",
-            samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.ledgerEvents)) }))
-        families.append(Family(
-            name: "setlist_ledger_journal_bytes_appended", help: "Bytes of the journal lines the last run appended.",
-            samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.ledgerJournalBytes)) }))
-        families.append(Family(
-            name: "setlist_downloads_pending",
-            help: "Files of paid takes not on disk after the last run; the next run fetches them without paying.",
-            samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.downloadsPending)) }))
-        families.append(Family(
-            name: "setlist_oldest_pending_take_age_seconds",
-            help: "Age of the oldest take with a file still pending; the provider's links expire after 259200 s.",
-            samples: metrics.compactMap { album in
-                album.oldestPendingTakeAgeSeconds.map { Sample(labels: [("album", album.album)], value: $0) }
-            }))
-        families.append(Family(
-            name: "setlist_run_exit_code", help: "The exit code of the last run.",
-            samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.outcome.exitCode)) }))
+        families.append(
+            Family(
+                name: "setlist_jobs", help: "Jobs of the album by state at the end of the last run.",
+                samples: metrics.flatMap { album in
+                    JobState.allCases.map { state in
+                        Sample(
+                            labels: [("album", album.album), ("state", state.rawValue)],
+                            value: Double(album.jobsByState[state] ?? 0))
+                    }
+                }))
+        families.append(
+            Family(
+                name: "setlist_requests", help: "HTTP requests the last run sent to the provider, by route and status.",
+                samples: metrics.flatMap { album in
+                    album.requests.keys.sorted().map { key in
+                        Sample(
+                            labels: [("album", album.album), ("route", key.route), ("status", key.status)],
+                            value: Double(album.requests[key] ?? 0))
+                    }
+                }))
+        families.append(
+            Family(
+                name: "setlist_retries", help: "Tries the last run scheduled again after a failure.",
+                samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.retries)) }))
+        families.append(
+            Family(
+                name: "setlist_credits_reserved", help: "Credits the provider reserved for the last run's submissions.",
+                samples: metrics.map { Sample(labels: [("album", $0.album)], value: $0.creditsReserved) }))
+        families.append(
+            Family(
+                name: "setlist_run_duration_seconds", help: "Wall-clock length of the last run in seconds.",
+                samples: metrics.map { Sample(labels: [("album", $0.album)], value: $0.durationSeconds) }))
+        families.append(
+            Family(
+                name: "setlist_last_success_timestamp_seconds",
+                help: "Unix time at which a run of the album last ended with every job completed.",
+                samples: metrics.compactMap { album in
+                    album.lastSuccessUnixTime.map { Sample(labels: [("album", album.album)], value: $0) }
+                }))
+        families.append(
+            Family(
+                name: "setlist_run_outcome", help: "How the last run ended: 1 for its outcome, 0 for the others.",
+                samples: metrics.flatMap { album in
+                    RunOutcome.allCases.map { outcome in
+                        Sample(
+                            labels: [("album", album.album), ("outcome", outcome.rawValue)],
+                            value: outcome == album.outcome ? 1 : 0)
+                    }
+                }))
+        families.append(
+            Family(
+                name: "setlist_ledger_events_appended", help: "Ledger events the last run appended to the journal.",
+                samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.ledgerEvents)) }))
+        families.append(
+            Family(
+                name: "setlist_ledger_journal_bytes_appended",
+                help: "Bytes of the journal lines the last run appended.",
+                samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.ledgerJournalBytes)) }))
+        families.append(
+            Family(
+                name: "setlist_downloads_pending",
+                help: "Files of paid takes not on disk after the last run; the next run fetches them without paying.",
+                samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.downloadsPending)) }))
+        families.append(
+            Family(
+                name: "setlist_oldest_pending_take_age_seconds",
+                help: "Age of the oldest take with a file still pending; the provider's links expire after 259200 s.",
+                samples: metrics.compactMap { album in
+                    album.oldestPendingTakeAgeSeconds.map { Sample(labels: [("album", album.album)], value: $0) }
+                }))
+        families.append(
+            Family(
+                name: "setlist_run_exit_code", help: "The exit code of the last run.",
+                samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.outcome.exitCode)) }))
         return families.filter { !$0.samples.isEmpty }.map(\.text).joined()
     }
 

@@ -113,7 +113,8 @@ public struct PersonaLineage: Sendable, Hashable {
         let takes = ledger[job: song]?.everyTake ?? []
         if let record = ledger[job: persona.id], record.state == .completed,
             let resultID = record.chainedInputs?.sourceResultID,
-            let derived = takes.first(where: { $0.result.resultID == resultID }) {
+            let derived = takes.first(where: { $0.result.resultID == resultID })
+        {
             return derived.reference.description
         }
         let pick = manifest.songs.first { $0.id == song }?.pick ?? .defaultPick

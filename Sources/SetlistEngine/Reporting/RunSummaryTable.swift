@@ -15,14 +15,16 @@ public enum RunSummaryTable {
             states[record.state, default: 0] += 1
             let reserved = record.attempts.reduce(0.0) { $0 + ($1.creditsReserved ?? 0) }
             credits += reserved
-            let takes = record.everyTake.count, generations = record.generations.count
+            let takes = record.everyTake.count
+            let generations = record.generations.count
             let output: String
             if let personaID = record.personaID {
                 output = "persona \(personaID)"
             } else if takes == 0 {
                 output = "-"
             } else {
-                output = "\(takes) take\(takes == 1 ? "" : "s")"
+                output =
+                    "\(takes) take\(takes == 1 ? "" : "s")"
                     + (generations > 1 ? " in \(generations) generations" : "")
             }
             let error = record.state == .completed ? "-" : record.lastError.map { clip($0.message, to: 48) } ?? "-"

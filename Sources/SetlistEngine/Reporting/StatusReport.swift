@@ -230,8 +230,12 @@ public struct StatusReport: Sendable, Hashable, Encodable {
     /// The report as a table, each song's takes when it has more than one, pick problems, totals and the next
     /// run's actions.
     public var text: String {
-        var rows = [["JOB", "KIND", "STATE", "TRIES", "TASK", "PERSONA", "GENS", "PICK", "RESULTS", "FILES", "CREDITS",
-                     "NEXT", "LAST ERROR"]]
+        var rows = [
+            [
+                "JOB", "KIND", "STATE", "TRIES", "TASK", "PERSONA", "GENS", "PICK", "RESULTS", "FILES", "CREDITS",
+                "NEXT", "LAST ERROR",
+            ]
+        ]
         for job in jobs {
             rows.append([
                 job.id, job.kind.rawValue, job.state?.rawValue ?? "not run", String(job.attempts),
@@ -254,7 +258,8 @@ public struct StatusReport: Sendable, Hashable, Encodable {
         text += "\(jobs.count) jobs: \(counts.joined(separator: ", ")); "
         text += "\(RunEvent.format(credits: creditsReserved)) credits reserved in \(runs) run\(runs == 1 ? "" : "s")\n"
         if let lastRun {
-            let outcome = lastRun.outcome.map { "ended \($0.rawValue)" }
+            let outcome =
+                lastRun.outcome.map { "ended \($0.rawValue)" }
                 ?? "did not finish (running, or stopped without finishing)"
             text += "last run: \(lastRun.id), started \(Self.timestamp(lastRun.startedAtMs)), \(outcome)\n"
         }
@@ -322,4 +327,3 @@ extension TakeRef {
     /// `g2 t1`: the short form the status table shows.
     var label: String { "g\(generation) t\(take)" }
 }
-

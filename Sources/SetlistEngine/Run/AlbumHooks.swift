@@ -52,7 +52,8 @@ final class AlbumHooks: RunHooks {
 
     func requestNotBuilt(job: Int, error: RequestNotBuilt) async throws {
         let id = graph.jobs[job].id
-        try await append(.jobFailed(job: id, error: RecordedError(code: "request_not_built", message: error.message), at: now()))
+        try await append(
+            .jobFailed(job: id, error: RecordedError(code: "request_not_built", message: error.message), at: now()))
     }
 
     func interpret(job: Int, snapshot: TaskSnapshot) -> TaskSnapshot {
@@ -78,7 +79,8 @@ final class AlbumHooks: RunHooks {
             break
         case .pending, .processing:
             try await append(
-                .taskProgress(job: id, attempt: attempt, status: snapshot.status, progress: snapshot.progress, at: now()),
+                .taskProgress(
+                    job: id, attempt: attempt, status: snapshot.status, progress: snapshot.progress, at: now()),
                 durability: .buffered)
             report(.progress(job: id, status: snapshot.status, percent: snapshot.progress))
         }
@@ -86,7 +88,8 @@ final class AlbumHooks: RunHooks {
 
     func pollFailed(jobs: [Int], error: ProviderError) async throws {
         guard error.kind != .transient, error.kind != .rateLimited, error.kind != .notFound else { return }
-        report(.warning("a status request for \(jobs.map { graph.jobs[$0].id }.joined(separator: ", ")) failed: \(error)"))
+        report(
+            .warning("a status request for \(jobs.map { graph.jobs[$0].id }.joined(separator: ", ")) failed: \(error)"))
     }
 
     func scheduled(_ action: SchedulerAction) async throws {

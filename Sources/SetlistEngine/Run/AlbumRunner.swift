@@ -153,7 +153,9 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
         let failures = await downloading.value
         let pending = pendingDownloads(downloader, songs: songs.compactMap { $0 }, failures: failures)
         if !pending.isEmpty {
-            report(.downloadsPending(files: pending.map { "\($0.path) (\($0.reason ?? "not tried: the run stopped first"))" }))
+            report(
+                .downloadsPending(
+                    files: pending.map { "\($0.path) (\($0.reason ?? "not tried: the run stopped first"))" }))
         }
         let unresolvedPicks = manifest.songs.filter { song in
             if case .failure = TakePicks.change(for: song, in: store.ledger) { return true }
@@ -229,7 +231,9 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
                 ? .fingerprintMigrated(job: spec.id, fingerprint: plan.fingerprints[index])
                 : .jobPlanned(job: spec.id, kind: spec.kind, fingerprint: plan.fingerprints[index])
             try store.append(planned, durability: .buffered)
-            if case .submit = plan.decisions[index], case .inFlight(let taskID, let attempt)? = store.job(spec.id)?.resumePoint {
+            if case .submit = plan.decisions[index],
+                case .inFlight(let taskID, let attempt)? = store.job(spec.id)?.resumePoint
+            {
                 let error = RecordedError(
                     code: "given_up", message: "Task \(taskID) was given up by --force; a new generation was paid for.")
                 try store.append(

@@ -74,7 +74,9 @@ struct PollPlanner<C: Clock>: Sendable where C.Duration == Duration, C.Instant: 
         guard var task = tasks[job] else { return }
         task.pollOutstanding = false
         task.notFoundAnswers = 0
-        if task.estimate == nil, let seconds = snapshot.estimatedSeconds { task.estimate = Self.duration(seconds: seconds) }
+        if task.estimate == nil, let seconds = snapshot.estimatedSeconds {
+            task.estimate = Self.duration(seconds: seconds)
+        }
         let quantiles = finishQuantiles(for: task.estimate)
         let ownLooksFoundRunning = task.polls
         if task.companion {

@@ -106,7 +106,8 @@ public struct RateWindow<C: Clock>: Sendable where C.Duration == Duration, C.Ins
     private mutating func growIfQuiet(at now: C.Instant) {
         guard currentLimit < configuredLimit, let last = lastIncrease else { return }
         if last.advanced(by: window) <= now {
-            let step = currentLimit + max(1, configuredLimit / 10) < refusedLimit ?? configuredLimit
+            let step =
+                currentLimit + max(1, configuredLimit / 10) < refusedLimit ?? configuredLimit
                 ? max(1, configuredLimit / 10) : 1
             currentLimit = min(configuredLimit, currentLimit + step)
             lastIncrease = now

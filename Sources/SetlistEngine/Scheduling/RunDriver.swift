@@ -94,12 +94,15 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
                     timer?.task.cancel()
                     let clock = self.clock
                     let continuation = self.continuation
-                    timer = (wake, Task {
-                        do {
-                            try await clock.sleep(until: wake, tolerance: nil)
-                            continuation.yield(.tick)
-                        } catch {}
-                    })
+                    timer = (
+                        wake,
+                        Task {
+                            do {
+                                try await clock.sleep(until: wake, tolerance: nil)
+                                continuation.yield(.tick)
+                            } catch {}
+                        }
+                    )
                 }
                 guard let event = await iterator.next() else { return .interrupted }
                 if case .tick = event { timer = nil }
@@ -131,7 +134,8 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
         }
     }
 
-    private func perform(_ action: SchedulerAction, in group: inout ThrowingDiscardingTaskGroup<any Error>) async throws {
+    private func perform(_ action: SchedulerAction, in group: inout ThrowingDiscardingTaskGroup<any Error>) async throws
+    {
         let provider = self.provider
         let hooks = self.hooks
         let continuation = self.continuation

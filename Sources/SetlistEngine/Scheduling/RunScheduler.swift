@@ -209,7 +209,8 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         }
     }
 
-    private mutating func scheduleSubmits(now: C.Instant, wake: inout C.Instant?, into actions: inout [SchedulerAction]) {
+    private mutating func scheduleSubmits(now: C.Instant, wake: inout C.Instant?, into actions: inout [SchedulerAction])
+    {
         while inFlight < configuration.limits.concurrency, let first = readyQueue.min {
             let index = first.job
             guard slots[index].phase == .ready else {

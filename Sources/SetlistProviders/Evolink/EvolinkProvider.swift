@@ -110,10 +110,12 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
             provider: "Evolink", method: .post, path: Self.generationsPath, purpose: purpose, isPaid: true,
             idempotencyKey: key, replaysIdempotentRequests: honoursIdempotencyKeys)
         guard Self.isValidIdempotencyKey(key) else {
-            throw classifier.makeError(.rejected, message: "setlist made idempotency key \"\(key)\" for the "
-                + "\(purpose), which Evolink does not accept: it needs \(Self.idempotencyKeyLengths.lowerBound) "
-                + "to \(Self.idempotencyKeyLengths.upperBound) characters from A-Z, a-z, 0-9, '.', '_' and '-'. "
-                + "Nothing was sent; this is a bug in setlist, please report it.")
+            throw classifier.makeError(
+                .rejected,
+                message: "setlist made idempotency key \"\(key)\" for the "
+                    + "\(purpose), which Evolink does not accept: it needs \(Self.idempotencyKeyLengths.lowerBound) "
+                    + "to \(Self.idempotencyKeyLengths.upperBound) characters from A-Z, a-z, 0-9, '.', '_' and '-'. "
+                    + "Nothing was sent; this is a bug in setlist, please report it.")
         }
         let data = try http.encode(body, for: call, advice: "check the manifest entry's numbers for NaN or infinity")
         let response = try await send(call, body: data)
@@ -146,8 +148,9 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
     }
 
     private static func isValidIdempotencyKey(_ key: String) -> Bool {
-        idempotencyKeyLengths.contains(key.count) && key.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || ".-_".unicodeScalars.contains(scalar))
-        }
+        idempotencyKeyLengths.contains(key.count)
+            && key.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || ".-_".unicodeScalars.contains(scalar))
+            }
     }
 }

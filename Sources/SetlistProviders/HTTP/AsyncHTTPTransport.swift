@@ -113,8 +113,10 @@ public final class AsyncHTTPTransport: HTTPTransport {
             case .deadlineExceeded:
                 return HTTPTransportError(kind: .timeout, detail: "no response within \(timeout)")
             case .readTimeout, .writeTimeout:
-                return HTTPTransportError(kind: .timeout, detail: "the connection stalled for longer than the read "
-                    + "or write timeout")
+                return HTTPTransportError(
+                    kind: .timeout,
+                    detail: "the connection stalled for longer than the read "
+                        + "or write timeout")
             case .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout:
                 return HTTPTransportError(kind: .timeout, detail: "the connection could not be established in time")
             case .remoteConnectionClosed:

@@ -106,8 +106,10 @@ public struct HTTPRequestData: Sendable, Hashable, CustomStringConvertible {
     public var timeout: Duration
 
     /// Creates a request.
-    public init(method: Method, url: String, headers: HTTPHeaderFields = [:], body: Data = Data(),
-                timeout: Duration) {
+    public init(
+        method: Method, url: String, headers: HTTPHeaderFields = [:], body: Data = Data(),
+        timeout: Duration
+    ) {
         self.method = method
         self.url = url
         self.headers = headers

@@ -25,10 +25,12 @@ struct APICredential: Sendable, CustomStringConvertible, CustomDebugStringConver
         var result = ""
         var rest = text[...]
         while let range = rest.range(of: key) {
-            let before = range.lowerBound == rest.startIndex
+            let before =
+                range.lowerBound == rest.startIndex
                 ? result.last : rest[rest.index(before: range.lowerBound)]
             let after = range.upperBound == rest.endIndex ? nil : rest[range.upperBound]
-            let standsAlone = !(before?.isLetter ?? false) && !(before?.isNumber ?? false)
+            let standsAlone =
+                !(before?.isLetter ?? false) && !(before?.isNumber ?? false)
                 && !(after?.isLetter ?? false) && !(after?.isNumber ?? false)
             result += rest[..<range.lowerBound]
             result += standsAlone ? "<redacted>" : key

@@ -50,21 +50,24 @@ enum HTTPDate {
             tokens.removeLast()
         }
         guard tokens.count == 4 else { return nil }
-        let dayText: String, monthText: String, yearText: String, timeText: String
+        let dayText: String
+        let monthText: String
+        let yearText: String
+        let timeText: String
         if tokens[0].allSatisfy(\.isASCIIDigit) {
             (dayText, monthText, yearText, timeText) = (tokens[0], tokens[1], tokens[2], tokens[3])
         } else {
             (monthText, dayText, timeText, yearText) = (tokens[0], tokens[1], tokens[2], tokens[3])
         }
         guard let month = month(monthText), let day = Int(dayText), (1...31).contains(day),
-              var year = Int(yearText), yearText.allSatisfy(\.isASCIIDigit)
+            var year = Int(yearText), yearText.allSatisfy(\.isASCIIDigit)
         else { return nil }
         if yearText.count == 2 {
             year += year < 70 ? 2000 : 1900
         }
         let clock = timeText.split(separator: ":").map { Int($0) }
         guard clock.count == 3, let hour = clock[0], let minute = clock[1], let second = clock[2],
-              (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
+            (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
         else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = ((days * 24 + hour) * 60 + minute) * 60 + second

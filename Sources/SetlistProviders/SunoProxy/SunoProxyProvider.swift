@@ -69,16 +69,21 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
         let usesPersona = request.personaID != nil
         guard let mv = SunoProxyModels.mv(for: request.model, persona: usesPersona) else {
             let what = usesPersona ? "a persona song" : "a song"
-            throw classifier.makeError(.rejected, message: "\(request.model) has no Suno proxy model version for "
-                + "\(what), so the song submission was not sent. Choose a model the proxy serves (see "
-                + "docs/PROVIDERS.md).")
+            throw classifier.makeError(
+                .rejected,
+                message: "\(request.model) has no Suno proxy model version for "
+                    + "\(what), so the song submission was not sent. Choose a model the proxy serves (see "
+                    + "docs/PROVIDERS.md).")
         }
         if usesPersona, request.artistClipID?.isEmpty ?? true {
-            throw classifier.makeError(.rejected, message: "A persona song on the Suno proxy needs the clip the "
-                + "persona came from (artist_clip_id), and none is known, so the song submission was not sent. "
-                + "Derive the persona in the manifest and refer to it with persona:.")
+            throw classifier.makeError(
+                .rejected,
+                message: "A persona song on the Suno proxy needs the clip the "
+                    + "persona came from (artist_clip_id), and none is known, so the song submission was not sent. "
+                    + "Derive the persona in the manifest and refer to it with persona:.")
         }
-        let response = try await send(call, body: try http.encode(SunoProxySongBody(request: request, mv: mv), for: call))
+        let response = try await send(
+            call, body: try http.encode(SunoProxySongBody(request: request, mv: mv), for: call))
         let data = try envelopeData(response, call: call)
         do throws(SunoProxyDecoder.Malformed) {
             let id = try SunoProxyDecoder.submittedTaskID(data)
@@ -195,11 +200,16 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
             case "internal_error", "fail_to_fetch_task", "rate_limit_exceeded": .transient
             default: .rejected
             }
-        let next = kind == .transient ? " The run retries with backoff." + call.retryNote
-            : kind == .quota ? " Top up the account; the run stops submitting."
-            : " The request is not retried: fix the manifest entry and run again."
-        return classifier.makeError(kind, status: response.status, code: code, message: "The Suno proxy answered "
-            + "\(call.label) with HTTP \(response.status) and error code \(code).\(said)\(next)")
+        let next =
+            kind == .transient
+            ? " The run retries with backoff." + call.retryNote
+            : kind == .quota
+                ? " Top up the account; the run stops submitting."
+                : " The request is not retried: fix the manifest entry and run again."
+        return classifier.makeError(
+            kind, status: response.status, code: code,
+            message: "The Suno proxy answered "
+                + "\(call.label) with HTTP \(response.status) and error code \(code).\(said)\(next)")
     }
 
     /// Sends `call` with a JSON body and the headers new-api expects; the proxy has no idempotency header.

@@ -151,8 +151,10 @@ enum SunoProxyDecoder {
 
     static func failure(_ reason: String?) -> TaskFailure {
         guard let reason else {
-            return TaskFailure(code: "upstream_error", message: "The Suno proxy reports that the task failed but "
-                + "gave no reason.")
+            return TaskFailure(
+                code: "upstream_error",
+                message: "The Suno proxy reports that the task failed but "
+                    + "gave no reason.")
         }
         let lowered = reason.lowercased()
         let policyWords = ["policy", "moderat", "sensitive", "violat", "prohibited", "copyright", "审核", "违规", "敏感"]

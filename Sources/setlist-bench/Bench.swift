@@ -104,7 +104,7 @@ struct Bench: AsyncParsableCommand {
         let adherence = try await withEnvironment(speed: rateSpeed) { environment in
             let figures = try await SchedulingBench.runSetlist(
                 bound, api: .evolink, environment: environment, seed: seed)
-            let seen = try await environment.admin("/_sim/stats")["max_requests_per_60s"]?[environment.key]?.number
+            let seen = try await environment.admin("/_sim/stats")["max_requests_per_60s"]?[environment.key]?.numberValue
             return (figures, Int(seen ?? -1))
         }
         let highest = RateFigures.maxPerMinute(adherence.0.calls)

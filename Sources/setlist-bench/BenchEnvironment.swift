@@ -44,7 +44,7 @@ struct BenchEnvironment {
         }
         var durations: [String: Double] = [:]
         for case .object(let task) in tasks {
-            if case .string(let id)? = task["id"], let seconds = task["duration_seconds"]?.number {
+            if case .string(let id)? = task["id"], let seconds = task["duration_seconds"]?.numberValue {
                 durations[id] = seconds
             }
         }
@@ -61,23 +61,6 @@ struct BenchEnvironment {
 struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-extension JSONValue {
-    /// The value as a Double when it is a number.
-    var number: Double? {
-        switch self {
-        case .integer(let value): Double(value)
-        case .number(let value): value
-        default: nil
-        }
-    }
-
-    /// The member `key` of an object.
-    subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[key] }
-        return nil
-    }
 }
 
 /// Every provider call of a run, with the scaled time it was made at and whether the provider refused it with

@@ -104,7 +104,9 @@ struct Bench: AsyncParsableCommand {
         let adherence = try await withEnvironment(speed: rateSpeed) { environment in
             let figures = try await SchedulingBench.runSetlist(
                 bound, api: .evolink, environment: environment, seed: seed)
-            let seen = try await environment.admin("/_sim/stats")["max_requests_per_60s"]?[environment.key]?.numberValue
+            let stats = try await environment.admin("/_sim/stats")
+            let account = SimulatorAccount.name(forKey: environment.key)
+            let seen = stats["max_requests_per_60s"]?[account]?.numberValue
             return (figures, Int(seen ?? -1))
         }
         let highest = RateFigures.maxPerMinute(adherence.0.calls)

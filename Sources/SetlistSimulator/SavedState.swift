@@ -54,29 +54,42 @@ struct SavedAsJSONText: Sendable, Codable {
 }
 
 extension SimulatorCore {
-    /// The tasks and idempotency records, as sorted-key JSON; owner keys are left out.
-    func savedState() -> Data {
+    /// The tasks created from the `start`-th on (in creation order) and their idempotency records, as one line of
+    /// sorted-key JSON (no line break inside); owner keys are left out. `end` is how many tasks there are now.
+    /// From 0 it is the whole state.
+    func savedState(tasksFrom start: Int = 0) -> (data: Data, end: Int) {
         let now = clock.seconds
-        let saved = state.withLock { state in
-            SavedSimulatorState(
+        let (saved, end) = state.withLock { state in
+            let ids = state.store.order.dropFirst(start)
+            let taskIDs = Set(ids)
+            let saved = SavedSimulatorState(
                 format: SavedSimulatorState.currentFormat, savedAt: now,
-                tasks: state.store.order.compactMap { state.store.task($0) }.map { task in
+                tasks: ids.compactMap { state.store.task($0) }.map { task in
                     var task = task
                     task.ownerKey = ""
                     return task
                 },
-                replays: state.store.idempotency.sorted { $0.key < $1.key }.map { key, record in
-                    SavedReplay(idempotencyKey: String(key.split(separator: "\u{0}").last ?? ""), record: record)
-                })
+                replays: state.store.idempotency.filter { start == 0 || taskIDs.contains($0.value.taskID) }
+                    .sorted { $0.key < $1.key }.map { key, record in
+                        SavedReplay(idempotencyKey: String(key.split(separator: "\u{0}").last ?? ""), record: record)
+                    })
+            return (saved, state.store.order.count)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(saved)) ?? Data()
+        return ((try? encoder.encode(saved)) ?? Data(), end)
     }
 
     /// Adds the tasks and idempotency records of `data` (from ``savedState()``), owned by this simulator's first
     /// key. The time between the save and now does not count: a task that was half done is half done.
+    /// `data` may hold several lines, each a ``savedState(tasksFrom:)``, applied in order.
     func restoreState(_ data: Data) throws(SimulatorConfigurationError) {
+        for line in data.split(separator: UInt8(ascii: "\n")) where !line.allSatisfy({ $0 == UInt8(ascii: " ") }) {
+            try restoreLine(Data(line))
+        }
+    }
+
+    private func restoreLine(_ data: Data) throws(SimulatorConfigurationError) {
         let saved: SavedSimulatorState
         do {
             saved = try JSONDecoder().decode(SavedSimulatorState.self, from: data)

@@ -65,7 +65,15 @@ public final class Simulator: Sendable {
     /// The simulator's tasks (songs with their results, personas with their ids) and idempotency records, as JSON
     /// without any key: what a later simulator needs, through ``restoreState(_:)``, to honour references to them.
     public func savedState() -> Data {
-        core.savedState()
+        core.savedState().data
+    }
+
+    /// The tasks created from the `start`-th on (creation order) with their idempotency records, as one line of
+    /// JSON that ``restoreState(_:)`` reads after the lines before it; `end` is how many tasks there are now, the
+    /// `start` of the next call. A state file kept this way grows by one line per task instead of being rewritten.
+    public func savedTasks(from start: Int) -> (line: Data, end: Int) {
+        let (data, end) = core.savedState(tasksFrom: start)
+        return (data, end)
     }
 
     /// Calls `handler` after every paid submission that created (or replayed) a task, outside the simulator's

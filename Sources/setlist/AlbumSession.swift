@@ -201,7 +201,7 @@ struct AlbumSession {
                 }
             }
             let stateFile = SimulatorStateFile(simulator: simulator, path: statePath, warn: warn)
-            simulator.onTaskCreated { stateFile.save() }
+            simulator.onTaskCreated { stateFile.append() }
             let baseURL = try await simulator.start()
             let transport = AsyncHTTPTransport()
             let provider = ProviderFactory.provider(
@@ -250,34 +250,58 @@ struct SimulatorStateError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Keeps a simulated provider's state on disk: saved after every task it creates and when the run stops, so even a
-/// run killed with SIGKILL leaves the tasks it was answered about for the next simulated run.
+/// Keeps a simulated provider's state on disk, so even a run killed with SIGKILL leaves the tasks it was answered
+/// about for the next simulated run: every task the simulator creates is appended as one line before its answer
+/// goes out (constant cost per task), and the run's end rewrites the file as one line.
 final class SimulatorStateFile: Sendable {
     private let simulator: Simulator
     private let path: String
     private let warn: @Sendable (String) -> Void
-    /// Serialises the saves (the last one written holds the latest state) and remembers a reported failure.
-    private let saving = Mutex(false)
+    /// Serialises the writes, counts the tasks already in the file and remembers a reported failure.
+    private let saving: Mutex<(tasksInFile: Int, warned: Bool)>
 
+    /// Keeps `simulator`'s state in `path`, which already holds every task the simulator has (restored from it).
     init(simulator: Simulator, path: String, warn: @escaping @Sendable (String) -> Void) {
         self.simulator = simulator
         self.path = path
         self.warn = warn
+        saving = Mutex((simulator.savedTasks(from: .max).end, false))
     }
 
-    /// Writes the state atomically; the first failure is reported once.
-    func save() {
-        saving.withLock { warned in
-            do {
-                try AtomicFile.replace(
-                    path, with: [UInt8](simulator.savedState()), temporary: AtomicFile.temporaryPath(beside: path))
-            } catch {
-                guard !warned else { return }
-                warned = true
-                warn(
-                    "Could not save the simulated provider's state to '\(path)': \(ErrorSentence.describe(error)); "
-                        + "the next simulated run will not know this run's simulated songs and personas.")
+    /// Appends the tasks created since the last write.
+    func append() {
+        saving.withLock { state in
+            let (line, end) = simulator.savedTasks(from: state.tasksInFile)
+            guard end > state.tasksInFile else { return }
+            write(&state.warned) { () throws(FileWriteFailure) in
+                try AtomicFile.append([UInt8](line) + [0x0A], to: path)
             }
+            state.tasksInFile = end
+        }
+    }
+
+    /// Rewrites the whole state atomically as one line.
+    func save() {
+        saving.withLock { state in
+            let (line, end) = simulator.savedTasks(from: 0)
+            write(&state.warned) { () throws(FileWriteFailure) in
+                try AtomicFile.replace(
+                    path, with: [UInt8](line) + [0x0A], temporary: AtomicFile.temporaryPath(beside: path))
+            }
+            state.tasksInFile = end
+        }
+    }
+
+    /// Runs `body`; its first failure is reported once.
+    private func write(_ warned: inout Bool, _ body: () throws(FileWriteFailure) -> Void) {
+        do {
+            try body()
+        } catch {
+            guard !warned else { return }
+            warned = true
+            warn(
+                "Could not save the simulated provider's state to '\(path)': \(ErrorSentence.describe(error)); "
+                    + "the next simulated run will not know this run's simulated songs and personas.")
         }
     }
 }

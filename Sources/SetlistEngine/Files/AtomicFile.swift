@@ -113,6 +113,20 @@ public enum AtomicFile {
         return directory + ".\(name).\(getpid())-" + String(UInt32.random(in: 0...UInt32.max), radix: 16) + ".tmp"
     }
 
+    /// Appends `bytes` to `path` (created when missing, never through a link) with one `O_APPEND` write, without
+    /// `fsync`: the bytes survive the process being killed, not the machine losing power. For files that only need
+    /// the first, such as the simulated provider's state.
+    public static func append(_ bytes: [UInt8], to path: String) throws(FileWriteFailure) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        if fd < 0 { throw FileWriteFailure(operation: "open for appending", path: path, code: errno) }
+        defer { closeDescriptor(fd) }
+        do {
+            try posixWriteAll(bytes, to: fd)
+        } catch {
+            throw FileWriteFailure(operation: error.operation, path: path, code: error.code)
+        }
+    }
+
     /// `fsync`s the directory that holds `path`, so that a file created or renamed there survives a crash.
     public static func syncDirectory(containing path: String) throws(FileWriteFailure) {
         let directory = Self.directory(of: path)

@@ -60,19 +60,28 @@ extension SimulatorCore {
     func savedState(tasksFrom start: Int = 0) -> (data: Data, end: Int) {
         let now = clock.seconds
         let (saved, end) = state.withLock { state in
-            let ids = state.store.order.dropFirst(start)
-            let taskIDs = Set(ids)
+            let tasks = state.store.order.dropFirst(start).compactMap { state.store.task($0) }
+            let replays: [SavedReplay]
+            if start == 0 {
+                replays = state.store.idempotency.sorted { $0.key < $1.key }.map { key, record in
+                    SavedReplay(idempotencyKey: String(key.split(separator: "\u{0}").last ?? ""), record: record)
+                }
+            } else {
+                replays = tasks.compactMap { task in
+                    task.idempotencyKey.flatMap { key in
+                        state.store.idempotencyRecord(ownerKey: task.ownerKey, idempotencyKey: key)
+                            .map { SavedReplay(idempotencyKey: key, record: $0) }
+                    }
+                }
+            }
             let saved = SavedSimulatorState(
                 format: SavedSimulatorState.currentFormat, savedAt: now,
-                tasks: ids.compactMap { state.store.task($0) }.map { task in
+                tasks: tasks.map { task in
                     var task = task
                     task.ownerKey = ""
                     return task
                 },
-                replays: state.store.idempotency.filter { start == 0 || taskIDs.contains($0.value.taskID) }
-                    .sorted { $0.key < $1.key }.map { key, record in
-                        SavedReplay(idempotencyKey: String(key.split(separator: "\u{0}").last ?? ""), record: record)
-                    })
+                replays: replays)
             return (saved, state.store.order.count)
         }
         let encoder = JSONEncoder()

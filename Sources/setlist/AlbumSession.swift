@@ -37,7 +37,7 @@ struct AlbumSession {
     }
 
     /// The manifest's folder as an absolute path, symlinks resolved.
-    private var manifestFolder: String {
+    var manifestFolder: String {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return ManifestFiles.realPath(folder) ?? folder
     }
@@ -51,7 +51,7 @@ struct AlbumSession {
     }
 
     /// `path` relative to `folder` unless absolute, without `.` and `..` components.
-    private static func resolve(_ path: String, in folder: String) -> String {
+    static func resolve(_ path: String, in folder: String) -> String {
         URL(fileURLWithPath: path.hasPrefix("/") ? path : folder + "/" + path).standardizedFileURL.path
     }
 
@@ -150,6 +150,8 @@ struct AlbumSession {
             }
             await stop()
             reporter.printBlock(RunSummaryTable.render(graph: graph, ledger: summary.ledger, outcome: summary.outcome))
+            let album = writeAlbum(from: summary.ledger)
+            if let album { reporter.report(album) }
             let run = summary.ledger.runs.last
             metrics = RunMetrics(
                 album: manifest.album, jobsByState: RunMetrics.jobsByState(graph: graph, ledger: summary.ledger),
@@ -161,6 +163,9 @@ struct AlbumSession {
                 downloadsPending: summary.pendingDownloads.count,
                 oldestPendingTakeAgeSeconds: RunMetrics.oldestPendingTakeAge(
                     summary.pendingDownloads, nowMs: Self.unixMilliseconds()))
+            if case .albumFailed = album {
+                return ExitStatus.combined([ExitStatus.of(summary.outcome), ExitStatus.jobsFailed])
+            }
             return ExitStatus.of(summary.outcome)
         } catch {
             reporter.printError(ErrorSentence.describe(error))

@@ -10,7 +10,8 @@ struct Setlist: AsyncParsableCommand {
         abstract: "Turn a YAML album spec into finished songs through AI music-generation APIs.",
         version: SetlistVersion.current,
         subcommands: [
-            RunCommand.self, PlanCommand.self, StatusCommand.self, ReportCommand.self, ValidateCommand.self,
+            RunCommand.self, PlanCommand.self, StatusCommand.self, ReportCommand.self, AlbumCommand.self,
+            ValidateCommand.self,
             SimulateCommand.self, SchemaCommand.self,
         ]
     )

@@ -35,6 +35,8 @@ struct StatusCommand: ParsableCommand {
         let decisions = session.decisions(against: loaded.ledger)
         return StatusReport(
             album: session.manifest.album, ledgerPath: session.ledgerPath, graph: session.graph,
-            ledger: loaded.ledger, decisions: decisions, downloads: session.manifest.output.download)
+            ledger: loaded.ledger, decisions: decisions, downloads: session.manifest.output.download,
+            albumFolder: StatusReport.AlbumFolderStatus(
+                AlbumLayout(manifest: session.manifest, ledger: loaded.ledger), songs: session.manifest.songs.count))
     }
 }

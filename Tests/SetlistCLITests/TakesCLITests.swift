@@ -4,13 +4,16 @@ import SetlistEngine
 import SetlistTestSupport
 import Testing
 
-/// Every file under `folder` of the workspace, by path relative to the workspace, with its SHA-256.
+/// Every file under `folder` of the workspace, by path relative to the workspace, with its SHA-256; the album
+/// folder, which every run rebuilds from the picks, is left out (AlbumFolderCLITests checks it).
 private func hashes(_ workspace: AlbumWorkspace, under folder: String = "out") throws -> [String: String] {
     let root = workspace.directory.appendingPathComponent(folder)
     var result: [String: String] = [:]
     let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
     while let url = enumerator?.nextObject() as? URL {
-        guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
+        guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true,
+            url.deletingLastPathComponent().lastPathComponent != "album"
+        else { continue }
         let relative = String(
             url.standardizedFileURL.path.dropFirst(workspace.directory.standardizedFileURL.path.count + 1))
         result[relative] = Digest.sha256Hex([UInt8](try Data(contentsOf: url)))

@@ -26,7 +26,8 @@ struct AlbumFileNameTests {
 
     @Test("Track names are numbered first, padded to at least two digits")
     func trackNames() {
-        #expect(AlbumFileName.track(number: 1, digits: 1, title: "Open Road", fileExtension: "mp3") == "01 - Open Road.mp3")
+        #expect(
+            AlbumFileName.track(number: 1, digits: 1, title: "Open Road", fileExtension: "mp3") == "01 - Open Road.mp3")
         #expect(AlbumFileName.track(number: 7, digits: 3, title: "x", fileExtension: "mp3") == "007 - x.mp3")
         #expect(AlbumFileName.track(number: 2, digits: 2, title: "a/b", fileExtension: "") == "02 - a_b.bin")
     }

@@ -56,7 +56,8 @@ struct ID3TagTests {
     @Test("A provider's tag is replaced, not stacked, and the audio after it is kept byte for byte")
     func replacesExistingTag() throws {
         let audio: [UInt8] = [0xFF, 0xFB, 0x90, 0x64] + (0..<600).map { UInt8($0 % 251) }
-        let providerTag = ascii("ID3") + [3, 0, 0, 0, 0, 0, 20] + ascii("TIT2") + [0, 0, 0, 10, 0, 0] + [0] + ascii("old title")
+        let providerTag =
+            ascii("ID3") + [3, 0, 0, 0, 0, 0, 20] + ascii("TIT2") + [0, 0, 0, 10, 0, 0] + [0] + ascii("old title")
         let ours = ID3Tag(frames: [.text(.title, "New")])
         let tagged = try ours.replacingTags(in: providerTag + audio)
         #expect(tagged == (try ours.encoded()) + audio)

@@ -1,6 +1,9 @@
 /// The keys each part of a manifest accepts. The JSON Schema lists the same keys; a test keeps them in step.
 enum ManifestKeys {
-    static let top = ["setlist", "album", "provider", "limits", "retry", "defaults", "output", "songs", "personas"]
+    static let top = [
+        "setlist", "album", "artist", "year", "genre", "provider", "limits", "retry", "defaults", "output", "songs",
+        "personas",
+    ]
     static let provider = ["api", "base_url", "api_key_env", "idempotency_keys"]
     static let limits = [
         "concurrency", "requests_per_minute", "submits_per_minute", "max_credits", "task_timeout", "deadline",
@@ -11,9 +14,9 @@ enum ManifestKeys {
     static let song = [
         "id", "title", "style", "prompt", "lyrics", "lyrics_file", "instrumental", "model", "negative_tags",
         "vocal_gender", "style_weight", "weirdness", "audio_weight", "duration", "persona", "persona_id",
-        "persona_model", "after", "callback_url", "pick",
+        "persona_model", "after", "callback_url", "pick", "artist",
     ]
-    static let defaults = song.filter { !["id", "after", "pick"].contains($0) }
+    static let defaults = song.filter { !["id", "after", "pick", "artist"].contains($0) }
     static let persona = ["id", "from", "take", "name", "description", "vocal_window", "style", "after"]
     static let personaSource = ["task_id", "result_id"]
     static let takeReference = ["generation", "take"]

@@ -165,6 +165,7 @@ extension ManifestResolver {
         for reference in entry.after ?? [] {
             checkReference(reference, from: graphID, owner: owner, field: "after", kinds: [.song, .persona])
         }
+        let artist = checkedCredit(entry.artist, owner: owner, field: "artist")
         guard let id, let model else { return nil }
         return Song(
             id: id.value, track: track, model: model.name, mode: isCustom ? .custom : .simple,
@@ -175,7 +176,7 @@ extension ManifestResolver {
             duration: fields.duration?.value, persona: persona.reference, personaModel: persona.model,
             after: (entry.after ?? []).map(\.value), callbackURL: fields.callbackURL?.value,
             pick: entry.pick.flatMap { takeChoice($0, owner: owner, field: "pick") } ?? .defaultPick,
-            location: entry.location
+            artist: artist, location: entry.location
         )
     }
 

@@ -34,6 +34,7 @@ struct ManifestResolver {
 
     mutating func resolve() -> ResolvedManifest? {
         let album = resolveHeader()
+        let credits = resolveCredits()
         let provider = resolveProvider()
         let limits = resolveLimits()
         let retry = resolveRetry()
@@ -49,8 +50,56 @@ struct ManifestResolver {
             songs: songs, personas: personas,
             outputLocations: OutputLocations(
                 directory: raw.output.dir?.location ?? raw.album?.location ?? raw.location,
-                ledger: raw.output.ledger?.location ?? raw.location)
+                ledger: raw.output.ledger?.location ?? raw.location),
+            credits: credits
         )
+    }
+
+    /// The album's artist, year and genre, each checked: text not blank and of a bounded length, the year a
+    /// four-digit year a release can have.
+    private mutating func resolveCredits() -> AlbumCredits {
+        var credits = AlbumCredits(
+            artist: checkedCredit(raw.artist, owner: nil, field: "artist"),
+            genre: checkedCredit(raw.genre, owner: nil, field: "genre"))
+        if let year = raw.year {
+            if Self.plausibleYears.contains(year.value) {
+                credits.year = year.value
+            } else {
+                error(
+                    at: year.location,
+                    "year \(year.value) is not a release year; write the album's year with four digits, "
+                        + "from \(Self.plausibleYears.lowerBound) to \(Self.plausibleYears.upperBound).")
+            }
+        }
+        return credits
+    }
+
+    /// The years `year:` accepts.
+    static let plausibleYears = 1900...2100
+
+    /// The most characters an artist or genre may have: enough for any credit, short enough for every tag reader.
+    static let creditLengthLimit = 200
+
+    /// A credit (`artist`, `genre`) as written, or nil with an error when it is blank or too long.
+    mutating func checkedCredit(_ value: Located<String>?, owner: String?, field: String) -> String? {
+        guard let value else { return nil }
+        let subject = owner.map { "\($0): \(field)" } ?? field
+        if Self.isBlank(value.value) {
+            error(at: value.location, "\(subject) is empty; write a name, or leave the key out.")
+            return nil
+        }
+        if value.value.count > Self.creditLengthLimit {
+            error(
+                at: value.location,
+                "\(subject) is \(value.value.count) characters long; credits are at most "
+                    + "\(Self.creditLengthLimit), so shorten it.")
+            return nil
+        }
+        if value.value.contains(where: \.isNewline) {
+            error(at: value.location, "\(subject) spans several lines; write it on one line.")
+            return nil
+        }
+        return value.value.trimmingCharacters(in: .whitespaces)
     }
 
     mutating func error(at location: SourceLocation?, _ message: String) {

@@ -27,6 +27,7 @@ struct RawSongFields: Sendable, Hashable {
     var after: [Located<String>]?
     var callbackURL: Located<String>?
     var pick: Located<RawTake>?
+    var artist: Located<String>?
     /// The keys written, with the location of each key.
     var keys: [String: SourceLocation] = [:]
     /// Where the entry starts.
@@ -97,6 +98,9 @@ struct RawOutput: Sendable, Hashable {
 struct RawManifest: Sendable, Hashable {
     var setlist: Located<Int>?
     var album: Located<String>?
+    var artist: Located<String>?
+    var year: Located<Int>?
+    var genre: Located<String>?
     var provider = RawProvider()
     var limits = RawLimits()
     var retry = RawRetry()

@@ -21,6 +21,9 @@ struct RawManifestReader {
             switch entry.key {
             case "setlist": manifest.setlist = int(value, owner: nil, field: "setlist")
             case "album": manifest.album = string(value, owner: nil, field: "album")
+            case "artist": manifest.artist = string(value, owner: nil, field: "artist")
+            case "year": manifest.year = int(value, owner: nil, field: "year")
+            case "genre": manifest.genre = string(value, owner: nil, field: "genre")
             case "provider": manifest.provider = readProvider(value)
             case "limits": manifest.limits = readLimits(value)
             case "retry": manifest.retry = readRetry(value)
@@ -147,6 +150,7 @@ struct RawManifestReader {
             case "persona_model": song.personaModel = choice(value, owner: owner, field: key)
             case "after": song.after = stringList(value, owner: owner, field: key)
             case "pick": song.pick = take(value, owner: owner, field: key)
+            case "artist": song.artist = string(value, owner: owner, field: key)
             default: song.callbackURL = string(value, owner: owner, field: key)
             }
         }

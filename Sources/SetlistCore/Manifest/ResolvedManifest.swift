@@ -186,6 +186,8 @@ public struct Song: Sendable, Hashable {
     public var after: [String]
     /// The provider's completion callback URL.
     public var callbackURL: String?
+    /// The track's artist in the album folder's tags, when the song names its own (DESIGN §9).
+    public var artist: String?
     /// The song's chosen take (DESIGN §8); take 1 of the newest generation unless the manifest says otherwise.
     public var pick: TakeChoice
     /// Where the song's entry starts in the manifest.
@@ -198,9 +200,11 @@ public struct Song: Sendable, Hashable {
         vocalGender: VocalGender? = nil, styleWeight: Double? = nil, weirdness: Double? = nil,
         audioWeight: Double? = nil, duration: Int? = nil, persona: PersonaReference? = nil,
         personaModel: PersonaModel? = nil, after: [String] = [], callbackURL: String? = nil,
-        pick: TakeChoice = .defaultPick, location: SourceLocation = SourceLocation(line: 1, column: 1)
+        pick: TakeChoice = .defaultPick, artist: String? = nil,
+        location: SourceLocation = SourceLocation(line: 1, column: 1)
     ) {
         self.pick = pick
+        self.artist = artist
         self.id = id
         self.track = track
         self.model = model
@@ -287,6 +291,8 @@ public struct ResolvedManifest: Sendable, Hashable {
     public var album: String
     /// The album name as a path-safe slug.
     public var albumSlug: String
+    /// The album's artist, year and genre for the album folder's tags (DESIGN §9).
+    public var credits: AlbumCredits
     /// The provider settings.
     public var provider: ProviderSettings
     /// The run limits.
@@ -305,9 +311,12 @@ public struct ResolvedManifest: Sendable, Hashable {
     /// Creates a resolved manifest.
     public init(
         album: String, albumSlug: String, provider: ProviderSettings, limits: RunLimits, retry: RetrySettings,
-        output: OutputSettings, songs: [Song], personas: [Persona], outputLocations: OutputLocations = OutputLocations()
+        output: OutputSettings, songs: [Song], personas: [Persona],
+        outputLocations: OutputLocations = OutputLocations(),
+        credits: AlbumCredits = AlbumCredits()
     ) {
         self.outputLocations = outputLocations
+        self.credits = credits
         self.album = album
         self.albumSlug = albumSlug
         self.provider = provider

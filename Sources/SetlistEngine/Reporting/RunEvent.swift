@@ -32,11 +32,15 @@ public enum RunEvent: Sendable, Hashable {
     case pickUnresolved(job: String, reason: String)
     /// The run ends with files of paid takes not on disk; `files` lists them with the reasons.
     case downloadsPending(files: [String])
+    /// The album folder holds `tracks` of the manifest's `songs` songs; `changed` files were written or removed.
+    case albumWritten(folder: String, tracks: Int, songs: Int, changed: Int)
+    /// The album folder could not be brought up to date; `reason` is a sentence saying what to do.
+    case albumFailed(reason: String)
 
     /// The job the event is about, if any.
     public var job: String? {
         switch self {
-        case .started, .warning, .stopped, .downloadsPending: nil
+        case .started, .warning, .stopped, .downloadsPending, .albumWritten, .albumFailed: nil
         case .submitting(let job, _), .accepted(let job, _, _, _), .progress(let job, _, _), .completed(let job, _),
             .retrying(let job, _, _, _), .failed(let job, _), .blocked(let job, _), .held(let job, _),
             .downloaded(let job, _, _), .downloadFailed(let job, _), .pickUnresolved(let job, _):
@@ -47,7 +51,9 @@ public enum RunEvent: Sendable, Hashable {
     /// Whether the event reports a problem, which `--quiet` still prints.
     public var isProblem: Bool {
         switch self {
-        case .warning, .failed, .blocked, .held, .stopped, .downloadFailed, .pickUnresolved, .downloadsPending: true
+        case .warning, .failed, .blocked, .held, .stopped, .downloadFailed, .pickUnresolved, .downloadsPending,
+            .albumFailed:
+            true
         default: false
         }
     }
@@ -70,6 +76,8 @@ public enum RunEvent: Sendable, Hashable {
         case .downloadFailed: "download_failed"
         case .pickUnresolved: "pick_unresolved"
         case .downloadsPending: "downloads_pending"
+        case .albumWritten: "album_written"
+        case .albumFailed: "album_failed"
         }
     }
 
@@ -112,6 +120,13 @@ public enum RunEvent: Sendable, Hashable {
                 + files.joined(separator: "; ")
                 + ". Fix the cause; the next run fetches \(files.count == 1 ? "it" : "them") without paying for a "
                 + "generation (the provider keeps the links for 72 hours)."
+        case .albumWritten(let folder, let tracks, let songs, let changed):
+            let left = songs - tracks
+            let missing = left == 0 ? "" : "; \(left) not ready yet (setlist status says which)"
+            let changes = changed == 0 ? "nothing changed" : "\(changed) file\(changed == 1 ? "" : "s") changed"
+            return "album: \(folder): \(tracks) of \(songs) tracks\(missing), \(changes)"
+        case .albumFailed(let reason):
+            return "album: \(reason)"
         }
     }
 
@@ -145,6 +160,13 @@ public enum RunEvent: Sendable, Hashable {
             fields["reason"] = reason
         case .downloadsPending(let files):
             fields["files"] = String(files.count)
+        case .albumWritten(let folder, let tracks, let songs, let changed):
+            fields["folder"] = folder
+            fields["tracks"] = String(tracks)
+            fields["songs"] = String(songs)
+            fields["changed"] = String(changed)
+        case .albumFailed(let reason):
+            fields["reason"] = reason
         case .blocked(_, let cause):
             fields["cause"] = cause
         case .completed(_, let detail):

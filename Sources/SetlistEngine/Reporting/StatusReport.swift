@@ -162,9 +162,48 @@ public struct StatusReport: Sendable, Hashable, Encodable {
     public var runs: Int
     /// The latest run, if any.
     public var lastRun: LastRun?
+    /// What the album folder holds and which songs it leaves out, when the caller planned it.
+    public var albumFolder: AlbumFolderStatus?
+
+    /// The album folder's tracks against the manifest's songs (DESIGN §9).
+    public struct AlbumFolderStatus: Sendable, Hashable, Encodable {
+        /// Songs with a track in the folder.
+        public var tracks: Int
+        /// Songs in the manifest.
+        public var songs: Int
+        /// The songs left out, each with a sentence saying why.
+        public var leftOut: [LeftOut]
+
+        /// A song the album folder leaves out.
+        public struct LeftOut: Sendable, Hashable, Encodable {
+            /// The song's id.
+            public var song: String
+            /// Why, in words.
+            public var reason: String
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case tracks, songs
+            case leftOut = "left_out"
+        }
+
+        /// The status of `layout`, the folder's plan for `songs` songs.
+        public init(_ layout: AlbumLayout, songs: Int) {
+            tracks = layout.tracks.count
+            self.songs = songs
+            leftOut = layout.missing.map { gap in
+                switch gap.reason {
+                case .notCompleted: LeftOut(song: gap.song, reason: "no completed generation yet")
+                case .pickMissing: LeftOut(song: gap.song, reason: "its pick names a take it does not have")
+                case .notDownloaded(let take): LeftOut(song: gap.song, reason: "\(take) is not downloaded yet")
+                }
+            }
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case album, jobs, states, runs
+        case albumFolder = "album_folder"
         case ledgerPath = "ledger"
         case nextRun = "next_run"
         case creditsReserved = "credits_reserved"
@@ -175,8 +214,9 @@ public struct StatusReport: Sendable, Hashable, Encodable {
     /// `downloads` the media kinds the manifest's `output.download` asks for.
     public init(
         album: String, ledgerPath: String, graph: JobGraph, ledger: Ledger, decisions: [ResumeDecision],
-        downloads: [MediaKind] = []
+        downloads: [MediaKind] = [], albumFolder: AlbumFolderStatus? = nil
     ) {
+        self.albumFolder = albumFolder
         self.album = album
         self.ledgerPath = ledgerPath
         jobs = zip(graph.jobs, decisions).map { spec, decision in
@@ -270,6 +310,11 @@ public struct StatusReport: Sendable, Hashable, Encodable {
         let files = "\(pending) file\(pending == 1 ? "" : "s") of paid takes"
         if pending > 0 {
             text += "downloads pending: \(files); the next run fetches them, which costs no credits\n"
+        }
+        if let albumFolder {
+            text += "album folder: \(albumFolder.tracks) of \(albumFolder.songs) tracks"
+            let missing = albumFolder.leftOut.map { "\($0.song) (\($0.reason))" }
+            text += missing.isEmpty ? "\n" : "; left out: " + missing.joined(separator: ", ") + "\n"
         }
         text += "next run: " + actions.joined(separator: ", ")
         let work = (nextRun[ActionKind.submit.rawValue] ?? 0) + (nextRun[ActionKind.poll.rawValue] ?? 0)

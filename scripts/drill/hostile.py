@@ -223,7 +223,7 @@ def hostile_speeds(ctx, figures, base):
         refused += ok
         lines.append(f"--speed={speed}: exit {result.rc}, left {left or 'nothing'}: {hostile_sentence(result)}")
     figures.add(f"hostile 5 --speed: {refused} of 4 refused with exit 2 and '--speed must be a number from 0.001 "
-                "to 10000', no lock or ledger left",
+                "to 1000000', no lock or ledger left",
                 refused == 4, lines)
 
 

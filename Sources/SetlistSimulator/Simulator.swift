@@ -68,6 +68,12 @@ public final class Simulator: Sendable {
         core.savedState().data
     }
 
+    /// How many tasks the simulator holds, restored ones included: the `start` of the next ``savedTasks(from:)``
+    /// call for a file that already holds them all.
+    public var taskCount: Int {
+        core.state.withLock { $0.store.order.count }
+    }
+
     /// The tasks created from the `start`-th on (creation order) with their idempotency records, as one line of
     /// JSON that ``restoreState(_:)`` reads after the lines before it; `end` is how many tasks there are now, the
     /// `start` of the next call. A state file kept this way grows by one line per task instead of being rewritten.

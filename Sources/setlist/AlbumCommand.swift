@@ -25,24 +25,18 @@ struct AlbumCommand: ParsableCommand {
 
     func run() throws {
         guard let session = try CommandSupport.sessions(for: [manifest], simulate: simulate).first else { return }
-        let lock: RunLock
-        do {
-            lock = try RunLock.acquire(
-                ledgerPath: session.ledgerPath, environment: .current(now: AlbumSession.unixMilliseconds))
-        } catch {
-            FileHandle.standardError.write(Data("error: \(ErrorSentence.describe(error))\n".utf8))
-            throw ExitStatus.tryLater
-        }
+        let lock = try session.acquireLock { FileHandle.standardError.write(Data("error: \($0)\n".utf8)) }
+            .get()
         defer { try? lock.release() }
         let loaded = try session.loadLedger()
         for warning in loaded.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         switch session.writeAlbum(from: loaded.ledger) {
-        case .albumWritten(let folder, let tracks, let songs, let changed):
-            print(RunEvent.albumWritten(folder: folder, tracks: tracks, songs: songs, changed: changed).message)
-        case .albumFailed(let reason):
+        case .albumFailed(let reason)?:
             FileHandle.standardError.write(Data("error: \(reason)\n".utf8))
             throw ExitStatus.jobsFailed
-        default:
+        case let event?:
+            print(event.message)
+        case nil:
             print("album: no song of '\(session.manifest.album)' has a take yet; run setlist run first.")
         }
     }

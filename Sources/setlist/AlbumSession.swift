@@ -70,7 +70,7 @@ struct AlbumSession {
 
     /// The folder of the album's paid takes (DESIGN §8), absolute.
     var takesFolder: String {
-        Self.resolve(outputDirectory + "/takes", in: manifestFolder)
+        outputFolder + "/takes"
     }
 
     /// The output directory as the manifest gives it; simulated runs write under `out-sim/` instead of `out/`.
@@ -98,18 +98,28 @@ struct AlbumSession {
         ResumePlan(manifest: manifest, graph: graph, ledger: ledger, selection: selection).decisions
     }
 
+    /// Takes the album's run lock; when it cannot, prints why and fails with the exit code: 75 while another
+    /// run holds it, 70 when the lock file cannot be written.
+    func acquireLock(printError: (String) -> Void) -> Result<RunLock, ExitCode> {
+        do {
+            return .success(
+                try RunLock.acquire(ledgerPath: ledgerPath, environment: .current(now: Self.unixMilliseconds)))
+        } catch {
+            printError(ErrorSentence.describe(error))
+            if case .io = error { return .failure(ExitStatus.of(.ledgerUnwritable)) }
+            return .failure(ExitStatus.tryLater)
+        }
+    }
+
     /// Runs the album and returns its exit code; `metrics` receives the run's figures when it ran to an end.
     func run(
         selection: RunSelection, apiKey: String?, speed: Double, reporter: ConsoleReporter,
         metrics: inout RunMetrics?, registerInterrupt: (@escaping @Sendable () -> Void) -> Void
     ) async -> ExitCode {
         let lock: RunLock
-        do {
-            lock = try RunLock.acquire(ledgerPath: ledgerPath, environment: .current(now: Self.unixMilliseconds))
-        } catch {
-            reporter.printError(ErrorSentence.describe(error))
-            if case .io = error { return ExitStatus.of(.ledgerUnwritable) }
-            return ExitStatus.tryLater
+        switch acquireLock(printError: reporter.printError) {
+        case .success(let acquired): lock = acquired
+        case .failure(let code): return code
         }
         defer { try? lock.release() }
         if let warning = lock.takeoverWarning { reporter.report(.warning(warning)) }
@@ -270,7 +280,7 @@ final class SimulatorStateFile: Sendable {
         self.simulator = simulator
         self.path = path
         self.warn = warn
-        saving = Mutex((simulator.savedTasks(from: .max).end, false))
+        saving = Mutex((simulator.taskCount, false))
     }
 
     /// Appends the tasks created since the last write.

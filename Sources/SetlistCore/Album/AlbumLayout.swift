@@ -55,7 +55,7 @@ public struct AlbumLayout: Sendable, Hashable {
     }
 
     private static func chosenTake(of song: Song, in ledger: Ledger) -> Chosen {
-        guard let record = ledger[job: song.id], record.state == .completed || !record.generations.isEmpty else {
+        guard let record = ledger[job: song.id] else {
             return .gap(AlbumGap(song: song.id, track: song.track, reason: .notCompleted))
         }
         switch record.take(song.pick) {

@@ -21,6 +21,8 @@ public final class FakeProvider: MusicProvider {
         public var submitErrors: [ProviderError] = []
         /// Tasks already reported finished once.
         public var reportedFinished = Set<String>()
+        /// The request each task was created for.
+        public var requests: [String: ProviderRequest] = [:]
     }
 
     /// The provider this double stands in for.
@@ -53,19 +55,24 @@ public final class FakeProvider: MusicProvider {
         log.withLock { $0.submitErrors = errors }
     }
 
-    /// Creates (or replays) a task for the song, named by its title.
-    public func submitSong(_ request: SongRequest, idempotencyKey: String) async throws(ProviderError) -> TaskSnapshot {
-        try submit(job: request.title ?? "song", key: idempotencyKey)
-    }
-
-    /// Creates (or replays) a task for the persona, named by its name.
-    public func submitPersona(_ request: PersonaRequest, idempotencyKey: String) async throws(ProviderError)
+    /// Creates (or replays) a task for the request, named by a song's title, a persona's name, a lyrics prompt,
+    /// or `extension`, `join` and `wav` for the other kinds.
+    public func submit(_ request: ProviderRequest, idempotencyKey: String) async throws(ProviderError)
         -> TaskSnapshot
     {
-        try submit(job: request.name, key: idempotencyKey)
+        let job: String
+        switch request {
+        case .song(let song): job = song.title ?? "song"
+        case .persona(let persona): job = persona.name
+        case .lyrics(let lyrics): job = lyrics.prompt
+        case .extension: job = "extension"
+        case .join: job = "join"
+        case .wav: job = "wav"
+        }
+        return try submit(job: job, request: request, key: idempotencyKey)
     }
 
-    private func submit(job: String, key: String) throws(ProviderError) -> TaskSnapshot {
+    private func submit(job: String, request: ProviderRequest, key: String) throws(ProviderError) -> TaskSnapshot {
         let now = clock.now.offset
         let result = log.withLock { log -> Result<TaskSnapshot, ProviderError> in
             log.requestTimes.append(now)
@@ -78,6 +85,7 @@ public final class FakeProvider: MusicProvider {
                     log.failuresLeft[job] = pending
                 }
                 log.tasks[id] = (now + taskDuration, failure, job)
+                log.requests[id] = request
                 log.inFlight += 1
                 log.maxInFlight = max(log.maxInFlight, log.inFlight)
             }
@@ -102,11 +110,26 @@ public final class FakeProvider: MusicProvider {
                 }
                 if log.reportedFinished.insert(id).inserted { log.inFlight -= 1 }
                 if let failure = task.failure { return TaskSnapshot(id: id, status: .failed, failure: failure) }
-                return TaskSnapshot(
-                    id: id, status: .completed, progress: 100,
-                    results: [TaskResult(resultID: "\(id)-1"), TaskResult(resultID: "\(id)-2")])
+                return Self.completed(id, request: log.requests[id])
             }
         }
+    }
+
+    /// A completed task's answer for `request`: two takes of a song or extension, one joined take, written
+    /// lyrics, or a WAV URL.
+    private static func completed(_ id: String, request: ProviderRequest?) -> TaskSnapshot {
+        let results: [TaskResult]
+        switch request {
+        case .lyrics(let lyrics)?:
+            results = [TaskResult(resultID: "\(id)-1", title: "Lyrics", text: "[Verse]\nAbout \(lyrics.prompt)")]
+        case .join?:
+            results = [TaskResult(resultID: "\(id)-1", duration: 240)]
+        case .wav(let wav)?:
+            results = [TaskResult(resultID: wav.clipID, audioURL: "https://fake.invalid/\(wav.clipID).wav")]
+        case .song?, .persona?, .extension?, nil:
+            results = [TaskResult(resultID: "\(id)-1"), TaskResult(resultID: "\(id)-2")]
+        }
+        return TaskSnapshot(id: id, status: .completed, progress: 100, results: results)
     }
 
     /// The highest number of requests in any window of `window` length.

@@ -55,15 +55,9 @@ final class BaselineRunner: Sendable {
     private func run(_ index: Int) async throws {
         let builder = RequestBuilder()
         let key = "setlist-bench-baseline-\(graph.jobs[index].id)"
-        var snapshot: TaskSnapshot
-        switch graph.jobs[index] {
-        case .song(let song):
-            snapshot = try await provider.submitSong(
-                builder.songRequest(for: song, chained: chained(song)), idempotencyKey: key)
-        case .persona(let persona):
-            snapshot = try await provider.submitPersona(
-                builder.personaRequest(for: persona, chained: chained(persona)), idempotencyKey: key)
-        }
+        let job = graph.jobs[index]
+        var snapshot = try await provider.submit(
+            builder.request(for: job, chained: chained(job)), idempotencyKey: key)
         while !snapshot.status.isTerminal {
             try await clock.sleep(for: pollInterval)
             guard let latest = try await provider.fetchTasks([snapshot.id]).first else {
@@ -80,6 +74,17 @@ final class BaselineRunner: Sendable {
     private func snapshot(of id: String) -> TaskSnapshot? {
         guard let index = graph.index(of: id) else { return nil }
         return results.withLock { $0[index] }
+    }
+
+    private func chained(_ job: JobSpec) -> ChainedInputs {
+        switch job {
+        case .song(let song): return chained(song)
+        case .persona(let persona): return chained(persona)
+        case .lyrics: return ChainedInputs()
+        case .extension, .join, .wav:
+            guard let source = job.valueSources.first, let record = snapshot(of: source) else { return ChainedInputs() }
+            return ChainedInputs(sourceTaskID: record.id, sourceResultID: record.results.first?.resultID)
+        }
     }
 
     private func chained(_ song: Song) -> ChainedInputs {

@@ -87,17 +87,9 @@ final class RecordingProvider: MusicProvider, @unchecked Sendable {
     var maxBatchSize: Int { base.maxBatchSize }
     var honoursIdempotencyKeys: Bool { base.honoursIdempotencyKeys }
 
-    func submitSong(_ request: SongRequest, idempotencyKey: String) async throws(ProviderError) -> TaskSnapshot {
+    func submit(_ request: ProviderRequest, idempotencyKey: String) async throws(ProviderError) -> TaskSnapshot {
         try await record(submission: true) { () async throws(ProviderError) in
-            try await base.submitSong(request, idempotencyKey: idempotencyKey)
-        }
-    }
-
-    func submitPersona(_ request: PersonaRequest, idempotencyKey: String) async throws(ProviderError)
-        -> TaskSnapshot
-    {
-        try await record(submission: true) { () async throws(ProviderError) in
-            try await base.submitPersona(request, idempotencyKey: idempotencyKey)
+            try await base.submit(request, idempotencyKey: idempotencyKey)
         }
     }
 

@@ -95,7 +95,8 @@ enum TrickyLedger {
             resultID: "result-\(index)-" + strings[index % strings.count],
             title: strings[(index + 1) % strings.count], duration: doubles[index % doubles.count],
             tags: strings[(index + 2) % strings.count], audioURL: strings[4], streamAudioURL: strings[5],
-            imageURL: strings[(index + 3) % strings.count], files: [file(.audio, index), file(.cover, index + 1)]
+            imageURL: strings[(index + 3) % strings.count], text: strings[(index + 4) % strings.count],
+            files: [file(.audio, index), file(.cover, index + 1), file(.wav, index + 2)]
         )
     }
 
@@ -119,7 +120,8 @@ enum TrickyLedger {
             pick: TakeRef(generation: index + 1, take: 2), personaID: strings[(index + 4) % strings.count],
             chainedInputs: ChainedInputs(
                 personaID: strings[6], personaModel: .voicePersona, sourceTaskID: strings[7],
-                sourceResultID: strings[8], artistClipID: strings[9]
+                sourceResultID: strings[8], artistClipID: strings[9], lyrics: strings[10 % strings.count],
+                lyricsTitle: strings[11 % strings.count]
             ),
             lastError: error, blockedBy: strings[10]
         )

@@ -18,8 +18,10 @@ final class RecordingHooks: RunHooks {
     init(names: [String]) { self.names = names }
 
     func willSubmit(job: Int, attempt: Int) async throws -> Submission {
-        .song(
-            SongRequest(model: "suno-v5-beta", customMode: false, instrumental: false, prompt: "p", title: names[job]),
+        Submission(
+            .song(
+                SongRequest(
+                    model: "suno-v5-beta", customMode: false, instrumental: false, prompt: "p", title: names[job])),
             idempotencyKey: "\(names[job])-\(attempt)")
     }
 

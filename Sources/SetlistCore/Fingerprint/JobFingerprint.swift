@@ -34,9 +34,17 @@ public enum JobFingerprint {
     ) -> ChainedInputs {
         switch (job, scheme) {
         case (.song(let song), _):
-            guard case .job(let persona) = song.persona else { return ChainedInputs() }
-            let upstream = scheme == .current ? "persona:" + persona : "fingerprint:" + fingerprint(persona)
-            return ChainedInputs(personaID: upstream + "/persona_id", artistClipID: upstream + "/artist_clip_id")
+            var inputs = ChainedInputs()
+            if case .job(let persona) = song.persona {
+                let upstream = scheme == .current ? "persona:" + persona : "fingerprint:" + fingerprint(persona)
+                inputs.personaID = upstream + "/persona_id"
+                inputs.artistClipID = upstream + "/artist_clip_id"
+            }
+            if let lyrics = song.lyricsFrom {
+                inputs.lyrics = "lyrics:\(lyrics)/text"
+                if song.title == nil { inputs.lyricsTitle = "lyrics:\(lyrics)/title" }
+            }
+            return inputs
         case (.persona(let persona), .current):
             guard case .song(let source, _) = persona.source else { return ChainedInputs() }
             return ChainedInputs(sourceTaskID: "source:\(source)/task_id", sourceResultID: "source:\(source)/result_id")
@@ -51,6 +59,21 @@ public enum JobFingerprint {
             let upstream = "fingerprint:" + fingerprint(source)
             return ChainedInputs(
                 sourceTaskID: upstream + "/task_id", sourceResultID: upstream + "/results[\(take)]/result_id")
+        case (.lyrics, _):
+            return ChainedInputs()
+        case (.extension(let part), _):
+            var inputs = ChainedInputs(
+                sourceTaskID: "source:\(part.continues)/task_id", sourceResultID: "source:\(part.continues)/result_id")
+            if let lyrics = part.song.lyricsFrom, part.song.title == nil {
+                inputs.lyricsTitle = "lyrics:\(lyrics)/title"
+            }
+            return inputs
+        case (.join(let join), _):
+            return ChainedInputs(
+                sourceTaskID: "source:\(join.lastPart)/task_id", sourceResultID: "source:\(join.lastPart)/result_id")
+        case (.wav(let wav), _):
+            return ChainedInputs(
+                sourceTaskID: "source:\(wav.source)/task_id", sourceResultID: "source:\(wav.source)/result_id")
         }
     }
 
@@ -62,10 +85,7 @@ public enum JobFingerprint {
         let chained = chainedInputs(for: job, scheme: scheme, fingerprint: fingerprint)
         let request: JSONValue
         do {
-            switch job {
-            case .song(let song): request = try builder.songRequest(for: song, chained: chained).jsonValue
-            case .persona(let persona): request = try builder.personaRequest(for: persona, chained: chained).jsonValue
-            }
+            request = try builder.request(for: job, chained: chained).jsonValue
         } catch {
             preconditionFailure("fingerprint inputs are always complete: \(error)")
         }

@@ -38,3 +38,37 @@ extension PersonaRequest {
         ])
     }
 }
+
+extension LyricsRequest {
+    /// The request as a JSON value with the Suno proxy's wire name. Fingerprints hash its canonical form.
+    public var jsonValue: JSONValue { .object(["prompt": .string(prompt)]) }
+}
+
+extension ExtensionRequest {
+    /// The request as a JSON value with the Suno proxy's extend names, absent fields as `null`. Fingerprints hash
+    /// its canonical form, so the names must never change.
+    public var jsonValue: JSONValue {
+        .object([
+            "task": .string("extend"),
+            "mv": .string(model),
+            "task_id": .string(taskID),
+            "continue_clip_id": .string(clipID),
+            "continue_at": .number(continueAt),
+            "prompt": .string(prompt),
+            "title": .optional(title),
+            "tags": .optional(style),
+            "negative_tags": .optional(negativeTags),
+            "make_instrumental": .bool(instrumental),
+        ])
+    }
+}
+
+extension JoinRequest {
+    /// The request as a JSON value with the Suno proxy's concat names. Fingerprints hash its canonical form.
+    public var jsonValue: JSONValue { .object(["clip_id": .string(clipID), "is_infill": .bool(isInfill)]) }
+}
+
+extension WAVRequest {
+    /// The request as a JSON value: the clip whose WAV is fetched. Fingerprints hash its canonical form.
+    public var jsonValue: JSONValue { .object(["clip_id": .string(clipID)]) }
+}

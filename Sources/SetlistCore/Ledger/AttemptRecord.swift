@@ -151,12 +151,19 @@ public struct ChainedInputs: Sendable, Hashable, Codable {
     public var sourceResultID: String?
     /// The clip a persona came from, as sent to providers that need it (`artist_clip_id`).
     public var artistClipID: String?
+    /// The lyrics a song sends, written by its lyrics job (`lyrics_from`).
+    public var lyrics: String?
+    /// The title its lyrics job gave them, sent when the song has no title of its own.
+    public var lyricsTitle: String?
 
-    /// Creates chained inputs.
+    /// Creates chained inputs. ``sourceTaskID`` and ``sourceResultID`` also name the task and clip an extension
+    /// continues, the clip a join joins and the clip a WAV job converts.
     public init(
         personaID: String? = nil, personaModel: PersonaModel? = nil, sourceTaskID: String? = nil,
-        sourceResultID: String? = nil, artistClipID: String? = nil
+        sourceResultID: String? = nil, artistClipID: String? = nil, lyrics: String? = nil, lyricsTitle: String? = nil
     ) {
+        self.lyrics = lyrics
+        self.lyricsTitle = lyricsTitle
         self.personaID = personaID
         self.personaModel = personaModel
         self.sourceTaskID = sourceTaskID
@@ -170,5 +177,7 @@ public struct ChainedInputs: Sendable, Hashable, Codable {
         case sourceTaskID = "source_task_id"
         case sourceResultID = "source_result_id"
         case artistClipID = "artist_clip_id"
+        case lyrics
+        case lyricsTitle = "lyrics_title"
     }
 }

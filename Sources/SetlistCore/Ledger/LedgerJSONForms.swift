@@ -155,6 +155,8 @@ extension ChainedInputs: LedgerJSONWritable {
     func writeJSON(to writer: inout LedgerJSONWriter) {
         writer.object { writer in
             writer.field(CodingKeys.artistClipID, artistClipID)
+            writer.field(CodingKeys.lyrics, lyrics)
+            writer.field(CodingKeys.lyricsTitle, lyricsTitle)
             writer.field(CodingKeys.personaID, personaID)
             writer.field(CodingKeys.personaModel, personaModel)
             writer.field(CodingKeys.sourceResultID, sourceResultID)
@@ -184,6 +186,7 @@ extension ResultRecord: LedgerJSONWritable {
             writer.field(CodingKeys.resultID, resultID)
             writer.field(CodingKeys.streamAudioURL, streamAudioURL)
             writer.field(CodingKeys.tags, tags)
+            writer.field(CodingKeys.text, text)
             writer.field(CodingKeys.title, title)
         }
     }

@@ -4,6 +4,14 @@ public enum JobKind: String, Sendable, Hashable, Codable, CaseIterable {
     case song
     /// A persona derivation (`personas:` in the manifest).
     case persona
+    /// Lyrics written by the provider (`lyrics:` in the manifest).
+    case lyrics
+    /// One extension of a song (`extend:` in a song's entry).
+    case `extension`
+    /// The join of an extended song's parts into one song.
+    case join
+    /// A WAV master of a song's album take (`wav` in `output.download`).
+    case wav
 }
 
 /// Where a job stands, as the ledger records it (DESIGN §3).

@@ -41,15 +41,18 @@ public struct ResultRecord: Sendable, Hashable, Codable {
     public var streamAudioURL: String?
     /// URL of the cover image.
     public var imageURL: String?
+    /// The text of generated lyrics (a lyrics job's take).
+    public var text: String?
     /// Files downloaded for this result, at most one per kind, ordered by kind.
     public var files: [DownloadedFile]
 
     /// Creates a result record.
     public init(
         resultID: String?, title: String? = nil, duration: Double? = nil, tags: String? = nil,
-        audioURL: String? = nil, streamAudioURL: String? = nil, imageURL: String? = nil,
+        audioURL: String? = nil, streamAudioURL: String? = nil, imageURL: String? = nil, text: String? = nil,
         files: [DownloadedFile] = []
     ) {
+        self.text = text
         self.resultID = resultID
         self.title = title
         self.duration = duration
@@ -64,7 +67,8 @@ public struct ResultRecord: Sendable, Hashable, Codable {
     public init(_ result: TaskResult) {
         self.init(
             resultID: result.resultID, title: result.title, duration: result.duration, tags: result.tags,
-            audioURL: result.audioURL, streamAudioURL: result.streamAudioURL, imageURL: result.imageURL
+            audioURL: result.audioURL, streamAudioURL: result.streamAudioURL, imageURL: result.imageURL,
+            text: result.text
         )
     }
 
@@ -73,12 +77,13 @@ public struct ResultRecord: Sendable, Hashable, Codable {
         files.first { $0.kind == kind }
     }
 
-    /// Where the file of `kind` is fetched from: the audio URL (else the stream URL) or the cover's; nil when the
-    /// provider gave none.
+    /// Where the file of `kind` is fetched from: the audio URL (else the stream URL), the cover's, or for a WAV
+    /// job's take the WAV's URL, which the provider answers as its audio URL; nil when the provider gave none.
     public func downloadURL(for kind: MediaKind) -> String? {
         switch kind {
         case .audio: audioURL ?? streamAudioURL
         case .cover: imageURL
+        case .wav: audioURL
         }
     }
 
@@ -90,6 +95,7 @@ public struct ResultRecord: Sendable, Hashable, Codable {
         case audioURL = "audio_url"
         case streamAudioURL = "stream_audio_url"
         case imageURL = "image_url"
+        case text
         case files
     }
 }

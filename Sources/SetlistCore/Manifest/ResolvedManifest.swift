@@ -78,6 +78,8 @@ public enum MediaKind: String, Sendable, Hashable, Codable, CaseIterable {
     case audio
     /// The cover image (`image_url`).
     case cover
+    /// A WAV master of each song's album take (Suno-proxy vendors' `GET /suno/act/wav/{clip_id}`).
+    case wav
 }
 
 /// Where a run writes its files. Paths are as written in the manifest (or defaulted), relative to the
@@ -190,6 +192,13 @@ public struct Song: Sendable, Hashable {
     public var artist: String?
     /// The song's chosen take (DESIGN §8); take 1 of the newest generation unless the manifest says otherwise.
     public var pick: TakeChoice
+    /// The lyrics job whose text the song sends (`lyrics_from:`), chained in at run time.
+    public var lyricsFrom: String?
+    /// The song's extensions in order (`extend:`); with any, the parts are joined and the joined take goes on
+    /// the album.
+    public var extensions: [SongExtension]
+    /// Whether a WAV master of the song's album take is fetched (`wav` in `output.download`).
+    public var wantsWAV: Bool
     /// Where the song's entry starts in the manifest.
     public var location: SourceLocation
 
@@ -200,10 +209,14 @@ public struct Song: Sendable, Hashable {
         vocalGender: VocalGender? = nil, styleWeight: Double? = nil, weirdness: Double? = nil,
         audioWeight: Double? = nil, duration: Int? = nil, persona: PersonaReference? = nil,
         personaModel: PersonaModel? = nil, after: [String] = [], callbackURL: String? = nil,
-        pick: TakeChoice = .defaultPick, artist: String? = nil,
+        pick: TakeChoice = .defaultPick, artist: String? = nil, lyricsFrom: String? = nil,
+        extensions: [SongExtension] = [], wantsWAV: Bool = false,
         location: SourceLocation = SourceLocation(line: 1, column: 1)
     ) {
         self.pick = pick
+        self.lyricsFrom = lyricsFrom
+        self.extensions = extensions
+        self.wantsWAV = wantsWAV
         self.artist = artist
         self.id = id
         self.track = track
@@ -305,6 +318,8 @@ public struct ResolvedManifest: Sendable, Hashable {
     public var songs: [Song]
     /// The persona derivations in manifest order.
     public var personas: [Persona]
+    /// The lyrics jobs in manifest order.
+    public var lyrics: [LyricsJob]
     /// Where the output folder and ledger are set, for diagnostics about them.
     public var outputLocations: OutputLocations
 
@@ -313,8 +328,9 @@ public struct ResolvedManifest: Sendable, Hashable {
         album: String, albumSlug: String, provider: ProviderSettings, limits: RunLimits, retry: RetrySettings,
         output: OutputSettings, songs: [Song], personas: [Persona],
         outputLocations: OutputLocations = OutputLocations(),
-        credits: AlbumCredits = AlbumCredits()
+        credits: AlbumCredits = AlbumCredits(), lyrics: [LyricsJob] = []
     ) {
+        self.lyrics = lyrics
         self.outputLocations = outputLocations
         self.credits = credits
         self.album = album

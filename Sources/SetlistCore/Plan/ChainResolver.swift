@@ -36,16 +36,21 @@ public struct ChainResolver: Sendable {
         return song.pick
     }
 
-    /// The jobs whose values `job` chains in: its persona job, or its source song. `after` edges carry none.
-    public func valueSources(of job: Int) -> [Int] {
+    /// The take of its value source a job follows: a persona's source take, the take an extension continues, the
+    /// take a join joins, the take a WAV job converts; nil for jobs that take no clip from another job.
+    public func followedChoice(of job: Int) -> TakeChoice? {
         switch graph.jobs[job] {
-        case .song(let song):
-            guard case .job(let persona) = song.persona else { return [] }
-            return graph.index(of: persona).map { [$0] } ?? []
-        case .persona(let persona):
-            guard case .song(let source, _) = persona.source else { return [] }
-            return graph.index(of: source).map { [$0] } ?? []
+        case .persona(let persona): sourceChoice(of: persona)
+        case .extension(let part): part.continuedTake
+        case .join(let join): join.joinedTake
+        case .wav(let wav): wav.sourceTake
+        case .song, .lyrics: nil
         }
+    }
+
+    /// The jobs whose values `job` chains in (``JobSpec/valueSources``). `after` edges carry none.
+    public func valueSources(of job: Int) -> [Int] {
+        graph.jobs[job].valueSources.compactMap(graph.index(of:))
     }
 
     /// The values job `index` chains in now, read from `ledger`.
@@ -53,6 +58,15 @@ public struct ChainResolver: Sendable {
         switch graph.jobs[index] {
         case .song(let song): songInputs(song, ledger: ledger)
         case .persona(let persona): personaInputs(persona, ledger: ledger)
+        case .lyrics: .success(ChainedInputs())
+        case .extension(let part): extensionInputs(part, ledger: ledger)
+        case .join(let join):
+            clipInputs(
+                job: join.id, what: "Join '\(join.id)'", source: join.lastPart, choice: join.joinedTake,
+                ledger: ledger)
+        case .wav(let wav):
+            clipInputs(
+                job: wav.id, what: "WAV '\(wav.id)'", source: wav.source, choice: wav.sourceTake, ledger: ledger)
         }
     }
 
@@ -62,23 +76,129 @@ public struct ChainResolver: Sendable {
     public static func sameChainedValues(_ recorded: ChainedInputs?, _ now: ChainedInputs) -> Bool {
         let recorded = recorded ?? ChainedInputs()
         return recorded.personaID == now.personaID && recorded.sourceTaskID == now.sourceTaskID
-            && recorded.sourceResultID == now.sourceResultID
+            && recorded.sourceResultID == now.sourceResultID && recorded.lyrics == now.lyrics
+            && recorded.lyricsTitle == now.lyricsTitle
     }
 
     private func songInputs(_ song: Song, ledger: Ledger) -> Result<ChainedInputs, RequestNotBuilt> {
-        guard case .job(let personaJob) = song.persona else { return .success(ChainedInputs()) }
-        guard let record = ledger[job: personaJob], record.state == .completed, let personaID = record.personaID
+        var inputs = ChainedInputs()
+        if case .job(let personaJob) = song.persona {
+            guard let record = ledger[job: personaJob], record.state == .completed, let personaID = record.personaID
+            else {
+                return .failure(
+                    RequestNotBuilt(
+                        job: song.id,
+                        message: "Song '\(song.id)' cannot be sent: its persona '\(personaJob)' has no persona_id "
+                            + "recorded. Run the persona first (setlist run --only \(personaJob)); the song waits for "
+                            + "it."))
+            }
+            inputs.personaID = personaID
+            inputs.personaModel = song.personaModel
+            inputs.artistClipID = record.chainedInputs?.sourceResultID ?? externalResultID(of: personaJob)
+        }
+        if let lyricsJob = song.lyricsFrom {
+            switch writtenLyrics(lyricsJob, for: song.id, what: "Song '\(song.id)'", ledger: ledger) {
+            case .success(let lyrics):
+                inputs.lyrics = lyrics.text
+                inputs.lyricsTitle = song.title == nil ? lyrics.title : nil
+            case .failure(let problem):
+                return .failure(problem)
+            }
+        }
+        return .success(inputs)
+    }
+
+    /// The text and title lyrics job `job` wrote, from its newest generation.
+    private func writtenLyrics(
+        _ job: String, for owner: String, what: String, ledger: Ledger
+    ) -> Result<(text: String, title: String?), RequestNotBuilt> {
+        guard case .success(let found) = ledger[job: job]?.take(.defaultPick), let text = found.result.text,
+            !text.isEmpty
         else {
             return .failure(
                 RequestNotBuilt(
-                    job: song.id,
-                    message: "Song '\(song.id)' cannot be sent: its persona '\(personaJob)' has no persona_id "
-                        + "recorded. Run the persona first (setlist run --only \(personaJob)); the song waits for it."))
+                    job: owner,
+                    message: "\(what) cannot be sent: its lyrics job '\(job)' has no lyrics recorded yet. Run it "
+                        + "first (setlist run --only \(job)); the song waits for it."))
         }
-        return .success(
-            ChainedInputs(
-                personaID: personaID, personaModel: song.personaModel,
-                artistClipID: record.chainedInputs?.sourceResultID ?? externalResultID(of: personaJob)))
+        return .success((text, found.result.title))
+    }
+
+    private func extensionInputs(_ part: ExtensionJob, ledger: Ledger) -> Result<ChainedInputs, RequestNotBuilt> {
+        let what = "Extension '\(part.id)'"
+        switch clipInputs(job: part.id, what: what, source: part.continues, choice: part.continuedTake, ledger: ledger)
+        {
+        case .failure(let problem):
+            return .failure(problem)
+        case .success(var inputs):
+            if case .success(let found) = ledger[job: part.continues]?.take(part.continuedTake),
+                let duration = found.result.duration, part.continueAt >= duration
+            {
+                return .failure(
+                    RequestNotBuilt(
+                        job: part.id,
+                        message: "\(what) would continue \(found.reference) of '\(part.continues)' at "
+                            + "\(Self.seconds(part.continueAt)) s into it, but that take lasts only "
+                            + "\(Self.seconds(duration)) s. Set at: of extension \(part.number) of '\(part.song.id)' to "
+                            + "a time inside the part it continues, or pick another take."))
+            }
+            if let lyricsJob = part.song.lyricsFrom, part.song.title == nil,
+                case .success(let lyrics) = writtenLyrics(lyricsJob, for: part.id, what: what, ledger: ledger)
+            {
+                inputs.lyricsTitle = lyrics.title
+            }
+            return .success(inputs)
+        }
+    }
+
+    /// The task and clip of the take `choice` names in job `source`, for a job that continues, joins or converts
+    /// it.
+    private func clipInputs(
+        job: String, what: String, source: String, choice: TakeChoice, ledger: Ledger
+    ) -> Result<ChainedInputs, RequestNotBuilt> {
+        guard let record = ledger[job: source] else {
+            return .failure(
+                RequestNotBuilt(
+                    job: job,
+                    message: "\(what) cannot be sent: '\(source)' has not been generated yet. Run it first; this "
+                        + "job waits for it."))
+        }
+        switch record.take(choice) {
+        case .success(let found):
+            guard let taskID = found.attempt.taskID, let clipID = found.result.resultID else {
+                return .failure(
+                    RequestNotBuilt(
+                        job: job,
+                        message: "\(what) cannot be sent: the provider's answer for \(found.reference) of "
+                            + "'\(source)' gave no task or clip id, and this job needs both. Pick another take, or "
+                            + "re-roll it with setlist run --force \(source)."))
+            }
+            return .success(ChainedInputs(sourceTaskID: taskID, sourceResultID: clipID))
+        case .failure(.noGeneration):
+            return .failure(
+                RequestNotBuilt(
+                    job: job,
+                    message: "\(what) cannot be sent: '\(source)' has no completed generation yet. Run it first; "
+                        + "this job waits for it."))
+        case .failure(.noSuchGeneration(let asked, let generations)):
+            return .failure(
+                RequestNotBuilt(
+                    job: job,
+                    message: "\(what) follows \(choice) of '\(source)', but it has \(generations) "
+                        + "generation\(generations == 1 ? "" : "s"), not \(asked). Name a generation that exists, or "
+                        + "re-roll it with setlist run --force \(source)."))
+        case .failure(.noSuchTake(let reference, let takes)):
+            return .failure(
+                RequestNotBuilt(
+                    job: job,
+                    message: "\(what) follows \(reference) of '\(source)', but the provider answered that "
+                        + "generation with \(takes) take\(takes == 1 ? "" : "s"). Pick a take that exists, or "
+                        + "re-roll it with setlist run --force \(source)."))
+        }
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
     }
 
     private func personaInputs(_ persona: Persona, ledger: Ledger) -> Result<ChainedInputs, RequestNotBuilt> {

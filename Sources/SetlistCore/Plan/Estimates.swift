@@ -1,6 +1,9 @@
 /// Credits each job is expected to cost. These are estimates from Evolink's public prices
-/// (https://evolink.ai/suno): 8 credits per music request on every `-beta` model and 1 per persona.
-/// Billing is per request, whatever the song's length. Models the table does not list cost ``musicDefault``.
+/// (https://evolink.ai/suno): 8 credits per music request on every `-beta` model and 1 per persona. Billing is
+/// per request, whatever the song's length. Models the table does not list cost ``musicDefault``. The Suno-proxy
+/// jobs have vendor-set prices (api-contract-proxy-extras §2): an extension is a music request, a join is priced
+/// as a song (the dearest figure vendors publish), lyrics as a persona, and a WAV conversion at nothing, as no
+/// vendor lists a price for it.
 public struct CreditPrices: Sendable, Hashable {
     /// Credits per music request, by canonical model name.
     public var perModel: [String: Double]
@@ -8,15 +11,28 @@ public struct CreditPrices: Sendable, Hashable {
     public var musicDefault: Double
     /// Credits per persona derivation.
     public var persona: Double
+    /// Credits per lyrics request.
+    public var lyrics: Double
+    /// Credits per join (concat) request.
+    public var join: Double
+    /// Credits per WAV conversion.
+    public var wav: Double
 
     /// Creates a price table.
-    public init(perModel: [String: Double], musicDefault: Double, persona: Double) {
+    public init(
+        perModel: [String: Double], musicDefault: Double, persona: Double, lyrics: Double = 1, join: Double = 8,
+        wav: Double = 0
+    ) {
         self.perModel = perModel
         self.musicDefault = musicDefault
         self.persona = persona
+        self.lyrics = lyrics
+        self.join = join
+        self.wav = wav
     }
 
-    /// The public price list: every documented `-beta` music model at 8 credits, personas at 1.
+    /// The public price list: every documented `-beta` music model at 8 credits, personas and lyrics at 1, a join
+    /// at 8 and a WAV conversion at 0.
     public static let publicEstimate = CreditPrices(
         perModel: Dictionary(
             uniqueKeysWithValues: [
@@ -31,7 +47,11 @@ public struct CreditPrices: Sendable, Hashable {
     public func credits(for job: JobSpec) -> Double {
         switch job {
         case .song(let song): perModel[song.model] ?? musicDefault
+        case .extension(let part): perModel[part.song.model] ?? musicDefault
         case .persona: persona
+        case .lyrics: lyrics
+        case .join: join
+        case .wav: wav
         }
     }
 }

@@ -4,12 +4,24 @@ public enum JobSpec: Sendable, Hashable {
     case song(Song)
     /// A persona derivation.
     case persona(Persona)
+    /// Lyrics written by the provider.
+    case lyrics(LyricsJob)
+    /// One extension of a song.
+    case `extension`(ExtensionJob)
+    /// The join of an extended song's parts.
+    case join(JoinJob)
+    /// A WAV master of a song's album take.
+    case wav(WAVJob)
 
     /// The job id.
     public var id: String {
         switch self {
         case .song(let song): song.id
         case .persona(let persona): persona.id
+        case .lyrics(let lyrics): lyrics.id
+        case .extension(let part): part.id
+        case .join(let join): join.id
+        case .wav(let wav): wav.id
         }
     }
 
@@ -18,32 +30,114 @@ public enum JobSpec: Sendable, Hashable {
         switch self {
         case .song: .song
         case .persona: .persona
+        case .lyrics: .lyrics
+        case .extension: .extension
+        case .join: .join
+        case .wav: .wav
         }
+    }
+
+    /// The song a job belongs to: a song itself, or the song an extension, join or WAV job is made for.
+    public var song: Song? {
+        switch self {
+        case .song(let song): song
+        case .extension(let part): part.song
+        case .join(let join): join.song
+        case .wav(let wav): wav.song
+        case .persona, .lyrics: nil
+        }
+    }
+
+    /// Whether the job's completed attempts hold takes with audio (songs, extensions and joins).
+    public var makesTakes: Bool {
+        switch self {
+        case .song, .extension, .join: true
+        case .persona, .lyrics, .wav: false
+        }
+    }
+
+    /// The jobs whose recorded values this job's request is built from, in the order it reads them: a song's
+    /// persona job and lyrics job, a persona's source song, the part an extension continues, the last part a
+    /// join joins, the job whose take a WAV job converts. `after` edges carry no value.
+    public var valueSources: [String] {
+        switch self {
+        case .song(let song):
+            var sources: [String] = []
+            if case .job(let persona) = song.persona { sources.append(persona) }
+            if let lyrics = song.lyricsFrom { sources.append(lyrics) }
+            return sources
+        case .persona(let persona):
+            guard case .song(let source, _) = persona.source else { return [] }
+            return [source]
+        case .lyrics: return []
+        case .extension(let part): return [part.continues]
+        case .join(let join): return [join.lastPart]
+        case .wav(let wav): return [wav.source]
+        }
+    }
+
+    /// The extra ordering edges the manifest writes for the job.
+    public var after: [String] {
+        switch self {
+        case .song(let song): song.after
+        case .persona(let persona): persona.after
+        case .lyrics(let lyrics): lyrics.after
+        case .extension, .join, .wav: []
+        }
+    }
+
+    /// Every job a resolved manifest runs, in job order: the songs (track order), the personas, the lyrics jobs
+    /// (manifest order), then each song's extensions and join, then the WAV jobs.
+    public static func jobs(of manifest: ResolvedManifest) -> [JobSpec] {
+        var jobs = manifest.songs.map(JobSpec.song) + manifest.personas.map(JobSpec.persona)
+        jobs += manifest.lyrics.map(JobSpec.lyrics)
+        for song in manifest.songs where !song.extensions.isEmpty {
+            for number in 1...song.extensions.count {
+                jobs.append(.extension(ExtensionJob(song: song, number: number)))
+            }
+            jobs.append(.join(JoinJob(song: song)))
+        }
+        jobs += manifest.songs.filter(\.wantsWAV).map { .wav(WAVJob(song: $0)) }
+        return jobs
     }
 }
 
-/// How long each kind of task is expected to take, in seconds. The defaults are the provider's documented
-/// `estimated_time` figures (120 s for music, 15 s for a persona).
+/// How long each kind of task is expected to take, in seconds. The defaults are the providers' documented
+/// `estimated_time` figures (120 s for music, 15 s for a persona) and, where no document gives one, a cautious
+/// figure: a lyrics task answers within seconds (Suno-API polls upstream before it answers), an extension is a
+/// music task, a join is quicker than a generation, and a WAV conversion takes about half a minute.
 public struct ExpectedTaskTimes: Sendable, Hashable {
     /// Expected seconds of a song generation task.
     public var song: Double
     /// Expected seconds of a persona derivation task.
     public var persona: Double
+    /// Expected seconds of a lyrics task.
+    public var lyrics: Double
+    /// Expected seconds of a join (concat) task.
+    public var join: Double
+    /// Expected seconds of a WAV conversion.
+    public var wav: Double
 
-    /// Creates expected times.
-    public init(song: Double = 120, persona: Double = 15) {
+    /// Creates expected times; an extension takes as long as a song.
+    public init(song: Double = 120, persona: Double = 15, lyrics: Double = 10, join: Double = 30, wav: Double = 30) {
         self.song = song
         self.persona = persona
+        self.lyrics = lyrics
+        self.join = join
+        self.wav = wav
     }
 
-    /// The provider's documented estimates.
+    /// The providers' documented estimates.
     public static let documented = ExpectedTaskTimes()
 
     /// The expected seconds of a task of `kind`.
     public func seconds(for kind: JobKind) -> Double {
         switch kind {
-        case .song: song
+        case .song, .extension: song
         case .persona: persona
+        case .lyrics: lyrics
+        case .join: join
+        case .wav: wav
         }
     }
 }
@@ -82,9 +176,9 @@ public enum JobGraphError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// The jobs of a manifest and their dependencies: one job per song (in track order), then one per persona
-/// (in manifest order); this is the *job order* every index refers to. A job depends on the persona job it
-/// uses (`persona`), the song it derives from (`from`) and its `after` list. Built in O(jobs + edges).
+/// The jobs of a manifest and their dependencies, in the *job order* every index refers to
+/// (``JobSpec/jobs(of:)``). A job depends on the jobs it takes values from (``JobSpec/valueSources``) and on its
+/// `after` list. Built in O(jobs + edges).
 public struct JobGraph: Sendable, Hashable {
     /// The jobs in job order.
     public let jobs: [JobSpec]
@@ -100,39 +194,28 @@ public struct JobGraph: Sendable, Hashable {
     /// Builds the graph of a resolved manifest. A resolved manifest has passed validation, so the errors
     /// here are a last line of defence rather than user diagnostics.
     public init(manifest: ResolvedManifest) throws(JobGraphError) {
-        let jobs = manifest.songs.map(JobSpec.song) + manifest.personas.map(JobSpec.persona)
+        let jobs = JobSpec.jobs(of: manifest)
         var kindByID: [String: JobKind] = [:]
         kindByID.reserveCapacity(jobs.count)
         for job in jobs {
             guard kindByID.updateValue(job.kind, forKey: job.id) == nil else { throw .duplicateID(job.id) }
         }
-        func require(_ reference: String, of job: String, kind: JobKind?) throws(JobGraphError) {
-            guard let found = kindByID[reference], kind == nil || found == kind else {
-                let expected = kind.map { "a \($0.rawValue) job" } ?? "a job"
-                throw .invalidReference(job: job, reference: reference, expected: expected)
-            }
-        }
         var dependencies: [String: [String]] = [:]
         dependencies.reserveCapacity(jobs.count)
         for job in jobs {
-            var needs: [String] = []
-            switch job {
-            case .song(let song):
-                if case .job(let persona) = song.persona {
-                    try require(persona, of: song.id, kind: .persona)
-                    needs.append(persona)
-                }
-                for id in song.after { try require(id, of: song.id, kind: nil) }
-                needs += song.after
-            case .persona(let persona):
-                if case .song(let source, _) = persona.source {
-                    try require(source, of: persona.id, kind: .song)
-                    needs.append(source)
-                }
-                for id in persona.after { try require(id, of: persona.id, kind: nil) }
-                needs += persona.after
+            for id in job.valueSources + job.after where kindByID[id] == nil {
+                throw .invalidReference(job: job.id, reference: id, expected: "a job")
             }
-            dependencies[job.id] = needs
+            if case .song(let song) = job, case .job(let persona) = song.persona, kindByID[persona] != .persona {
+                throw .invalidReference(job: job.id, reference: persona, expected: "a persona job")
+            }
+            if case .persona(let persona) = job, case .song(let source, _) = persona.source, kindByID[source] != .song {
+                throw .invalidReference(job: job.id, reference: source, expected: "a song job")
+            }
+            if case .song(let song) = job, let lyrics = song.lyricsFrom, kindByID[lyrics] != .lyrics {
+                throw .invalidReference(job: job.id, reference: lyrics, expected: "a lyrics job")
+            }
+            dependencies[job.id] = job.valueSources + job.after
         }
         let graph = DependencyGraph(ids: jobs.map(\.id), dependencies: dependencies)
         guard let waves = graph.waves() else { throw .cycle(graph.findCycle() ?? []) }

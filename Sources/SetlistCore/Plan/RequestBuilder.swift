@@ -5,18 +5,46 @@ extension ChainedInputs {
     public static func placeholders(for job: JobSpec) -> ChainedInputs {
         switch job {
         case .song(let song):
-            guard case .job(let persona) = song.persona else { return ChainedInputs() }
-            return ChainedInputs(personaID: "${\(persona).persona_id}", artistClipID: "${\(persona).artist_clip_id}")
+            var inputs = ChainedInputs()
+            if case .job(let persona) = song.persona {
+                inputs.personaID = "${\(persona).persona_id}"
+                inputs.artistClipID = "${\(persona).artist_clip_id}"
+            }
+            if let lyrics = song.lyricsFrom {
+                inputs.lyrics = "${\(lyrics).text}"
+                if song.title == nil { inputs.lyricsTitle = "${\(lyrics).title}" }
+            }
+            return inputs
         case .persona(let persona):
             guard case .song(let source, let take) = persona.source else { return ChainedInputs() }
-            let result: String
-            switch take {
-            case nil: result = "${\(source).pick.result_id}"
-            case .newest(let number): result = "${\(source).results[\(number)].result_id}"
-            case .pinned(let reference):
-                result = "${\(source).generations[\(reference.generation)].results[\(reference.take)].result_id}"
+            return ChainedInputs(
+                sourceTaskID: "${\(source).task_id}",
+                sourceResultID: take.map { resultPlaceholder(source, $0) }
+                    ?? "${\(source).pick.result_id}")
+        case .lyrics:
+            return ChainedInputs()
+        case .extension(let part):
+            var inputs = clipPlaceholders(part.continues, part.continuedTake)
+            if let lyrics = part.song.lyricsFrom, part.song.title == nil {
+                inputs.lyricsTitle = "${\(lyrics).title}"
             }
-            return ChainedInputs(sourceTaskID: "${\(source).task_id}", sourceResultID: result)
+            return inputs
+        case .join(let join):
+            return clipPlaceholders(join.lastPart, join.joinedTake)
+        case .wav(let wav):
+            return clipPlaceholders(wav.source, wav.sourceTake)
+        }
+    }
+
+    private static func clipPlaceholders(_ source: String, _ take: TakeChoice) -> ChainedInputs {
+        ChainedInputs(sourceTaskID: "${\(source).task_id}", sourceResultID: resultPlaceholder(source, take))
+    }
+
+    private static func resultPlaceholder(_ source: String, _ take: TakeChoice) -> String {
+        switch take {
+        case .newest(let number): "${\(source).results[\(number)].result_id}"
+        case .pinned(let reference):
+            "${\(source).generations[\(reference.generation)].results[\(reference.take)].result_id}"
         }
     }
 }
@@ -62,14 +90,51 @@ public struct RequestBuilder: Sendable {
         case nil:
             artistClipID = nil
         }
+        var prompt = song.prompt
+        var title = song.title
+        if song.lyricsFrom != nil {
+            guard let lyrics = chained.lyrics else { throw MissingChainedInput(job: song.id, input: "lyrics") }
+            prompt = lyrics
+            title = title ?? chained.lyricsTitle
+        }
         return SongRequest(
             model: song.model, customMode: song.mode == .custom, instrumental: song.instrumental,
-            prompt: song.prompt, style: song.style, title: song.title, negativeTags: song.negativeTags,
+            prompt: prompt, style: song.style, title: title, negativeTags: song.negativeTags,
             vocalGender: song.vocalGender, styleWeight: song.styleWeight, weirdnessConstraint: song.weirdness,
             audioWeight: song.audioWeight, personaID: personaID,
             personaModel: song.persona == nil ? nil : song.personaModel, artistClipID: artistClipID,
             duration: song.duration, callbackURL: song.callbackURL
         )
+    }
+
+    /// The request `job` sends, whatever its kind.
+    public func request(for job: JobSpec, chained: ChainedInputs) throws(MissingChainedInput) -> ProviderRequest {
+        switch job {
+        case .song(let song): .song(try songRequest(for: song, chained: chained))
+        case .persona(let persona): .persona(try personaRequest(for: persona, chained: chained))
+        case .lyrics(let lyrics): .lyrics(LyricsRequest(prompt: lyrics.prompt))
+        case .extension(let part): .extension(try extensionRequest(for: part, chained: chained))
+        case .join(let join): .join(JoinRequest(clipID: try clip(of: join.id, chained)))
+        case .wav(let wav): .wav(WAVRequest(clipID: try clip(of: wav.id, chained)))
+        }
+    }
+
+    /// The request extension `part` sends: the song's model, title and style, the part's own lyrics, and the task
+    /// and clip of the take it continues from `chained`.
+    public func extensionRequest(
+        for part: ExtensionJob, chained: ChainedInputs
+    ) throws(MissingChainedInput) -> ExtensionRequest {
+        guard let taskID = chained.sourceTaskID else { throw MissingChainedInput(job: part.id, input: "task_id") }
+        let song = part.song
+        return ExtensionRequest(
+            model: song.model, taskID: taskID, clipID: try clip(of: part.id, chained), continueAt: part.continueAt,
+            prompt: part.part.lyrics ?? "", title: song.title ?? chained.lyricsTitle, style: song.style,
+            negativeTags: song.negativeTags, instrumental: song.instrumental)
+    }
+
+    private func clip(of job: String, _ chained: ChainedInputs) throws(MissingChainedInput) -> String {
+        guard let clip = chained.sourceResultID else { throw MissingChainedInput(job: job, input: "clip_id") }
+        return clip
     }
 
     /// The request `persona` sends. For a source song of this manifest, the task id and result id come from

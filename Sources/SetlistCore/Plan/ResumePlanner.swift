@@ -102,15 +102,17 @@ public enum ResumePlanner {
     ) -> String? {
         let sources = chain.valueSources(of: index)
         guard !sources.isEmpty else { return nil }
-        var pinned = false
-        if case .persona(let persona) = graph.jobs[index], let choice = chain.sourceChoice(of: persona) {
-            pinned = !choice.followsNewest
-        }
+        let pinned = chain.followedChoice(of: index).map { !$0.followsNewest } ?? false
         if !pinned, let source = sources.first(where: producesValues) {
             let upstream = graph.jobs[source].id
-            switch graph.jobs[index] {
-            case .persona: return "'\(upstream)' makes a new generation, and this persona follows its newest take"
-            case .song: return "its persona '\(upstream)' is derived again"
+            switch (graph.jobs[index], graph.jobs[source]) {
+            case (.persona, _): return "'\(upstream)' makes a new generation, and this persona follows its newest take"
+            case (.song, .lyrics): return "its lyrics '\(upstream)' are written again"
+            case (.song, _): return "its persona '\(upstream)' is derived again"
+            case (.extension, _): return "'\(upstream)' makes a new generation, and this part continues its newest take"
+            case (.join, _): return "its last part '\(upstream)' makes a new generation"
+            case (.wav, _): return "'\(upstream)' makes a new generation, and the WAV follows its album take"
+            case (.lyrics, _): return nil
             }
         }
         switch chain.inputs(for: index, in: ledger) {

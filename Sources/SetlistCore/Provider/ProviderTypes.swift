@@ -127,12 +127,15 @@ public struct TaskResult: Sendable, Hashable, Codable {
     public var streamAudioURL: String?
     /// URL of the cover image.
     public var imageURL: String?
+    /// The text of generated lyrics (lyrics tasks).
+    public var text: String?
 
     /// Creates a result.
     public init(
         resultID: String?, title: String? = nil, tags: String? = nil, duration: Double? = nil,
-        audioURL: String? = nil, streamAudioURL: String? = nil, imageURL: String? = nil
+        audioURL: String? = nil, streamAudioURL: String? = nil, imageURL: String? = nil, text: String? = nil
     ) {
+        self.text = text
         self.resultID = resultID
         self.title = title
         self.tags = tags
@@ -268,12 +271,26 @@ public protocol MusicProvider: Sendable {
     /// The most task ids one status request may carry (1 where there is no batch endpoint).
     var maxBatchSize: Int { get }
 
-    /// Submits a paid song generation. `idempotencyKey` goes into the `Idempotency-Key` header.
-    func submitSong(_ request: SongRequest, idempotencyKey: String) async throws(ProviderError) -> TaskSnapshot
-    /// Submits a paid persona derivation. Synchronous providers return a completed snapshot.
-    func submitPersona(_ request: PersonaRequest, idempotencyKey: String) async throws(ProviderError)
-        -> TaskSnapshot
+    /// Submits a paid request: a song, a persona, lyrics, an extension, a join or a WAV conversion.
+    /// `idempotencyKey` goes into the `Idempotency-Key` header. A request the provider's API has no endpoint for
+    /// throws a ``ProviderErrorKind/rejected`` error whose message says so. Synchronous endpoints return a
+    /// completed snapshot.
+    func submit(_ request: ProviderRequest, idempotencyKey: String) async throws(ProviderError) -> TaskSnapshot
     /// Fetches the state of up to ``maxBatchSize`` tasks in as few requests as the provider allows.
     /// Tasks the provider does not know are missing from the answer.
     func fetchTasks(_ ids: [String]) async throws(ProviderError) -> [TaskSnapshot]
+}
+
+extension MusicProvider {
+    /// Submits a paid song generation.
+    public func submitSong(_ request: SongRequest, idempotencyKey: String) async throws(ProviderError) -> TaskSnapshot {
+        try await submit(.song(request), idempotencyKey: idempotencyKey)
+    }
+
+    /// Submits a paid persona derivation. Synchronous providers return a completed snapshot.
+    public func submitPersona(_ request: PersonaRequest, idempotencyKey: String) async throws(ProviderError)
+        -> TaskSnapshot
+    {
+        try await submit(.persona(request), idempotencyKey: idempotencyKey)
+    }
 }

@@ -10,14 +10,28 @@ extension TaskSnapshot {
         guard status == .completed else { return self }
         var snapshot = self
         switch kind {
-        case .song:
+        case .song, .extension, .join:
             snapshot.results = results.filter { $0.resultID != nil || $0.audioURL != nil || $0.streamAudioURL != nil }
             guard snapshot.results.isEmpty else { return snapshot }
             snapshot.failure = TaskFailure(
                 code: Self.noUsableResultCode,
-                message: "The provider reported task \(id) of song '\(job)' completed, but its answer holds no take "
-                    + "with a result id or an audio URL, so there is nothing to keep. The next run submits the song "
-                    + "again; if it repeats, check the provider's status page.")
+                message: "The provider reported task \(id) of \(kind.rawValue) '\(job)' completed, but its answer "
+                    + "holds no take with a result id or an audio URL, so there is nothing to keep. The next run "
+                    + "submits it again; if it repeats, check the provider's status page.")
+        case .lyrics:
+            snapshot.results = results.filter { !($0.text ?? "").isEmpty }
+            guard snapshot.results.isEmpty else { return snapshot }
+            snapshot.failure = TaskFailure(
+                code: Self.noUsableResultCode,
+                message: "The provider reported lyrics task \(id) of '\(job)' completed, but its answer holds no "
+                    + "text. The next run asks for lyrics again; if it repeats, check the provider's status page.")
+        case .wav:
+            snapshot.results = results.filter { $0.audioURL != nil }
+            guard snapshot.results.isEmpty else { return snapshot }
+            snapshot.failure = TaskFailure(
+                code: Self.noUsableResultCode,
+                message: "The provider reported the WAV of '\(job)' ready, but its answer holds no WAV URL. The next "
+                    + "run asks again; if it repeats, check the provider's status page.")
         case .persona:
             guard personaID == nil else { return self }
             snapshot.failure = TaskFailure(

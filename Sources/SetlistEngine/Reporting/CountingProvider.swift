@@ -1,7 +1,8 @@
 import SetlistCore
 import Synchronization
 
-/// Wraps a provider and counts its HTTP requests by route (`submit_song`, `submit_persona`, `fetch_tasks`) and
+/// Wraps a provider and counts its HTTP requests by route (`submit_song`, `submit_persona`, `submit_lyrics`,
+/// `submit_extension`, `submit_join`, `submit_wav`, `fetch_tasks`) and
 /// outcome (`200`, the HTTP status of an error, or `network_error` when no response came), for the metrics file.
 public final class CountingProvider: MusicProvider {
     private let base: any MusicProvider
@@ -22,19 +23,23 @@ public final class CountingProvider: MusicProvider {
     /// The wrapped provider's batch size.
     public var maxBatchSize: Int { base.maxBatchSize }
 
-    /// Submits through the wrapped provider and counts the request.
-    public func submitSong(_ request: SongRequest, idempotencyKey: String) async throws(ProviderError) -> TaskSnapshot {
-        try await counted("submit_song") { () async throws(ProviderError) in
-            try await base.submitSong(request, idempotencyKey: idempotencyKey)
+    /// Submits through the wrapped provider and counts the request under `submit_<kind>`.
+    public func submit(_ request: ProviderRequest, idempotencyKey: String) async throws(ProviderError)
+        -> TaskSnapshot
+    {
+        try await counted(Self.route(of: request)) { () async throws(ProviderError) in
+            try await base.submit(request, idempotencyKey: idempotencyKey)
         }
     }
 
-    /// Submits through the wrapped provider and counts the request.
-    public func submitPersona(_ request: PersonaRequest, idempotencyKey: String) async throws(ProviderError)
-        -> TaskSnapshot
-    {
-        try await counted("submit_persona") { () async throws(ProviderError) in
-            try await base.submitPersona(request, idempotencyKey: idempotencyKey)
+    private static func route(of request: ProviderRequest) -> String {
+        switch request {
+        case .song: "submit_song"
+        case .persona: "submit_persona"
+        case .lyrics: "submit_lyrics"
+        case .extension: "submit_extension"
+        case .join: "submit_join"
+        case .wav: "submit_wav"
         }
     }
 

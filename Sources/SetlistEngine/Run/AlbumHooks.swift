@@ -36,12 +36,7 @@ final class AlbumHooks: RunHooks {
         let chained = try chain.inputs(for: job, in: store.ledger).get()
         let submission: Submission
         do {
-            switch spec {
-            case .song(let song):
-                submission = .song(try builder.songRequest(for: song, chained: chained), idempotencyKey: key)
-            case .persona(let persona):
-                submission = .persona(try builder.personaRequest(for: persona, chained: chained), idempotencyKey: key)
-            }
+            submission = Submission(try builder.request(for: spec, chained: chained), idempotencyKey: key)
         } catch {
             throw RequestNotBuilt(job: spec.id, message: error.description)
         }

@@ -212,6 +212,7 @@ final class MediaDownloader: Sendable {
         switch kind {
         case .audio: return ["mp3", "wav", "m4a", "ogg", "flac", "aac"].contains(suffix) ? suffix : "mp3"
         case .cover: return ["jpeg", "jpg", "png", "webp"].contains(suffix) ? suffix : "jpeg"
+        case .wav: return "wav"
         }
     }
 }

@@ -2,11 +2,17 @@ import SetlistCore
 import Synchronization
 
 /// A paid request the driver is about to send, with the idempotency key it goes under.
-public enum Submission: Sendable, Hashable {
-    /// A song generation.
-    case song(SongRequest, idempotencyKey: String)
-    /// A persona derivation.
-    case persona(PersonaRequest, idempotencyKey: String)
+public struct Submission: Sendable, Hashable {
+    /// What is sent.
+    public var request: ProviderRequest
+    /// The key of the attempt, recorded before the request is sent.
+    public var idempotencyKey: String
+
+    /// Creates a submission.
+    public init(_ request: ProviderRequest, idempotencyKey: String) {
+        self.request = request
+        self.idempotencyKey = idempotencyKey
+    }
 }
 
 /// What the driver tells the rest of the engine, in order, so that the ledger, the chaining and the output
@@ -153,17 +159,9 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
                     }
                     let result: Result<TaskSnapshot, ProviderError>
                     do throws(ProviderError) {
-                        switch submission {
-                        case .song(let request, let key):
-                            result = .success(
-                                hooks.interpret(
-                                    job: job, snapshot: try await provider.submitSong(request, idempotencyKey: key)))
-                        case .persona(let request, let key):
-                            result = .success(
-                                hooks.interpret(
-                                    job: job,
-                                    snapshot: try await provider.submitPersona(request, idempotencyKey: key)))
-                        }
+                        let snapshot = try await provider.submit(
+                            submission.request, idempotencyKey: submission.idempotencyKey)
+                        result = .success(hooks.interpret(job: job, snapshot: snapshot))
                     } catch {
                         result = .failure(error)
                     }

@@ -63,19 +63,24 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
         "EvolinkProvider(baseURL: \(http.credential.redact(baseURL)), honoursIdempotencyKeys: \(honoursIdempotencyKeys))"
     }
 
-    /// Submits a paid music generation and returns the new task (normally `pending`).
-    public func submitSong(_ request: SongRequest, idempotencyKey: String) async throws(ProviderError)
+    /// Submits a paid music generation or persona derivation (`model: suno-persona`) and returns the new task
+    /// (normally `pending`); a persona's `persona_id` arrives when a later ``fetchTasks(_:)`` sees the task
+    /// completed. Evolink has no endpoint for lyrics, extensions, joins or WAV masters, so those are rejected
+    /// without a request (validation stops such manifests first).
+    public func submit(_ request: ProviderRequest, idempotencyKey: String) async throws(ProviderError)
         -> TaskSnapshot
     {
-        try await submit(EvolinkSongBody(request: request), purpose: "song submission", key: idempotencyKey)
-    }
-
-    /// Submits a paid persona derivation (`model: suno-persona`) and returns the new task. Its `persona_id`
-    /// arrives when a later ``fetchTasks(_:)`` sees the task completed.
-    public func submitPersona(_ request: PersonaRequest, idempotencyKey: String) async throws(ProviderError)
-        -> TaskSnapshot
-    {
-        try await submit(EvolinkPersonaBody(request: request), purpose: "persona derivation", key: idempotencyKey)
+        switch request {
+        case .song(let song):
+            try await submit(EvolinkSongBody(request: song), purpose: "song submission", key: idempotencyKey)
+        case .persona(let persona):
+            try await submit(EvolinkPersonaBody(request: persona), purpose: "persona derivation", key: idempotencyKey)
+        case .lyrics, .extension, .join, .wav:
+            throw ProviderError(
+                kind: .rejected, code: "not_served",
+                message: "The Evolink API has no endpoint for \(request.summary), so nothing was sent. Use api: "
+                    + "suno-proxy with a vendor that serves it.")
+        }
     }
 
     /// Fetches each task with its own `GET /v1/tasks/{id}`, in order, and stops at the first failure.

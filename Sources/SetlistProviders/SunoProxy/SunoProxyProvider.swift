@@ -60,9 +60,22 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
         "SunoProxyProvider(baseURL: \(http.credential.redact(baseURL)), maxBatchSize: \(maxBatchSize))"
     }
 
+    /// Submits a paid request. The idempotency key is not sent: the proxy has no such header.
+    public func submit(_ request: ProviderRequest, idempotencyKey: String) async throws(ProviderError)
+        -> TaskSnapshot
+    {
+        switch request {
+        case .song(let song): try await submitSong(song, idempotencyKey: idempotencyKey)
+        case .persona(let persona): try await submitPersona(persona, idempotencyKey: idempotencyKey)
+        case .lyrics, .extension, .join, .wav:
+            throw classifier.makeError(
+                .rejected, message: "Sending \(request.summary) to the Suno proxy is not built yet.")
+        }
+    }
+
     /// Submits a paid music generation and returns the new task as `pending`, with ``typicalTaskSeconds`` as
-    /// its estimate. The idempotency key is not sent: the proxy has no such header.
-    public func submitSong(_ request: SongRequest, idempotencyKey: String) async throws(ProviderError)
+    /// its estimate.
+    private func submitSong(_ request: SongRequest, idempotencyKey: String) async throws(ProviderError)
         -> TaskSnapshot
     {
         let call = makeCall(.post, "/suno/submit/music", "song submission", paid: true, key: idempotencyKey)
@@ -95,7 +108,7 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
 
     /// Creates a persona from the source song's clip. The proxy answers at once with the persona object, so the
     /// snapshot is already `completed`, with the persona's `id` as both task id and persona id.
-    public func submitPersona(_ request: PersonaRequest, idempotencyKey: String) async throws(ProviderError)
+    private func submitPersona(_ request: PersonaRequest, idempotencyKey: String) async throws(ProviderError)
         -> TaskSnapshot
     {
         let call = makeCall(.post, "/suno/persona/create", "persona creation", paid: true, key: idempotencyKey)

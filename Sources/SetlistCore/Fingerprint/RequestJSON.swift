@@ -45,12 +45,14 @@ extension LyricsRequest {
 }
 
 extension ExtensionRequest {
-    /// The request as a JSON value with the Suno proxy's extend names, absent fields as `null`. Fingerprints hash
+    /// The request as a JSON value with the Suno proxy's extend names (the model by its manifest name), absent
+    /// fields as `null`. Fingerprints hash
     /// its canonical form, so the names must never change.
     public var jsonValue: JSONValue {
         .object([
             "task": .string("extend"),
-            "mv": .string(model),
+            "model": .string(model),
+            "persona_version": .bool(personaVersion),
             "task_id": .string(taskID),
             "continue_clip_id": .string(clipID),
             "continue_at": .number(continueAt),

@@ -127,7 +127,8 @@ public struct RequestBuilder: Sendable {
         guard let taskID = chained.sourceTaskID else { throw MissingChainedInput(job: part.id, input: "task_id") }
         let song = part.song
         return ExtensionRequest(
-            model: song.model, taskID: taskID, clipID: try clip(of: part.id, chained), continueAt: part.continueAt,
+            model: song.model, personaVersion: song.persona != nil, taskID: taskID,
+            clipID: try clip(of: part.id, chained), continueAt: part.continueAt,
             prompt: part.part.lyrics ?? "", title: song.title ?? chained.lyricsTitle, style: song.style,
             negativeTags: song.negativeTags, instrumental: song.instrumental)
     }

@@ -12,8 +12,11 @@ public struct LyricsRequest: Sendable, Hashable, Codable {
 /// A request that extends a song from one of its clips (`POST /suno/submit/music` with `task: "extend"`).
 /// `taskID` and `clipID` are chained in from the part it continues.
 public struct ExtensionRequest: Sendable, Hashable, Codable {
-    /// The model; the same as the continued clip's (`mv`).
+    /// The song's model; the provider sends the same model version the continued clip was made with (`mv`).
     public var model: String
+    /// Whether the song is sung with a persona, so that its clips were made with the model's persona version,
+    /// which the extension must use too.
+    public var personaVersion: Bool
     /// The task that made the continued clip (`task_id`).
     public var taskID: String
     /// The clip continued (`continue_clip_id`).
@@ -33,10 +36,12 @@ public struct ExtensionRequest: Sendable, Hashable, Codable {
 
     /// Creates an extension request.
     public init(
-        model: String, taskID: String, clipID: String, continueAt: Double, prompt: String, title: String? = nil,
-        style: String? = nil, negativeTags: String? = nil, instrumental: Bool = false
+        model: String, personaVersion: Bool = false, taskID: String, clipID: String, continueAt: Double,
+        prompt: String, title: String? = nil, style: String? = nil, negativeTags: String? = nil,
+        instrumental: Bool = false
     ) {
         self.model = model
+        self.personaVersion = personaVersion
         self.taskID = taskID
         self.clipID = clipID
         self.continueAt = continueAt

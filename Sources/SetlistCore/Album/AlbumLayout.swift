@@ -20,7 +20,10 @@ public struct AlbumLayout: Sendable, Hashable {
             case .gap(let gap):
                 missing.append(gap)
             case .take(let found, let audio):
-                let title = song.title ?? found.result.title.flatMap { $0.isEmpty ? nil : $0 } ?? song.id
+                let songRecord = ledger[job: song.id]
+                let title =
+                    song.title ?? songRecord?.chainedInputs?.lyricsTitle
+                    ?? found.result.title.flatMap { $0.isEmpty ? nil : $0 } ?? song.id
                 let fileExtension = audio.path.split(separator: "/").last.flatMap { name in
                     name.contains(".") ? name.split(separator: ".").last.map(String.init) : nil
                 }
@@ -30,11 +33,12 @@ public struct AlbumLayout: Sendable, Hashable {
                         fileName: AlbumFileName.track(
                             number: song.track, digits: digits, title: title, fileExtension: fileExtension ?? "mp3"),
                         title: title, artist: Self.artist(of: song, in: manifest),
-                        lyrics: song.mode == .custom && !song.instrumental ? song.prompt : nil,
+                        lyrics: Self.lyrics(of: song, record: songRecord),
                         take: found.reference, audio: audio,
-                        cover: found.result.files.first { $0.kind == MediaKind.cover }, duration: found.result.duration,
-                        taskID: found.attempt.taskID, resultID: found.result.resultID,
-                        personaID: Self.personaID(of: song, record: ledger[job: song.id])))
+                        cover: found.result.file(.cover) ?? Self.songCover(of: song, in: ledger),
+                        duration: found.result.duration, taskID: found.attempt.taskID, resultID: found.result.resultID,
+                        personaID: Self.personaID(of: song, record: songRecord),
+                        wav: Self.wavMaster(of: song, clip: found.result.resultID, in: ledger)))
             }
         }
         self.tracks = tracks
@@ -54,11 +58,18 @@ public struct AlbumLayout: Sendable, Hashable {
         case gap(AlbumGap)
     }
 
+    /// The job whose take goes on the album, and which of its takes: an extended song's join (its one take),
+    /// else the song's pick.
+    public static func albumTake(of song: Song) -> (job: String, choice: TakeChoice) {
+        song.extensions.isEmpty ? (song.id, song.pick) : (JoinJob.id(song: song.id), .defaultPick)
+    }
+
     private static func chosenTake(of song: Song, in ledger: Ledger) -> Chosen {
-        guard let record = ledger[job: song.id] else {
+        let (job, choice) = albumTake(of: song)
+        guard let record = ledger[job: job] else {
             return .gap(AlbumGap(song: song.id, track: song.track, reason: .notCompleted))
         }
-        switch record.take(song.pick) {
+        switch record.take(choice) {
         case .failure(.noGeneration):
             return .gap(AlbumGap(song: song.id, track: song.track, reason: .notCompleted))
         case .failure:
@@ -69,6 +80,33 @@ public struct AlbumLayout: Sendable, Hashable {
             }
             return .take(found, audio)
         }
+    }
+
+    /// What the song sings, as sent: its own or its lyrics job's lyrics, then each extension's, a blank line
+    /// between parts; nil for simple-mode and instrumental songs.
+    private static func lyrics(of song: Song, record: JobRecord?) -> String? {
+        guard song.mode == .custom, !song.instrumental else { return nil }
+        let parts = [song.lyricsFrom == nil ? song.prompt : record?.chainedInputs?.lyrics] + song.extensions.map(\.lyrics)
+        let text = parts.compactMap { part -> String? in
+            guard let part else { return nil }
+            let trimmed = part.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed()
+            return trimmed.isEmpty ? nil : String(trimmed)
+        }
+        return text.isEmpty ? nil : text.joined(separator: "\n\n")
+    }
+
+    /// The cover of the song's own pick, for a joined song whose join brought no cover.
+    private static func songCover(of song: Song, in ledger: Ledger) -> DownloadedFile? {
+        guard !song.extensions.isEmpty, case .success(let found)? = ledger[job: song.id]?.take(song.pick) else {
+            return nil
+        }
+        return found.result.file(.cover)
+    }
+
+    /// The WAV master made from the album take's clip, when the song's WAV job has saved one.
+    private static func wavMaster(of song: Song, clip: String?, in ledger: Ledger) -> DownloadedFile? {
+        guard song.wantsWAV, let clip, let record = ledger[job: WAVJob.id(song: song.id)] else { return nil }
+        return record.everyTake.reversed().first { $0.result.resultID == clip }?.result.file(.wav)
     }
 
     /// The song's own artist, else the album's, else the name of the persona job that sings it.
@@ -117,6 +155,14 @@ public struct AlbumTrack: Sendable, Hashable {
     public var resultID: String?
     /// The persona id the song was sung with.
     public var personaID: String?
+    /// The WAV master of the take, if one was saved.
+    public var wav: DownloadedFile?
+
+    /// `<NN> - <Title>.wav`: the WAV master's name beside the track.
+    public var wavFileName: String {
+        let stem = fileName.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
+        return stem + ".wav"
+    }
 
     /// The track's ID3v2.4 tag: `cover` is the image to embed with its MIME type.
     public func tag(album: String?, credits: AlbumCredits, cover: (mimeType: String, data: [UInt8])?) -> ID3Tag {

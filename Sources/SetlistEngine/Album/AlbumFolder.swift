@@ -44,10 +44,11 @@ public struct AlbumFolder: Sendable {
             if albumCover == nil, let cover, let file = track.cover {
                 albumCover = ("cover." + Self.imageExtension(of: file.path), cover.data)
             }
+            let tag = track.tag(album: album, credits: credits, cover: cover)
             let bytes: [UInt8]
             if track.fileName.lowercased().hasSuffix(".mp3") {
                 do {
-                    bytes = try track.tag(album: album, credits: credits, cover: cover).replacingTags(in: audio)
+                    bytes = try tag.replacingTags(in: audio)
                 } catch {
                     throw .cannotTag(track.audio.path, error)
                 }
@@ -56,6 +57,10 @@ public struct AlbumFolder: Sendable {
             }
             try place(bytes, named: track.fileName, into: &changes)
             kept.insert(track.fileName)
+            if let wav = track.wav, track.wavFileName != track.fileName {
+                try place(try taggedWAV(wav.path, tag: tag), named: track.wavFileName, into: &changes)
+                kept.insert(track.wavFileName)
+            }
         }
         if let albumCover {
             try place(albumCover.bytes, named: albumCover.name, into: &changes)
@@ -65,6 +70,22 @@ public struct AlbumFolder: Sendable {
         kept.insert(layout.playlistName)
         try removeStale(keeping: kept, into: &changes)
         return changes
+    }
+
+    /// The WAV master at `path` with `tag` in its `id3 ` chunk.
+    private func taggedWAV(_ path: String, tag: ID3Tag) throws(AlbumFolderError) -> [UInt8] {
+        let wave = try read(path)
+        let encoded: [UInt8]
+        do {
+            encoded = try tag.encoded()
+        } catch {
+            throw .cannotTag(path, error)
+        }
+        do {
+            return try WAVTagging.replacingTag(in: wave, with: encoded)
+        } catch {
+            throw .notWAVE(path, error)
+        }
     }
 
     private func makeFolder() throws(AlbumFolderError) {
@@ -170,6 +191,8 @@ public enum AlbumFolderError: Error, Sendable, CustomStringConvertible {
     case cannotTag(String, ID3TagError)
     /// A file could not be written or removed.
     case cannotWrite(String, String)
+    /// A WAV master is not a RIFF/WAVE file the writer can tag.
+    case notWAVE(String, WAVTagging.Problem)
 
     /// A sentence saying what happened, where, and what to do.
     public var description: String {
@@ -184,6 +207,9 @@ public enum AlbumFolderError: Error, Sendable, CustomStringConvertible {
                 + "\(available)), so it was not copied into the album. Re-roll the song or pick another take."
         case .cannotTag(let path, _):
             "The tag for '\(path)' would be larger than ID3 allows (256 MiB); use a smaller cover image."
+        case .notWAVE(let path, let problem):
+            "The WAV master '\(path)' cannot be tagged: \(problem). Fetch it again with setlist run --force "
+                + "<song>.wav, then run setlist album again."
         case .cannotWrite(let path, let reason):
             "Could not write the album file '\(path)': \(reason). Check the folder's permissions and free space, "
                 + "then run setlist album again."

@@ -147,9 +147,8 @@ final class AlbumHooks: RunHooks {
             .taskCompleted(
                 job: id, attempt: attempt, results: snapshot.results.map(ResultRecord.init),
                 personaID: snapshot.personaID, at: now()))
-        let detail = snapshot.personaID.map { "persona_id \($0)" } ?? "\(snapshot.results.count) takes"
-        report(.completed(job: id, detail: detail))
-        if case .song(let song) = graph.jobs[job] { try await recordPick(of: song) }
+        report(.completed(job: id, detail: Self.detail(of: graph.jobs[job], snapshot)))
+        try await recordPick(of: graph.jobs[job])
         completed(job)
     }
 
@@ -176,13 +175,29 @@ final class AlbumHooks: RunHooks {
         return "sl-\(id)-\(attempt)-" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    /// Records the take `song`'s pick names now that a generation completed; a pick that names no take is
+    /// Records the take `job`'s pick names now that a generation completed; a pick that names no take is
     /// reported, and the run ends with exit 1.
-    private func recordPick(of song: Song) async throws {
-        switch TakePicks.change(for: song, in: store.ledger) {
+    private func recordPick(of job: JobSpec) async throws {
+        switch TakePicks.change(for: job, in: store.ledger) {
         case .success(let event?): try await append(event)
         case .success(nil): break
-        case .failure(let problem): report(.pickUnresolved(job: song.id, reason: problem.message))
+        case .failure(let problem): report(.pickUnresolved(job: job.id, reason: problem.message))
+        }
+    }
+
+    /// What a completed task brought, for the progress line: `2 takes`, `persona_id …`, `lyrics "Title"`.
+    private static func detail(of job: JobSpec, _ snapshot: TaskSnapshot) -> String {
+        switch job {
+        case .persona: return snapshot.personaID.map { "persona_id \($0)" } ?? "no persona_id"
+        case .lyrics:
+            let title = snapshot.results.first?.title.map { " \"\($0)\"" } ?? ""
+            return "lyrics\(title), \(snapshot.results.first?.text?.count ?? 0) characters"
+        case .join:
+            let seconds = snapshot.results.first?.duration.map { ", \(Int($0.rounded())) s" } ?? ""
+            return "joined song\(seconds)"
+        case .wav: return "WAV ready"
+        case .song, .extension:
+            return "\(snapshot.results.count) take\(snapshot.results.count == 1 ? "" : "s")"
         }
     }
 

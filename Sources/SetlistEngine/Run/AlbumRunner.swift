@@ -126,10 +126,10 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
             seed: options.seed, creditsAlreadyReserved: store.ledger.totalCreditsReserved)
         let (downloads, queue) = AsyncStream.makeStream(of: DownloadItem.self)
         let downloader = makeDownloader()
-        let songs = graph.jobs.map { spec -> Song? in if case .song(let song) = spec { song } else { nil } }
+        let jobs = graph.jobs
         let enqueue: @Sendable (Int) -> Void = { index in
-            guard let downloader, let song = songs[index] else { return }
-            for item in downloader.pending(for: song) { queue.yield(item) }
+            guard let downloader else { return }
+            for item in downloader.pending(for: jobs[index]) { queue.yield(item) }
         }
         for index in graph.jobs.indices where decisions[index] == .skip { enqueue(index) }
         let hooks = AlbumHooks(
@@ -151,14 +151,14 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
         queue.finish()
         if outcome == .interrupted { downloading.cancel() }
         let failures = await downloading.value
-        let pending = pendingDownloads(downloader, songs: songs.compactMap { $0 }, failures: failures)
+        let pending = pendingDownloads(downloader, failures: failures)
         if !pending.isEmpty {
             report(
                 .downloadsPending(
                     files: pending.map { "\($0.path) (\($0.reason ?? "not tried: the run stopped first"))" }))
         }
-        let unresolvedPicks = manifest.songs.filter { song in
-            if case .failure = TakePicks.change(for: song, in: store.ledger) { return true }
+        let unresolvedPicks = graph.jobs.filter { job in
+            if case .failure = TakePicks.change(for: job, in: store.ledger) { return true }
             return false
         }
         if outcome == .completed, !pending.isEmpty || !unresolvedPicks.isEmpty {
@@ -177,10 +177,10 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
 
     /// The takes' files still missing after the run, with the reasons this run's tries gave.
     private func pendingDownloads(
-        _ downloader: MediaDownloader?, songs: [Song], failures: [DownloadItem: String]
+        _ downloader: MediaDownloader?, failures: [DownloadItem: String]
     ) -> [PendingDownload] {
         guard let downloader else { return [] }
-        return songs.flatMap(downloader.pending(for:)).map { item in
+        return graph.jobs.flatMap(downloader.pending(for:)).map { item in
             PendingDownload(
                 job: item.job, take: item.take, kind: item.kind, path: item.relativePath, reason: failures[item],
                 finishedAtMs: item.finishedAtMs)
@@ -250,8 +250,8 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
             }
         }
         var problems: [RequestNotBuilt] = []
-        for song in manifest.songs {
-            switch TakePicks.change(for: song, in: store.ledger) {
+        for job in graph.jobs {
+            switch TakePicks.change(for: job, in: store.ledger) {
             case .success(let event?): try store.append(event, durability: .buffered)
             case .success(nil): break
             case .failure(let problem): problems.append(problem)

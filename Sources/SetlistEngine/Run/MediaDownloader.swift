@@ -41,8 +41,9 @@ public struct PendingDownload: Sendable, Hashable {
     }
 }
 
-/// Keeps a run's media (DESIGN §8): every take of every generation of a song is saved as
-/// `<output.dir>/takes/<NN>-<song-id>/g<generation>-t<take>.<ext>`, written to a temporary name, fsync'd and
+/// Keeps a run's media (DESIGN §8): every take of every generation of a song (and of an extension or a join) is
+/// saved as `<output.dir>/takes/<NN>-<job-id>/g<generation>-t<take>.<ext>`, a WAV master beside the take it was
+/// made from, written to a temporary name, fsync'd and
 /// linked into place (``AtomicFile``), and its size and SHA-256 recorded in the ledger. A path only ever holds one
 /// take's bytes: when a file that is not this take's is already there (a ledger that was moved away, say), the take is saved
 /// under the next free name (`g1-t1.2.mp3`) and the other file is left alone; a take's own recorded file that
@@ -76,31 +77,50 @@ final class MediaDownloader: Sendable {
         self.report = report
     }
 
-    /// The files `song` still needs: takes of any generation without a file of each kind, or whose file is
-    /// missing or altered. A take's recorded file is restored in place only when no other take records the same
-    /// path (format 1 wrote a re-roll's takes over the earlier ones); otherwise the take gets its own file under
-    /// `takes/`, and the other take's file is left alone.
-    func pending(for song: Song) -> [DownloadItem] {
-        guard let record = store.job(song.id) else { return [] }
+    /// The files `job` still needs: takes of any generation without a file of each kind, or whose file is
+    /// missing or altered. Songs, extensions and joins keep their audio and cover under
+    /// `takes/<NN>-<job-id>/`; a WAV job's master is saved beside the MP3 of the take it was made from. A take's
+    /// recorded file is restored in place only when no other take records the same path (format 1 wrote a
+    /// re-roll's takes over the earlier ones); otherwise the take gets its own file under `takes/`, and the other
+    /// take's file is left alone.
+    func pending(for job: JobSpec) -> [DownloadItem] {
+        guard let song = job.song, let record = store.job(job.id) else { return [] }
+        let wanted: [MediaKind]
+        switch job {
+        case .song, .extension, .join: wanted = kinds.filter { $0 != .wav }
+        case .wav: wanted = kinds.contains(.wav) ? [.wav] : []
+        case .persona, .lyrics: wanted = []
+        }
         let takes = record.everyTake
         var claims: [String: Int] = [:]
         for file in takes.flatMap(\.result.files) { claims[file.path, default: 0] += 1 }
         var items: [DownloadItem] = []
         for found in takes {
-            for kind in kinds {
+            for kind in wanted {
                 guard let url = found.result.downloadURL(for: kind) else { continue }
                 var recorded = found.result.file(kind)
                 if let file = recorded, isIntact(file) { continue }
                 if let file = recorded, claims[file.path, default: 0] > 1 { recorded = nil }
                 let take = found.reference
+                let place = kind == .wav ? convertedTake(of: job, clip: found.result.resultID) : nil
+                let path = takePath(
+                    track: song.track, job: place?.job ?? job.id, take: place?.take ?? take, kind: kind, url: url)
                 items.append(
                     DownloadItem(
-                        job: song.id, take: take, kind: kind, url: url,
-                        relativePath: recorded?.path ?? takePath(song: song, take: take, kind: kind, url: url),
+                        job: job.id, take: take, kind: kind, url: url, relativePath: recorded?.path ?? path,
                         restoresRecordedFile: recorded != nil, finishedAtMs: found.attempt.finishedAtMs))
             }
         }
         return items
+    }
+
+    /// The job and take a WAV job's master was made from, found by its clip id, so that the WAV is saved beside
+    /// that take's MP3; nil when no take of the source has that clip.
+    private func convertedTake(of job: JobSpec, clip: String?) -> (job: String, take: TakeRef)? {
+        guard case .wav(let wav) = job, let clip, let source = store.job(wav.source),
+            let found = source.everyTake.first(where: { $0.result.resultID == clip })
+        else { return nil }
+        return (wav.source, found.reference)
     }
 
     /// Fetches `item` (up to three tries), saves it without replacing any file and records it. Returns why it
@@ -196,10 +216,10 @@ final class MediaDownloader: Sendable {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : manifestDirectory.appendingPathComponent(path)
     }
 
-    private func takePath(song: Song, take: TakeRef, kind: MediaKind, url: String) -> String {
-        let track = String(song.track)
+    private func takePath(track: Int, job: String, take: TakeRef, kind: MediaKind, url: String) -> String {
+        let track = String(track)
         let number = String(repeating: "0", count: max(0, trackDigits - track.count)) + track
-        let folder = "takes/\(number)-\(song.id)"
+        let folder = "takes/\(number)-\(job)"
         let name = "g\(take.generation)-t\(take.take).\(Self.fileExtension(for: kind, url: url))"
         let base = outputDirectory.hasSuffix("/") ? outputDirectory : outputDirectory + "/"
         return base + folder + "/" + name

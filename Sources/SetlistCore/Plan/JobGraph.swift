@@ -56,6 +56,30 @@ public enum JobSpec: Sendable, Hashable {
         }
     }
 
+    /// The take that stands for the job, for the jobs that make takes: a song's or an extension's `pick`, a
+    /// join's one take; nil for the other kinds.
+    public var pickChoice: TakeChoice? {
+        switch self {
+        case .song(let song): song.pick
+        case .extension(let part): part.part.pick
+        case .join: .defaultPick
+        case .persona, .lyrics, .wav: nil
+        }
+    }
+
+    /// The model a plan shows for the job: a song's or extension's model, else the name of what it asks for
+    /// (`suno-persona`, `lyrics`, `concat`, `wav`).
+    public var modelShown: String {
+        switch self {
+        case .song(let song): song.model
+        case .extension(let part): part.song.model
+        case .persona: "suno-persona"
+        case .lyrics: "lyrics"
+        case .join: "concat"
+        case .wav: "wav"
+        }
+    }
+
     /// The jobs whose recorded values this job's request is built from, in the order it reads them: a song's
     /// persona job and lyrics job, a persona's source song, the part an extension continues, the last part a
     /// join joins, the job whose take a WAV job converts. `after` edges carry no value.

@@ -50,9 +50,9 @@ public struct PlannedJob: Sendable, Hashable {
     public var id: String
     /// Song or persona.
     public var kind: JobKind
-    /// The 1-based track number (songs only).
+    /// The 1-based track number of the song the job belongs to (songs, extensions, joins, WAV jobs).
     public var track: Int?
-    /// The model the request names; persona jobs use ``PlannedJob/personaModel``.
+    /// The model the request names, or what it asks for (``JobSpec/modelShown``).
     public var model: String
     /// The 1-based wave: wave 1 needs nothing, wave k needs something of wave k - 1.
     public var wave: Int
@@ -68,9 +68,6 @@ public struct PlannedJob: Sendable, Hashable {
     public var onCriticalPath: Bool
     /// What a run would do with it.
     public var action: JobAction
-
-    /// The model name of persona derivations (Evolink's `model: suno-persona`).
-    public static let personaModel = "suno-persona"
 }
 
 /// Sums over a plan.
@@ -135,14 +132,9 @@ public struct Plan: Sendable, Hashable {
 
         self.jobs = graph.topologicalOrder.map { index in
             let spec = graph.jobs[index]
-            var track: Int?
-            var model = PlannedJob.personaModel
-            if case .song(let song) = spec {
-                track = song.track
-                model = song.model
-            }
             return PlannedJob(
-                id: spec.id, kind: spec.kind, track: track, model: model, wave: graph.waveIndex[index] + 1,
+                id: spec.id, kind: spec.kind, track: spec.song?.track, model: spec.modelShown,
+                wave: graph.waveIndex[index] + 1,
                 dependencies: graph.dependencies(of: index).map { graph.jobs[$0].id },
                 fingerprint: fingerprints[index], estimatedCredits: credits[index], expectedSeconds: expected[index],
                 onCriticalPath: onPath[index], action: actions[index]

@@ -124,8 +124,8 @@ public enum PlanRenderer {
         return document.pretty
     }
 
-    /// A Graphviz digraph, left to right, one rank per wave. Songs are boxes, personas ellipses, skipped jobs
-    /// dashed; critical-path nodes and edges are red and bold. Edges run from a dependency to its dependent.
+    /// A Graphviz digraph, left to right, one rank per wave. Songs and extensions are boxes, personas ellipses,
+    /// lyrics notes, joins hexagons, WAV jobs cylinders; skipped jobs are dashed; critical-path nodes and edges are red and bold. Edges run from a dependency to its dependent.
     public static func dot(_ plan: Plan) -> String {
         let critical = criticalEdges(plan)
         var lines = [
@@ -136,7 +136,7 @@ public enum PlanRenderer {
         ]
         for job in plan.jobs {
             var attributes = [
-                "shape=\(job.kind == .song ? "box" : "ellipse")",
+                "shape=\(dotShape(job.kind))",
                 "label=\(dotString(label(job).joined(separator: "\n")))",
             ]
             if job.action.kind == .skip { attributes.append("style=dashed, fontcolor=\"#777777\"") }
@@ -164,8 +164,8 @@ public enum PlanRenderer {
     }
 
     /// A Mermaid `flowchart LR`. Nodes get generated ids (`j0`, `j1`, ...) so no job id can clash with
-    /// Mermaid syntax; labels are quoted with entity codes for special characters. Songs are rectangles,
-    /// personas stadiums; critical-path nodes and edges are red, skipped jobs dashed.
+    /// Mermaid syntax; labels are quoted with entity codes for special characters. Songs and extensions are
+    /// rectangles, personas stadiums, lyrics parallelograms, joins hexagons, WAV jobs cylinders; critical-path nodes and edges are red, skipped jobs dashed.
     public static func mermaid(_ plan: Plan) -> String {
         let critical = criticalEdges(plan)
         var nodeID: [String: String] = [:]
@@ -174,7 +174,7 @@ public enum PlanRenderer {
             let node = "j\(position)"
             nodeID[job.id] = node
             let text = "\"" + label(job).map(mermaidText).joined(separator: "<br/>") + "\""
-            lines.append("    " + node + (job.kind == .song ? "[\(text)]" : "([\(text)])"))
+            lines.append("    " + node + mermaidShape(job.kind, text))
         }
         var criticalLinks: [String] = []
         var link = 0
@@ -198,6 +198,26 @@ public enum PlanRenderer {
             lines.append("    class \(entry.members.compactMap { nodeID[$0] }.joined(separator: ",")) \(entry.name)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    private static func dotShape(_ kind: JobKind) -> String {
+        switch kind {
+        case .song, .extension: "box"
+        case .persona: "ellipse"
+        case .lyrics: "note"
+        case .join: "hexagon"
+        case .wav: "cylinder"
+        }
+    }
+
+    private static func mermaidShape(_ kind: JobKind, _ text: String) -> String {
+        switch kind {
+        case .song, .extension: "[\(text)]"
+        case .persona: "([\(text)])"
+        case .lyrics: "[/\(text)/]"
+        case .join: "{{\(text)}}"
+        case .wav: "[(\(text))]"
+        }
     }
 
     private struct Edge: Hashable {

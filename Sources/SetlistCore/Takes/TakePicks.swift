@@ -10,13 +10,9 @@ public enum TakePicks {
     /// The event that records the take `job` picks, for the jobs that make takes (songs, extensions, joins);
     /// nil for the other kinds.
     public static func change(for job: JobSpec, in ledger: Ledger) -> Result<LedgerEvent?, RequestNotBuilt> {
-        switch job {
-        case .song(let song): change(for: song, in: ledger)
-        case .extension(let part):
-            change(job: part.id, what: "Extension '\(part.id)'", choice: part.part.pick, in: ledger)
-        case .join(let join): change(job: join.id, what: "Join '\(join.id)'", choice: .defaultPick, in: ledger)
-        case .persona, .lyrics, .wav: .success(nil)
-        }
+        guard let choice = job.pickChoice else { return .success(nil) }
+        let what = job.kind == .song ? "Song" : job.kind == .join ? "Join" : "Extension"
+        return change(job: job.id, what: "\(what) '\(job.id)'", choice: choice, in: ledger)
     }
 
     private static func change(

@@ -116,6 +116,8 @@ public struct AlbumReport: Sendable {
         guard !takes.isEmpty else {
             return html + "<p class=\"note\">\(Self.escape(pendingNote(record)))</p>\n</div>\n</li>\n"
         }
+        html += song.extensions.isEmpty ? wavMarkup(song) : partsMarkup(song)
+        if !song.extensions.isEmpty { html += "<p class=\"takes-label\">The first part</p>\n" }
         let pick = picked(song)
         if let pick {
             html +=
@@ -136,7 +138,7 @@ public struct AlbumReport: Sendable {
         return html + "</div>\n</li>\n"
     }
 
-    private func takeMarkup(_ result: ResultRecord, _ reference: TakeRef, isPick: Bool) -> String {
+    func takeMarkup(_ result: ResultRecord, _ reference: TakeRef, isPick: Bool) -> String {
         var heading = "Take \(reference.take) of generation \(reference.generation)"
         if let title = result.title, !title.isEmpty { heading += " · " + title }
         let mark = isPick ? "<span class=\"pick-mark\">The pick</span> " : ""

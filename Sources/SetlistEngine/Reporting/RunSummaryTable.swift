@@ -20,6 +20,10 @@ public enum RunSummaryTable {
             let output: String
             if let personaID = record.personaID {
                 output = "persona \(personaID)"
+            } else if spec.kind == .lyrics, let lyrics = record.results.first {
+                output = "lyrics" + (lyrics.title.map { " \"\(clip($0, to: 24))\"" } ?? "")
+            } else if spec.kind == .wav, takes > 0 {
+                output = "WAV" + (generations > 1 ? " of \(generations) takes" : "")
             } else if takes == 0 {
                 output = "-"
             } else {

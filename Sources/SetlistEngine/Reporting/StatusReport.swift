@@ -240,9 +240,9 @@ public struct StatusReport: Sendable, Hashable, Encodable {
         }
         var pick: TakeRef?
         var pickProblem: String?
-        if case .song(let song) = spec {
-            pick = try? record.take(song.pick).get().reference
-            if case .failure(let problem) = TakePicks.change(for: song, in: ledger) { pickProblem = problem.message }
+        if let choice = spec.pickChoice {
+            pick = try? record.take(choice).get().reference
+            if case .failure(let problem) = TakePicks.change(for: spec, in: ledger) { pickProblem = problem.message }
         }
         let generations = record.generations.enumerated().map { index, attempt in
             Generation(

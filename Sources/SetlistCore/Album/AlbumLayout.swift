@@ -86,7 +86,8 @@ public struct AlbumLayout: Sendable, Hashable {
     /// between parts; nil for simple-mode and instrumental songs.
     private static func lyrics(of song: Song, record: JobRecord?) -> String? {
         guard song.mode == .custom, !song.instrumental else { return nil }
-        let parts = [song.lyricsFrom == nil ? song.prompt : record?.chainedInputs?.lyrics] + song.extensions.map(\.lyrics)
+        let parts =
+            [song.lyricsFrom == nil ? song.prompt : record?.chainedInputs?.lyrics] + song.extensions.map(\.lyrics)
         let text = parts.compactMap { part -> String? in
             guard let part else { return nil }
             let trimmed = part.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed()

@@ -172,7 +172,8 @@ struct AlbumSession {
                 ledgerEvents: store.journalWrites.events, ledgerJournalBytes: store.journalWrites.bytes,
                 downloadsPending: summary.pendingDownloads.count,
                 oldestPendingTakeAgeSeconds: RunMetrics.oldestPendingTakeAge(
-                    summary.pendingDownloads, nowMs: Self.unixMilliseconds()))
+                    summary.pendingDownloads, nowMs: Self.unixMilliseconds()),
+                jobsByKind: RunMetrics.jobsByKind(graph: graph, ledger: summary.ledger))
             if case .albumFailed = album {
                 return ExitStatus.combined([ExitStatus.of(summary.outcome), ExitStatus.jobsFailed])
             }

@@ -13,7 +13,8 @@ struct PrometheusTextFormatTests {
                 RequestKey(route: "poll", status: "429"): 2, RequestKey(route: "submit", status: "network_error"): 1,
             ],
             retries: 3, creditsReserved: 64.5, durationSeconds: 312.25, lastSuccessUnixTime: 1_763_723_346.12,
-            outcome: .jobsFailed, downloadsPending: 2, oldestPendingTakeAgeSeconds: 4_000.5),
+            outcome: .jobsFailed, downloadsPending: 2, oldestPendingTakeAgeSeconds: 4_000.5,
+            jobsByKind: [.song: JobCount(completed: 5, total: 6), .join: JobCount(completed: 1, total: 1)]),
         RunMetrics(
             album: "Odd \"quoted\" \\ name\nwith a line feed", jobsByState: [:], requests: [:], retries: 0,
             creditsReserved: 0, durationSeconds: 0.5, lastSuccessUnixTime: nil, outcome: .interrupted),
@@ -24,7 +25,8 @@ struct PrometheusTextFormatTests {
         let families = try ExpositionParser.parse(text)
         #expect(
             families.map(\.name) == [
-                "setlist_jobs", "setlist_requests", "setlist_retries", "setlist_credits_reserved",
+                "setlist_jobs", "setlist_jobs_completed_by_kind", "setlist_jobs_by_kind", "setlist_requests",
+                "setlist_retries", "setlist_credits_reserved",
                 "setlist_run_duration_seconds", "setlist_last_success_timestamp_seconds", "setlist_run_outcome",
                 "setlist_ledger_events_appended", "setlist_ledger_journal_bytes_appended", "setlist_downloads_pending",
                 "setlist_oldest_pending_take_age_seconds", "setlist_run_exit_code",
@@ -34,6 +36,11 @@ struct PrometheusTextFormatTests {
         #expect(jobs.samples.count == JobState.allCases.count * 2)
         #expect(jobs.value(["album": "Coastline Stories", "state": "completed"]) == 7)
         #expect(jobs.value(["album": "Coastline Stories", "state": "blocked"]) == 0)
+        let completedByKind = try #require(families.first { $0.name == "setlist_jobs_completed_by_kind" })
+        #expect(completedByKind.samples.count == 2, "only the kinds the album has")
+        #expect(completedByKind.value(["album": "Coastline Stories", "kind": "song"]) == 5)
+        let byKind = try #require(families.first { $0.name == "setlist_jobs_by_kind" })
+        #expect(byKind.value(["album": "Coastline Stories", "kind": "join"]) == 1)
         let requests = try #require(families.first { $0.name == "setlist_requests" })
         #expect(requests.value(["album": "Coastline Stories", "route": "poll", "status": "429"]) == 2)
         #expect(requests.samples.count == 4)

@@ -53,6 +53,18 @@ EXTRA_PERSONAS = [
     {"id": "harbor-voice", "from": "harbor-lights", "take": 2, "name": "Harbor Singer",
      "description": "Hazy, reverb-soaked dream-pop vocals", "vocal_window": [30, 50]},
 ]
+# The whole-song album (Suno proxy only, issue 16) adds a lyrics job, a song that sings the written lyrics, and a
+# song extended twice and joined; every song also gets a WAV master. Each part is a paid job of its own.
+WHOLE_LYRICS = [
+    {"id": "tide-words", "prompt": "A hopeful song about the tide coming back in after a long summer"},
+]
+WHOLE_SONGS = [
+    {"id": "tide-song", "style": "indie folk, warm guitars", "lyrics_from": "tide-words"},
+    {"id": "long-shore", "title": "Long Shore", "style": "post-rock, slow build, strings",
+     "lyrics": "[Verse]\nThe shore goes on and on\n",
+     "extend": [{"at": 60, "lyrics": "[Verse 2]\nFurther than the eye can see\n"},
+                {"at": 120, "lyrics": "[Outro]\nAnd home again to me\n"}]},
+]
 HARBOR_LYRICS = ("[Verse]\nRed light, green light, the harbor's awake\nRopes on the bollards and gulls in the wake\n"
                  "[Chorus]\nHarbor lights, bring me home\n")
 
@@ -64,6 +76,8 @@ def yaml_scalar(value):
         return repr(value)
     if isinstance(value, list):
         return "[" + ", ".join(yaml_scalar(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {yaml_scalar(item)}" for key, item in value.items()) + "}"
     return json.dumps(value)
 
 
@@ -83,8 +97,11 @@ class Album:
         else:
             with open(target, "w") as handle:
                 handle.write(HARBOR_LYRICS)
-        self.songs = list(ALBUM_SONGS) + (EXTRA_SONGS if shape == "large" else [])
+        self.songs = list(ALBUM_SONGS) + (EXTRA_SONGS if shape == "large" else []) + (
+            WHOLE_SONGS if shape == "whole" else [])
         self.personas = list(ALBUM_PERSONAS) + (EXTRA_PERSONAS if shape == "large" else [])
+        self.lyrics = list(WHOLE_LYRICS) if shape == "whole" else []
+        self.wav = shape == "whole"
         self.attempts = attempts
         self.manifest = os.path.join(directory, f"{name}.yaml")
         self.ledger = ledger or os.path.join(directory, f"{name}.ledger.json")
@@ -107,11 +124,13 @@ class Album:
             "  model: suno-v5-beta",
             "  vocal_gender: f",
             "output:",
-            "  download: [audio, cover]",
+            "  download: [audio, cover, wav]" if self.wav else "  download: [audio, cover]",
         ]
         if ledger:
             lines.append(f"  ledger: {ledger}")
-        for section, entries in (("songs", self.songs), ("personas", self.personas)):
+        for section, entries in (("songs", self.songs), ("personas", self.personas), ("lyrics", self.lyrics)):
+            if not entries:
+                continue
             lines.append(f"{section}:")
             for entry in entries:
                 lines.append(f"  - id: {entry['id']}")
@@ -132,7 +151,15 @@ class Album:
 
     @property
     def job_ids(self):
-        return [song["id"] for song in self.songs] + [persona["id"] for persona in self.personas]
+        """Every job a run of the album makes, the generated parts (`<song>.extend-<n>`, `.join`, `.wav`) too."""
+        ids = [song["id"] for song in self.songs] + [persona["id"] for persona in self.personas]
+        ids += [entry["id"] for entry in self.lyrics]
+        for song in self.songs:
+            parts = len(song.get("extend", []))
+            ids += [f"{song['id']}.extend-{number}" for number in range(1, parts + 1)]
+            ids += [f"{song['id']}.join"] if parts else []
+        ids += [f"{song['id']}.wav" for song in self.songs] if self.wav else []
+        return ids
 
     @property
     def persona_ids(self):

@@ -21,14 +21,15 @@ def paid_bodies(tasks):
 
 
 def proxy_kills(ctx, figures, base, kills):
-    """SIGKILL a proxy run at seeded random moments. Without idempotency keys a job whose POST may have gone out
+    """SIGKILL a proxy run of the whole-song album (lyrics, extensions, a join, WAV masters) at seeded random
+    moments. Without idempotency keys a job whose POST may have gone out
     unanswered is held (`unknown`), never sent again on its own: before the user releases the held jobs with
     --resubmit-unknown nothing is paid twice, and afterwards duplicates never exceed the jobs released."""
     rng = random.Random(ctx.seed * 7919 + 2027)
     env = dict(ctx.env, SETLIST_SUNO_PROXY_TASK_SECONDS=PROXY_TASK_SECONDS)
     simulator = Simulator(ctx, base, "proxy", seed=ctx.seed * 1000 + 2027, speed=60)
     try:
-        album = Album(ctx, os.path.join(base, "proxy"), simulator.url, api="suno-proxy")
+        album = Album(ctx, os.path.join(base, "proxy"), simulator.url, api="suno-proxy", shape="whole")
         done = 0
         finished = False
         unloadable = []
@@ -63,7 +64,9 @@ def proxy_kills(ctx, figures, base, kills):
                 f"any, {duplicates} duplicate paid submissions for {released} released jobs, {len(unloadable)} "
                 f"unloadable ledgers, {completed}/{len(album.job_ids)} jobs completed", passed,
                 [f"api suno-proxy (no idempotency keys), simulator --speed 60, kills at seeded moments 0.15-2.5 s "
-                 f"after the start; the resume exited {resume_rc}"] + unloadable[:5])
+                 f"after the start; the resume exited {resume_rc}",
+                 "the album has a lyrics job, a song that sings it, a song extended twice and joined, and a WAV "
+                 "master of every song"] + unloadable[:5])
     ctx.summary["kill-resume-proxy"] = {"kills": done, "paid_twice_unreleased": paid_twice_unreleased,
                                         "duplicates": duplicates, "released": released, "completed": completed}
 

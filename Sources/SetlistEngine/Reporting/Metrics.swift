@@ -19,6 +19,20 @@ public struct RequestKey: Sendable, Hashable, Comparable {
     }
 }
 
+/// How many jobs of one kind an album has, and how many of them are completed.
+public struct JobCount: Sendable, Hashable {
+    /// The completed ones.
+    public var completed: Int
+    /// All of them.
+    public var total: Int
+
+    /// Creates a count.
+    public init(completed: Int, total: Int) {
+        self.completed = completed
+        self.total = total
+    }
+}
+
 /// What one album's run leaves for monitoring: the figures `--metrics-file` writes for node_exporter's
 /// textfile collector.
 public struct RunMetrics: Sendable, Hashable {
@@ -26,6 +40,9 @@ public struct RunMetrics: Sendable, Hashable {
     public var album: String
     /// Jobs by state at the end of the run. States left out are written as 0, so alerts see every state.
     public var jobsByState: [JobState: Int]
+    /// Completed jobs and all jobs by kind, for the kinds the album has (songs, personas, lyrics, extensions,
+    /// joins, WAV masters).
+    public var jobsByKind: [JobKind: JobCount]
     /// HTTP requests the run sent to the provider, by route and status.
     public var requests: [RequestKey: Int]
     /// Tries scheduled again after a failure.
@@ -53,8 +70,9 @@ public struct RunMetrics: Sendable, Hashable {
         album: String, jobsByState: [JobState: Int], requests: [RequestKey: Int], retries: Int,
         creditsReserved: Double, durationSeconds: Double, lastSuccessUnixTime: Double?, outcome: RunOutcome,
         ledgerEvents: Int = 0, ledgerJournalBytes: Int = 0, downloadsPending: Int = 0,
-        oldestPendingTakeAgeSeconds: Double? = nil
+        oldestPendingTakeAgeSeconds: Double? = nil, jobsByKind: [JobKind: JobCount] = [:]
     ) {
+        self.jobsByKind = jobsByKind
         self.downloadsPending = downloadsPending
         self.oldestPendingTakeAgeSeconds = oldestPendingTakeAgeSeconds
         self.ledgerEvents = ledgerEvents
@@ -73,6 +91,17 @@ public struct RunMetrics: Sendable, Hashable {
     public static func jobsByState(graph: JobGraph, ledger: Ledger) -> [JobState: Int] {
         var counts: [JobState: Int] = [:]
         for job in graph.jobs { counts[ledger[job: job.id]?.state ?? .pending, default: 0] += 1 }
+        return counts
+    }
+
+    /// Counts the jobs of `graph` by kind, and how many of each kind `ledger` records completed.
+    public static func jobsByKind(graph: JobGraph, ledger: Ledger) -> [JobKind: JobCount] {
+        var counts: [JobKind: JobCount] = [:]
+        for job in graph.jobs {
+            let done = ledger[job: job.id]?.state == .completed ? 1 : 0
+            let count = counts[job.kind] ?? JobCount(completed: 0, total: 0)
+            counts[job.kind] = JobCount(completed: count.completed + done, total: count.total + 1)
+        }
         return counts
     }
 
@@ -103,6 +132,30 @@ public enum PrometheusTextFormat {
                         Sample(
                             labels: [("album", album.album), ("state", state.rawValue)],
                             value: Double(album.jobsByState[state] ?? 0))
+                    }
+                }))
+        families.append(
+            Family(
+                name: "setlist_jobs_completed_by_kind",
+                help: "Completed jobs of the album by kind (song, persona, lyrics, extension, join, wav).",
+                samples: metrics.flatMap { album in
+                    JobKind.allCases.compactMap { kind in
+                        album.jobsByKind[kind].map { count in
+                            Sample(
+                                labels: [("album", album.album), ("kind", kind.rawValue)],
+                                value: Double(count.completed))
+                        }
+                    }
+                }))
+        families.append(
+            Family(
+                name: "setlist_jobs_by_kind", help: "Jobs of the album by kind, whatever their state.",
+                samples: metrics.flatMap { album in
+                    JobKind.allCases.compactMap { kind in
+                        album.jobsByKind[kind].map { count in
+                            Sample(
+                                labels: [("album", album.album), ("kind", kind.rawValue)], value: Double(count.total))
+                        }
                     }
                 }))
         families.append(

@@ -3,73 +3,6 @@ import SetlistCore
 import SetlistTestSupport
 import Testing
 
-/// Reads an album folder with independent tools: python `mutagen` for the ID3 tags, `ffprobe` for decoding.
-private enum AlbumReader {
-    static let script = """
-        import json, subprocess, sys
-        from mutagen.id3 import ID3
-        tracks = {}
-        for path in sys.argv[1:]:
-            tag = ID3(path)
-            frames = {}
-            for key, frame in tag.items():
-                if key.startswith('APIC'):
-                    frames['APIC'] = {'mime': frame.mime, 'type': int(frame.type), 'bytes': len(frame.data)}
-                elif key.startswith('USLT'):
-                    frames['USLT'] = frame.text
-                elif key.startswith('TXXX'):
-                    frames['TXXX:' + frame.desc] = str(frame.text[0])
-                else:
-                    frames[key] = str(frame.text[0])
-            probe = subprocess.run(
-                ['ffprobe', '-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', path],
-                capture_output=True, text=True)
-            frames['version'] = '.'.join(str(part) for part in tag.version)
-            frames['duration'] = float(probe.stdout.strip() or -1) if probe.returncode == 0 else -1
-            tracks[path.rsplit('/', 1)[-1]] = frames
-        print(json.dumps(tracks))
-        """
-
-    /// True when python3 has mutagen and ffprobe is on the path.
-    static let isAvailable: Bool = {
-        let python = try? Subprocesses.status(["python3", "-c", "import mutagen"])
-        let ffprobe = try? Subprocesses.status(["ffprobe", "-version"])
-        return python == 0 && ffprobe == 0
-    }()
-
-    /// Every track's frames (and `duration`, `version`) by file name.
-    static func read(_ files: [URL]) throws -> [String: [String: Any]] {
-        let output = try Subprocesses.output(["python3", "-c", script] + files.map(\.path))
-        return try JSONSerialization.jsonObject(with: output) as? [String: [String: Any]] ?? [:]
-    }
-}
-
-/// Runs a tool and waits for it.
-private enum Subprocesses {
-    static func status(_ arguments: [String]) throws -> Int32 {
-        try run(arguments).status
-    }
-
-    static func output(_ arguments: [String]) throws -> Data {
-        let result = try run(arguments)
-        guard result.status == 0 else { throw CocoaError(.executableLoad) }
-        return result.output
-    }
-
-    private static func run(_ arguments: [String]) throws -> (status: Int32, output: Data) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, data)
-    }
-}
-
 /// The files of a folder with their SHA-256, by name.
 private func hashes(of folder: URL) throws -> [String: String] {
     var result: [String: String] = [:]
@@ -94,7 +27,7 @@ struct AlbumFolderCLITests {
         }
     }
 
-    @Test(.enabled(if: AlbumReader.isAvailable, "python3 lacks mutagen, or ffprobe is missing"))
+    @Test(.enabled(if: TagReader.isAvailable, "python3 lacks mutagen, or ffprobe is missing"))
     func aRunEndsWithATaggedPlayableAlbum() async throws {
         let simulator = try await SimulatorHarness.start()
         let workspace = try workspace(simulator)
@@ -106,7 +39,7 @@ struct AlbumFolderCLITests {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
         #expect(names == Self.tracks + ["coastline-stories.m3u8", "cover.png"])
 
-        let tags = try AlbumReader.read(Self.tracks.map { folder.appendingPathComponent($0) })
+        let tags = try TagReader.read(Self.tracks.map { folder.appendingPathComponent($0) })
         for (index, name) in Self.tracks.enumerated() {
             let frames = try #require(tags[name], "\(name) unreadable")
             #expect(frames["version"] as? String == "2.4.0")

@@ -26,7 +26,7 @@ extension SimulatorCore {
         .json(.object(["faults": .string(state.withLock { $0.faults.spec })]))
     }
 
-    /// `GET /_sim/media/{file}`: the audio or cover of a completed result.
+    /// `GET /_sim/media/{file}`: the audio (MP3, or WAV for the proxy's WAV route) or cover of a completed result.
     func adminMedia(_ request: SimRequest) -> SimResponse {
         media(String(request.path.dropFirst("/_sim/media/".count)))
     }
@@ -66,23 +66,36 @@ extension SimulatorCore {
     }
 
     private func media(_ file: String) -> SimResponse {
-        let isAudio = file.hasSuffix(".mp3")
-        let isImage = file.hasSuffix(".png")
-        let resultID = String(file.dropLast(4))
+        let kinds: [String: String] = ["mp3": "audio/mpeg", "png": "image/png", "wav": "audio/wav"]
+        let fileExtension = String(file.split(separator: ".").last ?? "")
+        let resultID = String(file.dropLast(fileExtension.count + 1))
         let now = clock.seconds
-        let available =
-            configuration.servesMediaForAnyResult && UUID(uuidString: resultID) != nil
-            || state.withLock { state in state.store.task(forResultID: resultID)?.status(at: now) == .completed }
-        guard isAudio || isImage, available else {
+        let song = state.withLock { state -> SimSong? in
+            guard let task = state.store.task(forResultID: resultID), task.kind != .lyrics,
+                task.status(at: now) == .completed
+            else { return nil }
+            return task.songs.first { $0.resultID == resultID }
+        }
+        let available = song != nil || configuration.servesMediaForAnyResult && UUID(uuidString: resultID) != nil
+        guard let contentType = kinds[fileExtension], file.contains("."), available else {
             return .error(
                 APIError(
                     status: .notFound, code: "not_found", message: "There is no media file \(file).",
                     type: "invalid_request_error"
                 ))
         }
-        return isAudio
-            ? SimResponse(status: .ok, contentType: "audio/mpeg", body: Media.mp3(resultID: resultID))
-            : SimResponse(status: .ok, contentType: "image/png", body: Media.png(resultID: resultID))
+        let body: [UInt8] =
+            switch fileExtension {
+            case "png": Media.png(resultID: resultID)
+            case "wav": Media.wav(resultID: resultID)
+            default:
+                if let parts = song?.joinedParts {
+                    Media.joinedMP3(resultID: resultID, parts: parts.map(\.clipID))
+                } else {
+                    Media.mp3(resultID: resultID)
+                }
+            }
+        return SimResponse(status: .ok, contentType: contentType, body: body)
     }
 
     private func tasks(_ state: SimulatorState) -> JSONValue {

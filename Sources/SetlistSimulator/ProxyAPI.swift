@@ -8,18 +8,20 @@ extension SimulatorCore {
         case music
         case lyrics
         case persona
+        case concat
+
+        /// Whether a submission of this kind is paid, and so may carry an `Idempotency-Key`.
+        var isPaid: Bool { self != .lyrics }
     }
 
-    /// Nominal seconds of a lyrics task.
-    static let lyricsSeconds = 10.0
-
-    /// `POST /suno/submit/music`, `/suno/submit/lyrics` and `/suno/persona/create`.
+    /// `POST /suno/submit/music`, `/suno/submit/lyrics`, `/suno/submit/concat` and `/suno/persona/create`.
     func proxySubmit(_ kind: ProxySubmission, _ request: SimRequest) async -> SimOutcome {
         await throughGate(request, stopped: proxyOutcome) { owner in
-            let (response, paid) = state.withLock { state in
-                proxySubmit(kind, request.body, owner: owner, state: &state)
+            if kind == .concat, configuration.stockNewAPI { return .respond(ProxyError.invalidAction.response) }
+            let (response, outcome) = state.withLock { state in
+                proxySubmit(kind, request, owner: owner, state: &state)
             }
-            return submissionOutcome(response, paid: paid)
+            return submissionOutcome(response, paid: outcome == .paid, created: outcome == .free)
         }
     }
 
@@ -78,11 +80,13 @@ extension SimulatorCore {
     }
 
     private func render(_ task: SimTask, now: Double) -> JSONValue {
-        ProxyFormat.task(task, now: now, startUnixTime: configuration.startUnixTime, baseURL: baseURL)
+        ProxyFormat.task(
+            task, now: now, startUnixTime: configuration.startUnixTime, baseURL: baseURL,
+            seed: configuration.seed)
     }
 
     /// The proxy answer for a request the gate stopped (api-contract §B.8).
-    private func proxyOutcome(_ stop: GateStop) -> SimOutcome {
+    func proxyOutcome(_ stop: GateStop) -> SimOutcome {
         switch stop {
         case .unauthorized:
             return .respond(ProxyError.unauthorized.response)
@@ -107,37 +111,77 @@ extension SimulatorCore {
         }
     }
 
-    /// Handles a submission; the flag says whether it created a paid task (which the `lost` fault may hide).
+    /// Whether a submission created (or replayed) a task, and whether that task is paid.
+    enum SubmissionResult {
+        case rejected
+        case free
+        case paid
+    }
+
+    /// Handles a submission: an `Idempotency-Key` replay of a paid one, or a new task.
     private func proxySubmit(
-        _ kind: ProxySubmission, _ bytes: [UInt8], owner: String, state: inout SimulatorState
-    ) -> (SimResponse, Bool) {
-        guard let body = JSONValue.parse(bytes), body.objectValue != nil else {
-            return (ProxyError.invalidRequest("The request body must be a JSON object.").response, false)
+        _ kind: ProxySubmission, _ request: SimRequest, owner: String, state: inout SimulatorState
+    ) -> (SimResponse, SubmissionResult) {
+        guard let body = JSONValue.parse(request.body), body.objectValue != nil else {
+            return (ProxyError.invalidRequest("The request body must be a JSON object.").response, .rejected)
+        }
+        let canonical = body.compact
+        let bodyKey = String(Media.fnv1a(canonical), radix: 16)
+        let idempotencyKey = kind.isPaid ? request.idempotencyKey : nil
+        if let idempotencyKey {
+            switch idempotencyVerdict(
+                idempotencyKey: idempotencyKey, body: canonical, bodyKey: bodyKey, owner: owner, state: &state)
+            {
+            case .proceed:
+                break
+            case .invalidKey:
+                return (ProxyError.invalidRequest(SimulatorCore.invalidIdempotencyKeyMessage).response, .rejected)
+            case .conflict:
+                let conflict = ProxyError(
+                    status: .conflict, code: "idempotency_conflict",
+                    message: SimulatorCore.idempotencyConflictMessage(idempotencyKey))
+                return (conflict.response, .rejected)
+            case .replay(let original):
+                return (SimulatorCore.replayed(proxyCreationAnswer(original, store: state.store)), .paid)
+            }
         }
         let now = clock.seconds
         do throws(ProxyError) {
+            let task: SimTask
             switch kind {
-            case .music:
-                let task = try proxyMusicTask(body, owner: owner, now: now, state: &state)
-                book(task, bodyKey: String(Media.fnv1a(body.compact), radix: 16), state: &state)
-                return (.json(ProxyFormat.envelope(.string(task.id))), true)
             case .lyrics:
                 let topic = try ProxyRules().lyrics(body)
-                let task = proxyLyricsTask(body, topic: topic, owner: owner, now: now, state: &state)
-                state.store.insert(task)
-                return (.json(ProxyFormat.envelope(.string(task.id))), false)
+                let lyrics = proxyLyricsTask(body, topic: topic, owner: owner, now: now, state: &state)
+                state.store.insert(lyrics)
+                return (.json(ProxyFormat.envelope(.string(lyrics.id))), .free)
+            case .music:
+                task = try proxyMusicTask(body, owner: owner, idempotencyKey: idempotencyKey, now: now, state: &state)
+            case .concat:
+                task = try proxyConcatTask(body, owner: owner, idempotencyKey: idempotencyKey, now: now, state: &state)
             case .persona:
-                let (persona, source, clip) = try proxyPersona(body, owner: owner, now: now, state: &state)
-                book(persona, bodyKey: String(Media.fnv1a(body.compact), radix: 16), state: &state)
-                return (.json(ProxyFormat.persona(persona, source: source, clip: clip, baseURL: baseURL)), true)
+                task = try proxyPersona(body, owner: owner, idempotencyKey: idempotencyKey, now: now, state: &state)
             }
+            book(task, bodyKey: bodyKey, state: &state)
+            if let idempotencyKey {
+                recordIdempotency(idempotencyKey, body: canonical, taskID: task.id, owner: owner, state: &state)
+            }
+            return (proxyCreationAnswer(task, store: state.store), .paid)
         } catch {
-            return (error.response, false)
+            return (error.response, .rejected)
         }
     }
 
+    /// The answer to the submission that created `task`: the envelope with its id, or a persona's bare object.
+    private func proxyCreationAnswer(_ task: SimTask, store: TaskStore) -> SimResponse {
+        guard task.kind == .persona, let source = task.personaSourceTaskID.flatMap({ store.task($0) }),
+            let clip = source.songs.first(where: { $0.resultID == task.personaSourceResultID })
+        else { return .json(ProxyFormat.envelope(.string(task.id))) }
+        return .json(ProxyFormat.persona(task, source: source, clip: clip, baseURL: baseURL))
+    }
+
+    /// A new music task: a song, or with `continue_clip_id` an extension of a clip.
     private func proxyMusicTask(
-        _ body: JSONValue, owner: String, now: Double, state: inout SimulatorState
+        _ body: JSONValue, owner: String, idempotencyKey: String?, now: Double, state: inout SimulatorState
     ) throws(ProxyError) -> SimTask {
         let store = state.store
         let request = try ProxyRules().music(
@@ -153,43 +197,51 @@ extension SimulatorCore {
                 guard let task = store.task(forResultID: clipID), task.kind == .music else { return false }
                 return task.api == .sunoProxy && task.status(at: now) == .completed
             })
+        let source = try request.continuation.map { continuation throws(ProxyError) in
+            try extensionSource(continuation, mv: request.mv, owner: owner, now: now, store: store)
+        }
         try charge(SimulatorCore.musicCredits, owner: owner, now: now, state: &state)
         let nominal = configuration.timing.musicSeconds / configuration.speed
         let duration = taskDuration(nominal: nominal, body: body, state: &state)
         let failure = drawnFailure(state: &state)
-        let songs = songs(
-            customMode: !request.inspiration, title: request.title, style: request.tags,
-            description: request.description, duration: nil, state: &state)
+        let songs =
+            if let source, let continuation = request.continuation {
+                extensionSongs(request, of: source, at: continuation.continueAt, state: &state)
+            } else {
+                self.songs(
+                    customMode: !request.inspiration, title: request.title, style: request.tags,
+                    description: request.description, duration: nil, state: &state)
+            }
         return SimTask(
             id: newProxyID(&state), kind: .music, ownerKey: owner, model: request.mv, request: body, createdAt: now,
             createdUnix: configuration.startUnixTime + Int64(now.rounded(.down)), duration: duration,
             estimatedTime: SimulatorCore.estimatedTime(nominal), creditsReserved: SimulatorCore.musicCredits,
             failure: failure, songs: songs, personaID: nil, personaSourceTaskID: nil, personaSourceResultID: nil,
-            idempotencyKey: nil, api: .sunoProxy)
+            idempotencyKey: idempotencyKey, api: .sunoProxy)
     }
 
+    /// A lyrics task, done when it is created: Suno-API waits for the lyrics before it answers, so the first fetch
+    /// finds `SUCCESS` (api-contract-proxy-extras §3).
     private func proxyLyricsTask(
         _ body: JSONValue, topic: String, owner: String, now: Double, state: inout SimulatorState
     ) -> SimTask {
-        let nominal = SimulatorCore.lyricsSeconds / configuration.speed
-        let song = SimSong(
-            resultID: SimulatorCore.uuid(&state.random), title: SimulatorCore.title(fromDescription: topic), tags: "",
-            duration: 0)
+        let title = SimulatorCore.title(fromDescription: topic)
+        var song = SimSong(resultID: SimulatorCore.uuid(&state.random), title: title, tags: "", duration: 0)
+        song.text = FakeLyrics.text(topic: topic, title: title, seed: configuration.seed)
         return SimTask(
             id: newProxyID(&state), kind: .lyrics, ownerKey: owner, model: "lyrics", request: body, createdAt: now,
-            createdUnix: configuration.startUnixTime + Int64(now.rounded(.down)),
-            duration: nominal * state.uniform(0.8...1.1), estimatedTime: SimulatorCore.estimatedTime(nominal),
+            createdUnix: configuration.startUnixTime + Int64(now.rounded(.down)), duration: 0, estimatedTime: 0,
             creditsReserved: 0, failure: nil, songs: [song], personaID: nil, personaSourceTaskID: nil,
             personaSourceResultID: nil, idempotencyKey: nil, api: .sunoProxy)
     }
 
     /// Creates a persona at once: the root clip must be a completed proxy clip of the same account.
     private func proxyPersona(
-        _ body: JSONValue, owner: String, now: Double, state: inout SimulatorState
-    ) throws(ProxyError) -> (SimTask, SimTask, SimSong) {
+        _ body: JSONValue, owner: String, idempotencyKey: String?, now: Double, state: inout SimulatorState
+    ) throws(ProxyError) -> SimTask {
         let clipID = try ProxyRules().persona(body)
         guard let source = state.store.task(forResultID: clipID), source.kind == .music, source.api == .sunoProxy,
-            source.ownerKey == owner, let clip = source.songs.first(where: { $0.resultID == clipID })
+            source.ownerKey == owner, source.songs.contains(where: { $0.resultID == clipID })
         else {
             throw .invalidRequest(
                 "root_clip_id '\(clipID)' does not exist in this account; it must be a generated clip, not an upload.")
@@ -204,17 +256,20 @@ extension SimulatorCore {
             id: id, kind: .persona, ownerKey: owner, model: source.model, request: body, createdAt: now,
             createdUnix: configuration.startUnixTime + Int64(now.rounded(.down)), duration: 0, estimatedTime: 0,
             creditsReserved: SimulatorCore.personaCredits, failure: nil, songs: [], personaID: id,
-            personaSourceTaskID: source.id, personaSourceResultID: clipID, idempotencyKey: nil, api: .sunoProxy)
-        return (persona, source, clip)
+            personaSourceTaskID: source.id, personaSourceResultID: clipID, idempotencyKey: idempotencyKey,
+            api: .sunoProxy)
+        return persona
     }
 
-    private func charge(_ credits: Int, owner: String, now: Double, state: inout SimulatorState) throws(ProxyError) {
+    /// Refuses a request whose `credits` would take the key past its credit limit.
+    func charge(_ credits: Int, owner: String, now: Double, state: inout SimulatorState) throws(ProxyError) {
         if let limit = configuration.creditsPerKey, state.creditsUsed(by: owner, now: now) + credits > limit {
             throw .insufficientQuota
         }
     }
 
-    private func newProxyID(_ state: inout SimulatorState) -> String {
+    /// A new proxy task id (a UUID) not yet in the store.
+    func newProxyID(_ state: inout SimulatorState) -> String {
         var id: String
         repeat { id = SimulatorCore.uuid(&state.random) } while state.store.contains(id)
         return id

@@ -19,8 +19,9 @@ enum ProxyFormat {
         }
     }
 
-    /// A task object as `GET /suno/fetch/{id}` and `POST /suno/fetch` return it.
-    static func task(_ task: SimTask, now: Double, startUnixTime: Int64, baseURL: String) -> JSONValue {
+    /// A task object as `GET /suno/fetch/{id}` and `POST /suno/fetch` return it. `seed` writes the lyrics of a
+    /// lyrics task saved before lyrics were stored with it.
+    static func task(_ task: SimTask, now: Double, startUnixTime: Int64, baseURL: String, seed: UInt64) -> JSONValue {
         let status = task.status(at: now)
         let terminal = status == .completed || status == .failed
         let startedAt = task.createdAt + task.duration * SimTask.pendingShare
@@ -36,7 +37,7 @@ enum ProxyFormat {
             "start_time": status == .pending ? .integer(0) : unix(startedAt),
             "finish_time": terminal ? unix(task.endsAt) : .integer(0),
             "progress": .string("\(progress)%"),
-            "data": data(task, status: status, baseURL: baseURL),
+            "data": data(task, status: status, baseURL: baseURL, seed: seed),
         ])
     }
 
@@ -65,14 +66,14 @@ enum ProxyFormat {
         ])
     }
 
-    private static func data(_ task: SimTask, status: SimTaskStatus, baseURL: String) -> JSONValue {
+    private static func data(_ task: SimTask, status: SimTaskStatus, baseURL: String, seed: UInt64) -> JSONValue {
         if task.kind == .lyrics {
             guard status == .completed, let song = task.songs.first else { return .null }
             let topic = task.request["prompt"]?.stringValue ?? ""
             return .object([
                 "id": .string(song.resultID),
                 "title": .string(song.title),
-                "text": .string("[Verse]\nA song about \(topic)\n[Chorus]\n\(song.title), \(song.title)"),
+                "text": .string(song.text ?? FakeLyrics.text(topic: topic, title: song.title, seed: seed)),
                 "status": "complete",
             ])
         }
@@ -92,6 +93,23 @@ enum ProxyFormat {
         let request = task.request
         let description = request["gpt_description_prompt"]?.stringValue ?? ""
         let major = task.model.hasPrefix("chirp-v") ? String(task.model.dropFirst("chirp-".count)) : task.model
+        let duration: JSONValue = done ? .number(song.duration) : .null
+        var metadata: JSONObject = [
+            "tags": .string(song.tags),
+            "prompt": .string(description.isEmpty ? request["prompt"]?.stringValue ?? "" : ""),
+            "gpt_description_prompt": .string(description),
+            "duration": duration,
+            "type": task.kind == .concat ? "concat" : "gen",
+            "error_type": status == .failed ? "generation_failed" : .null,
+            "error_message": status == .failed ? .string(task.failure?.message ?? "") : .null,
+        ]
+        if let continues = song.continues {
+            metadata["history"] = .array([lineageEntry(continues)])
+            metadata["edited_clip_id"] = .string(continues.clipID)
+        }
+        if let parts = song.joinedParts {
+            metadata["concat_history"] = .array(parts.map(lineageEntry))
+        }
         return .object([
             "id": .string(song.resultID),
             "title": .string(song.title),
@@ -103,16 +121,16 @@ enum ProxyFormat {
             "image_large_url": .string(done ? EvolinkFormat.imageURL(song.resultID, baseURL: baseURL) : ""),
             "video_url": "",
             "created_at": .string(isoTime(task.createdUnix)),
-            "metadata": .object([
-                "tags": .string(song.tags),
-                "prompt": .string(description.isEmpty ? request["prompt"]?.stringValue ?? "" : ""),
-                "gpt_description_prompt": .string(description),
-                "duration": done ? .number(song.duration) : .null,
-                "type": "gen",
-                "error_type": status == .failed ? "generation_failed" : .null,
-                "error_message": status == .failed ? .string(task.failure?.message ?? "") : .null,
-            ]),
+            "duration": duration,
+            "metadata": .object(metadata),
         ])
+    }
+
+    /// One entry of `metadata.history` or `metadata.concat_history`: a generated part and where the next part
+    /// takes over; the last part of a joined song is `{id, continue_at: null}` (api-contract-proxy-extras §2).
+    private static func lineageEntry(_ part: SimContinuation) -> JSONValue {
+        guard let at = part.at else { return .object(["id": .string(part.clipID), "continue_at": .null]) }
+        return .object(["id": .string(part.clipID), "continue_at": .number(at), "type": "gen", "infill": false])
     }
 
     /// `2025-09-21T06:21:43.000Z` for Unix seconds.

@@ -21,6 +21,10 @@ struct ProxyError: Error, Sendable {
     /// HTTP 400 `task_not_exist` (new-api's answer for an unknown or foreign task id).
     static let taskNotExist = ProxyError(status: .badRequest, code: "task_not_exist", message: "task_not_exist")
 
+    /// HTTP 400 `invalid_action`: stock new-api's answer for a submit action other than `music` and `lyrics`
+    /// (api-contract-proxy-extras §0).
+    static let invalidAction = ProxyError(status: .badRequest, code: "invalid_action", message: "invalid action")
+
     /// HTTP 401 from the auth middleware.
     static let unauthorized = ProxyError(
         status: .unauthorized, code: "invalid_token", message: "Invalid token.", openAIStyle: true)
@@ -52,6 +56,8 @@ struct ProxyMusicRequest: Sendable {
     let prompt: String?
     let tags: String?
     let title: String?
+    /// Set when the request continues a clip (`task: extend`).
+    let continuation: ProxyExtension?
 }
 
 /// The request rules of the Suno proxy format (api-contract §B.1–§B.6), checked on the wire body. Like
@@ -99,12 +105,12 @@ struct ProxyRules: Sendable {
             }
             try limit(prompt, "prompt", limits.prompt, mv: mv)
             try limit(tags, "tags", limits.tags, mv: mv)
-            try continuation(body)
         }
+        let continuation = inspiration ? nil : try self.continuation(body, task: task)
         try persona(body, task: task, mv: mv, inspiration: inspiration, lookup: lookup, clipExists: clipExists)
         return ProxyMusicRequest(
             mv: mv, inspiration: inspiration, description: inspiration ? description : nil, prompt: prompt,
-            tags: tags, title: title)
+            tags: tags, title: title, continuation: continuation)
     }
 
     /// Checks a lyrics request and returns its topic.
@@ -140,13 +146,6 @@ struct ProxyRules: Sendable {
             result.append(text)
         }
         return result
-    }
-
-    private func continuation(_ body: JSONValue) throws(ProxyError) {
-        _ = try number(body, "continue_at")
-        let clip = try string(body, "continue_clip_id") ?? ""
-        let taskID = try string(body, "task_id") ?? ""
-        if !clip.isEmpty, taskID.isEmpty { throw .invalidRequest("task_id is empty") }
     }
 
     private func persona(
@@ -191,7 +190,8 @@ struct ProxyRules: Sendable {
         throw .invalidRequest("\(field) is \(text.count) characters; \(mv) allows at most \(maximum).")
     }
 
-    private func string(_ body: JSONValue, _ field: String) throws(ProxyError) -> String? {
+    /// The string member `field`; nil when it is missing or null, a 400 when it is another type.
+    func string(_ body: JSONValue, _ field: String) throws(ProxyError) -> String? {
         guard let value = body[field], !value.isNull else { return nil }
         guard let text = value.stringValue else {
             throw .invalidRequest("\(field) must be a string, not \(value.typeName).")
@@ -199,7 +199,8 @@ struct ProxyRules: Sendable {
         return text
     }
 
-    private func bool(_ body: JSONValue, _ field: String) throws(ProxyError) -> Bool? {
+    /// The boolean member `field`; nil when it is missing or null, a 400 when it is another type.
+    func bool(_ body: JSONValue, _ field: String) throws(ProxyError) -> Bool? {
         guard let value = body[field], !value.isNull else { return nil }
         guard let flag = value.boolValue else {
             throw .invalidRequest("\(field) must be a boolean, not \(value.typeName).")
@@ -207,7 +208,8 @@ struct ProxyRules: Sendable {
         return flag
     }
 
-    private func number(_ body: JSONValue, _ field: String) throws(ProxyError) -> Double? {
+    /// The number member `field`; nil when it is missing or null, a 400 when it is another type.
+    func number(_ body: JSONValue, _ field: String) throws(ProxyError) -> Double? {
         guard let value = body[field], !value.isNull else { return nil }
         guard let number = value.numberValue else {
             throw .invalidRequest("\(field) must be a number, not \(value.typeName).")

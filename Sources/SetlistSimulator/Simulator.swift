@@ -82,8 +82,9 @@ public final class Simulator: Sendable {
         return (data, end)
     }
 
-    /// Calls `handler` after every paid submission that created (or replayed) a task, outside the simulator's
-    /// lock, so a caller can keep ``savedState()`` on disk as the tasks come (`run --simulate` does).
+    /// Calls `handler` after every submission that created a task (paid ones, replays included, and free lyrics
+    /// tasks), outside the simulator's lock, so a caller can keep ``savedState()`` on disk as the tasks come
+    /// (`run --simulate` does).
     public func onTaskCreated(_ handler: @escaping @Sendable () -> Void) {
         core.taskCreatedHandler.withLock { $0 = handler }
     }

@@ -27,10 +27,15 @@ public struct SimulatorConfiguration: Sendable {
     public var requireModeFlags: Bool
     /// Which documented answer shape tasks are rendered in.
     public var answerShape: AnswerShape
-    /// When true, `/_sim/media/<result_id>.mp3|.png` serves any UUID-shaped result id, not only results of
+    /// When true, `/_sim/media/<result_id>.mp3|.png|.wav` serves any UUID-shaped result id, not only results of
     /// this instance's tasks. Media bytes depend only on the result id, so a later `run --simulate` (a new
     /// simulator on a new port) can still fetch the files of an earlier simulated run.
     public var servesMediaForAnyResult: Bool
+    /// When true, the Suno proxy routes behave like stock new-api, which forwards only `music` and `lyrics`
+    /// (api-contract-proxy-extras §0): `POST /suno/submit/concat` answers 400 `invalid_action` and every
+    /// `/suno/act/*` path answers 404. When false (the default) they behave like a vendor backend that serves
+    /// concat and WAV.
+    public var stockNewAPI: Bool
 
     /// Creates a configuration; every parameter has the default a test or `setlist simulate` wants.
     public init(
@@ -46,7 +51,8 @@ public struct SimulatorConfiguration: Sendable {
         startUnixTime: Int64 = 1_766_319_089,
         requireModeFlags: Bool = false,
         answerShape: AnswerShape = AnswerShape(),
-        servesMediaForAnyResult: Bool = false
+        servesMediaForAnyResult: Bool = false,
+        stockNewAPI: Bool = false
     ) {
         self.apiKeys = apiKeys
         self.creditsPerKey = creditsPerKey
@@ -61,6 +67,7 @@ public struct SimulatorConfiguration: Sendable {
         self.requireModeFlags = requireModeFlags
         self.answerShape = answerShape
         self.servesMediaForAnyResult = servesMediaForAnyResult
+        self.stockNewAPI = stockNewAPI
     }
 }
 

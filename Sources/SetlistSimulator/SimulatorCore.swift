@@ -16,9 +16,12 @@ final class SimulatorCore: Sendable {
     let rules: EvolinkRules
     let keys: Set<String>
 
-    /// Credits reserved per request (the public price; the seed example shows 10).
+    /// Credits reserved per request, the one price table: music (an extension included) at the public price
+    /// (the seed example shows 10), a persona, and a proxy concat (priced like a song; vendors disagree,
+    /// api-contract-proxy-extras §2).
     static let musicCredits = 8
     static let personaCredits = 1
+    static let concatCredits = 8
 
     init(configuration: SimulatorConfiguration, clock: SimulatorClock) {
         self.configuration = configuration
@@ -43,6 +46,10 @@ final class SimulatorCore: Sendable {
     static func routeName(method: HTTPRequest.Method, path: String) -> String {
         if path.hasPrefix("/v1/tasks/") { return "\(method.rawValue) /v1/tasks/{id}" }
         if method == .get, path.hasPrefix("/suno/fetch/") { return "GET /suno/fetch/{id}" }
+        if path.hasPrefix("/suno/act/") {
+            let action = path.dropFirst("/suno/act/".count).split(separator: "/").first ?? ""
+            return "\(method.rawValue) /suno/act/\(action)/{clip_id}"
+        }
         if path.hasPrefix("/suno/"), path.hasSuffix("/") { return "\(method.rawValue) \(path.dropLast())" }
         if path.hasPrefix("/_sim/media/") { return "\(method.rawValue) /_sim/media/{file}" }
         return "\(method.rawValue) \(path)"
@@ -62,10 +69,10 @@ final class SimulatorCore: Sendable {
         }
     }
 
-    /// The answer to a submission: when it created (or replayed) a paid task, the creation is announced and the
-    /// `lost` fault may drop the answer.
-    func submissionOutcome(_ response: SimResponse, paid: Bool) -> SimOutcome {
-        if paid { taskCreatedHandler.withLock { $0 }?() }
+    /// The answer to a submission: when it created (or replayed) a task the creation is announced, and when the
+    /// task is paid the `lost` fault may drop the answer. A paid task is always a created one.
+    func submissionOutcome(_ response: SimResponse, paid: Bool, created: Bool = false) -> SimOutcome {
+        if paid || created { taskCreatedHandler.withLock { $0 }?() }
         let lost = paid && state.withLock { $0.roll($0.faults.lostResponse, name: "lost") }
         return lost ? .dropConnection : .respond(response)
     }

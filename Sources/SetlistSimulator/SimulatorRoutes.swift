@@ -6,26 +6,32 @@ import NIOCore
 /// Hummingbird's router. Every request, answered or not, is counted in `/_sim/stats` by ``SimulatorGateway``,
 /// which also gives a path without a route the not-found body of the API it belongs to.
 enum SimulatorRoutes {
-    /// The router serving `core`.
+    /// The router serving `core`. A route's path asked with a method it does not take answers 405 with `Allow`.
     static func router(_ core: SimulatorCore) -> Router<SimulatorRequestContext> {
         let router = Router(context: SimulatorRequestContext.self)
         router.add(middleware: SimulatorGateway(core: core))
+        var routes = RouteTable(router: router)
 
-        router.answer(.post, "/v1/audios/generations", core.evolinkSubmit)
-        router.answer(.get, "/v1/tasks/**", core.evolinkQuery)
+        routes.answer(.post, "/v1/audios/generations", core.evolinkSubmit)
+        routes.answer(.get, "/v1/tasks/**", core.evolinkQuery)
 
-        router.answer(.post, "/suno/submit/music") { await core.proxySubmit(.music, $0) }
-        router.answer(.post, "/suno/submit/lyrics") { await core.proxySubmit(.lyrics, $0) }
-        router.answer(.post, "/suno/persona/create") { await core.proxySubmit(.persona, $0) }
-        router.answer(.post, "/suno/fetch", core.proxyBatchFetch)
-        router.answer(.get, "/suno/fetch/**", core.proxyFetch)
+        routes.answer(.post, "/suno/submit/music") { await core.proxySubmit(.music, $0) }
+        routes.answer(.post, "/suno/submit/lyrics") { await core.proxySubmit(.lyrics, $0) }
+        routes.answer(.post, "/suno/submit/concat") { await core.proxySubmit(.concat, $0) }
+        routes.answer(.post, "/suno/persona/create") { await core.proxySubmit(.persona, $0) }
+        routes.answer(.post, "/suno/fetch", core.proxyBatchFetch)
+        routes.answer(.get, "/suno/fetch/**", core.proxyFetch)
+        if !core.configuration.stockNewAPI {
+            routes.answer(.get, "/suno/act/wav/**", core.proxyWAV)
+        }
 
-        router.answer(.get, "/_sim/stats") { _ in .respond(core.adminStats()) }
-        router.answer(.get, "/_sim/tasks") { _ in .respond(core.adminTasks()) }
-        router.answer(.post, "/_sim/reset") { _ in .respond(core.adminReset()) }
-        router.answer(.get, "/_sim/faults") { _ in .respond(core.adminFaults()) }
-        router.answer(.post, "/_sim/faults") { .respond(core.setFaults($0.body)) }
-        router.answer(.get, "/_sim/media/**") { .respond(core.adminMedia($0)) }
+        routes.answer(.get, "/_sim/stats") { _ in .respond(core.adminStats()) }
+        routes.answer(.get, "/_sim/tasks") { _ in .respond(core.adminTasks()) }
+        routes.answer(.post, "/_sim/reset") { _ in .respond(core.adminReset()) }
+        routes.answer(.get, "/_sim/faults") { _ in .respond(core.adminFaults()) }
+        routes.answer(.post, "/_sim/faults") { .respond(core.setFaults($0.body)) }
+        routes.answer(.get, "/_sim/media/**") { .respond(core.adminMedia($0)) }
+        routes.refuseOtherMethods()
         return router
     }
 
@@ -35,6 +41,57 @@ enum SimulatorRoutes {
         if request.path.hasPrefix("/_sim/") { return SimulatorCore.adminNotFound(request) }
         if request.path.hasPrefix("/suno/") { return SimulatorCore.proxyNotFound(request) }
         return SimulatorCore.evolinkNotFound(request)
+    }
+
+    /// The 405 answer for `request` on a path that takes only the `allowed` methods, in its API's error body.
+    static func methodNotAllowed(_ request: SimRequest, allowed: [HTTPRequest.Method]) -> SimResponse {
+        let methods = allowed.map(\.rawValue).joined(separator: ", ")
+        let message = "\(request.path) does not take \(request.method.rawValue); send \(methods)."
+        var response =
+            request.path.hasPrefix("/suno/")
+            ? ProxyError(status: .methodNotAllowed, code: "method_not_allowed", message: message).response
+            : .error(
+                APIError(
+                    status: .methodNotAllowed, code: "method_not_allowed", message: message,
+                    type: "invalid_request_error"))
+        response.headers.append(("Allow", methods))
+        return response
+    }
+}
+
+/// The routes being registered, with the methods each path takes, so the other methods can be refused.
+private struct RouteTable {
+    let router: Router<SimulatorRequestContext>
+    private var methods: [(path: String, methods: [HTTPRequest.Method])] = []
+
+    /// The methods a path may be asked with and be refused.
+    static let knownMethods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+
+    init(router: Router<SimulatorRequestContext>) {
+        self.router = router
+    }
+
+    /// Adds the route `method path`.
+    mutating func answer(
+        _ method: HTTPRequest.Method, _ path: String, _ answer: @escaping @Sendable (SimRequest) async -> SimOutcome
+    ) {
+        router.answer(method, RouterPath(path), answer)
+        if let index = methods.firstIndex(where: { $0.path == path }) {
+            methods[index].methods.append(method)
+        } else {
+            methods.append((path, [method]))
+        }
+    }
+
+    /// Answers 405 on every registered path for the methods it does not take.
+    func refuseOtherMethods() {
+        for (path, allowed) in methods {
+            for method in RouteTable.knownMethods where !allowed.contains(method) {
+                router.answer(method, RouterPath(path)) {
+                    .respond(SimulatorRoutes.methodNotAllowed($0, allowed: allowed))
+                }
+            }
+        }
     }
 }
 

@@ -18,6 +18,8 @@ struct SimulatorState: Sendable {
     var tasksCreated = 0
     var replays = 0
     var faultCounts: [String: Int] = [:]
+    /// WAV requests answered per owner key and clip id, joined by a NUL (the `wav-pending` answer shape).
+    var wavRequests: [String: Int] = [:]
 
     init(seed: UInt64, faults: FaultConfiguration) {
         random = SeededRandom(seed: seed)

@@ -83,7 +83,9 @@ extension SimulatorCore {
         guard configuration.timing.keyedByRequest, case .object(let members) = body else {
             return state.uniform(spread)
         }
-        let chained: Set<String> = ["persona_id", "task_id", "result_id", "clip_id", "artist_clip_id", "root_clip_id"]
+        let chained: Set<String> = [
+            "persona_id", "task_id", "result_id", "clip_id", "artist_clip_id", "root_clip_id", "continue_clip_id",
+        ]
         let key = JSONValue.object(members.filter { !chained.contains($0.key) }).compact
         let hash = Media.fnv1a("\(configuration.seed):\(key)")
         let unit = Double(hash % 1_000_000) / 999_999

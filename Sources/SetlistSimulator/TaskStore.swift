@@ -6,6 +6,8 @@ enum SimTaskKind: String, Sendable, Codable {
     case persona
     /// Lyrics only (the Suno proxy's `/suno/submit/lyrics`).
     case lyrics
+    /// Joining an extension and the clips it continues into one song (the Suno proxy's `/suno/submit/concat`).
+    case concat
 }
 
 /// The API format a task was created through; a task is visible only through the format that created it.
@@ -22,12 +24,25 @@ enum SimTaskStatus: String, Sendable, CaseIterable {
     case failed
 }
 
-/// One generated song of a music task.
+/// One generated song of a music task (a clip, in the proxy's words), or the text of a lyrics task.
 struct SimSong: Sendable, Codable {
     let resultID: String
     let title: String
     let tags: String
     let duration: Double
+    /// The lyrics a lyrics task wrote.
+    var text: String?
+    /// For an extension: the clip it continues and the second it continues from.
+    var continues: SimContinuation?
+    /// For a joined song: its parts, oldest first, each with the second its successor continues from (nil on the
+    /// last part, which plays to its end).
+    var joinedParts: [SimContinuation]?
+}
+
+/// A clip and the second the next part of a song takes over from it.
+struct SimContinuation: Sendable, Codable, Equatable {
+    let clipID: String
+    let at: Double?
 }
 
 /// Why a task failed: a documented business error code and its message.

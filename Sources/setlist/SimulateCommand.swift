@@ -32,7 +32,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "API requests allowed per key in any 60 s window.")
     var rateLimit: Int?
 
-    @Option(help: "Credits per key (music costs 8, a persona 1); unlimited when omitted.")
+    @Option(help: "Credits per key (music, an extension or a join costs 8, a persona 1); unlimited when omitted.")
     var credits: Int?
 
     @Option(help: "Fault spec, such as 5xx=0.1,drop=0.05,lost=0.05,slow=0.1:2s,fail=0.2,malformed=0.05.")
@@ -45,6 +45,15 @@ struct SimulateCommand: AsyncParsableCommand {
             discussion: "Every shape the provider documents; see docs/SIMULATOR.md. Default: two songs per task, "
                 + "result_data as a flat array, persona_id inside result_data."))
     var answerShape = ""
+
+    @Flag(
+        name: .customLong("stock-new-api"),
+        help: ArgumentHelp(
+            "Serve the Suno proxy format like stock new-api, which forwards only music and lyrics.",
+            discussion: "POST /suno/submit/concat then answers 400 invalid_action and every /suno/act/* path "
+                + "(WAV) answers 404; lyrics and extend still work. Without it the simulator serves concat and "
+                + "GET /suno/act/wav/{clip_id} like a vendor backend."))
+    var stockNewAPI = false
 
     func validate() throws {
         try RunCommand.checkSpeed(speed)
@@ -74,7 +83,8 @@ struct SimulateCommand: AsyncParsableCommand {
             host: host,
             port: port,
             startUnixTime: Int64(Date().timeIntervalSince1970),
-            answerShape: try AnswerShape(spec: answerShape)
+            answerShape: try AnswerShape(spec: answerShape),
+            stockNewAPI: stockNewAPI
         )
         let simulator = Simulator(configuration: configuration)
         do {

@@ -108,7 +108,7 @@ enum ProxySeeds {
             let cases: [(String, String)] = [
                 (#"{"mv": "chirp-crow"}"#, "prompt is required"),
                 (#"{"prompt": "", "mv": "chirp-v9"}"#, "mv 'chirp-v9'"),
-                (#"{"prompt": "x", "continue_clip_id": "c1", "continue_at": 30}"#, "task_id is empty"),
+                (#"{"prompt": "x", "continue_clip_id": "c1", "continue_at": 30}"#, "task id is empty"),
                 (#"{"prompt": "x", "make_instrumental": "yes"}"#, "make_instrumental must be a boolean"),
                 (#"{"prompt": "x", "persona_id": "p"}"#, "persona_id needs task: artist_consistency"),
                 (#"{"prompt": "\#(String(repeating: "a", count: 3001))", "mv": "chirp-v4"}"#, "prompt is 3001"),
@@ -120,8 +120,10 @@ enum ProxySeeds {
                 #expect(reply.json["data"]?.isNull == true)
                 #expect(reply.json["message"]?.stringValue?.contains(message) == true, "\(body)")
             }
-            let continued = try await sim.proxyMusic(#"{"prompt": "x", "continue_clip_id": "c1", "task_id": "t1"}"#)
-            #expect(continued.status == 200)
+            let continued = try await sim.proxyMusic(
+                #"{"prompt": "x", "continue_clip_id": "c1", "task_id": "t1", "continue_at": 30}"#)
+            #expect(continued.status == 400)
+            #expect(continued.json["code"]?.stringValue == "task_not_exist")
         }
     }
 
@@ -206,7 +208,6 @@ enum ProxySeeds {
             #expect(empty.status == 400)
             let reply = try await sim.send(.POST, "/suno/submit/lyrics", body: #"{"prompt": "summer rain"}"#)
             let id = try #require(reply.json["data"]?.stringValue)
-            sim.advance(seconds: 20)
             let task = try #require(try await sim.proxyFetch(id).json["data"])
             #expect(task["action"]?.stringValue == "LYRICS")
             #expect(task["status"]?.stringValue == "SUCCESS")

@@ -76,7 +76,9 @@ public enum TagReader {
         """
 
     /// True when python3 has mutagen and ffprobe is on the path.
-    public static let isAvailable = ExternalTool.available([["python3", "-c", "import mutagen"], ["ffprobe", "-version"]])
+    public static let isAvailable = ExternalTool.available([
+        ["python3", "-c", "import mutagen"], ["ffprobe", "-version"],
+    ])
 
     /// Every file's frames (and `duration`, `format`, `version`) by file name.
     public static func read(_ files: [URL]) throws -> [String: [String: Any]] {

@@ -3,7 +3,8 @@ import SetlistCore
 
 /// ``MusicProvider`` for the new-api / Suno-API aggregator format (api-contract §B): paid submissions with
 /// `POST /suno/submit/music`, synchronous persona creation with `POST /suno/persona/create`, and batch polling
-/// with `POST /suno/fetch`.
+/// with `POST /suno/fetch`. Lyrics, extensions, joins and WAV masters (api-contract-proxy-extras §1–§4) are in
+/// `SunoProxyWholeSong.swift`.
 ///
 /// The proxy documents no idempotency keys, so none are sent and ``honoursIdempotencyKeys`` is false: a paid
 /// POST whose answer is lost leaves the job's outcome unknown until the user checks the vendor's dashboard.
@@ -19,8 +20,8 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
     /// The most task ids one status request carries.
     public let maxBatchSize: Int
 
-    private let http: ProviderHTTPClient
-    private var classifier: ProviderFailureClassifier { http.classifier }
+    let http: ProviderHTTPClient
+    var classifier: ProviderFailureClassifier { http.classifier }
 
     /// The base URL requests go to, without a trailing slash.
     public var baseURL: String { http.baseURL }
@@ -67,9 +68,10 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
         switch request {
         case .song(let song): try await submitSong(song, idempotencyKey: idempotencyKey)
         case .persona(let persona): try await submitPersona(persona, idempotencyKey: idempotencyKey)
-        case .lyrics, .extension, .join, .wav:
-            throw classifier.makeError(
-                .rejected, message: "Sending \(request.summary) to the Suno proxy is not built yet.")
+        case .lyrics(let lyrics): try await submitLyrics(lyrics, idempotencyKey: idempotencyKey)
+        case .extension(let part): try await submitExtension(part, idempotencyKey: idempotencyKey)
+        case .join(let join): try await submitJoin(join, idempotencyKey: idempotencyKey)
+        case .wav(let wav): try await requestWAV(wav, idempotencyKey: idempotencyKey)
         }
     }
 
@@ -95,15 +97,8 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
                     + "persona came from (artist_clip_id), and none is known, so the song submission was not sent. "
                     + "Derive the persona in the manifest and refer to it with persona:.")
         }
-        let response = try await send(
-            call, body: try http.encode(SunoProxySongBody(request: request, mv: mv), for: call))
-        let data = try envelopeData(response, call: call)
-        do throws(SunoProxyDecoder.Malformed) {
-            let id = try SunoProxyDecoder.submittedTaskID(data)
-            return TaskSnapshot(id: id, status: .pending, progress: 0, estimatedSeconds: typicalTaskSeconds)
-        } catch {
-            throw outcomeUnknown(response, call: call, problem: error.problem)
-        }
+        let body = try http.encode(SunoProxySongBody(request: request, mv: mv), for: call)
+        return try await submitTask(call, body: body, estimate: typicalTaskSeconds, service: nil)
     }
 
     /// Creates a persona from the source song's clip. The proxy answers at once with the persona object, so the
@@ -127,9 +122,18 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
 
     /// Fetches the tasks with one `POST /suno/fetch` per ``maxBatchSize`` ids. Ids the proxy does not know (or
     /// that belong to another account) are missing from the answer, as are answers for ids not asked about.
+    /// A WAV job's id (``wavTaskIDPrefix`` and a clip id) is not a proxy task: it is asked about by repeating
+    /// `GET /suno/act/wav/{clip_id}`, one request per id.
     public func fetchTasks(_ ids: [String]) async throws(ProviderError) -> [TaskSnapshot] {
-        let wanted = ids.filter { !$0.isEmpty }
         var snapshots: [TaskSnapshot] = []
+        var wanted: [String] = []
+        for id in ids where !id.isEmpty {
+            if let clipID = Self.wavClipID(inTaskID: id) {
+                snapshots.append(try await pollWAV(clipID: clipID))
+            } else {
+                wanted.append(id)
+            }
+        }
         var start = 0
         while start < wanted.count {
             let batch = Array(wanted[start..<min(start + maxBatchSize, wanted.count)])
@@ -150,13 +154,14 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
     /// A 2xx answer to a paid POST that cannot be read: the proxy accepted the request and may have charged for
     /// it, so the error carries no HTTP status, which makes the engine hold the job like a lost answer instead of
     /// submitting it again.
-    private func outcomeUnknown(_ response: HTTPResponseData, call: ProviderCall, problem: String) -> ProviderError {
+    func outcomeUnknown(_ response: HTTPResponseData, call: ProviderCall, problem: String) -> ProviderError {
         var error = classifier.malformedResponse(response, call: call, problem: problem)
         error.httpStatus = nil
         return error
     }
 
-    private func makeCall(
+    /// The call as error messages name it; only paid calls carry the (unsent) idempotency key.
+    func makeCall(
         _ method: HTTPRequestData.Method, _ path: String, _ purpose: String, paid: Bool, key: String?
     ) -> ProviderCall {
         ProviderCall(
@@ -165,7 +170,7 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
     }
 
     /// The `data` of a successful envelope, or the classified error.
-    private func envelopeData(_ response: HTTPResponseData, call: ProviderCall) throws(ProviderError) -> JSONValue {
+    func envelopeData(_ response: HTTPResponseData, call: ProviderCall) throws(ProviderError) -> JSONValue {
         guard (200..<300).contains(response.status) else { throw classify(response, call: call) }
         let envelope: SunoProxyDecoder.Envelope
         do throws(SunoProxyDecoder.Malformed) {
@@ -183,7 +188,9 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
 
     /// A non-2xx answer: the shared classification, with the proxy's own codes on top. new-api's quota
     /// middleware answers 403 `insufficient_user_quota`, which means out of credits, not a rejected key.
-    private func classify(_ response: HTTPResponseData, call: ProviderCall) -> ProviderError {
+    /// `task_not_exist` means an unknown task only on a status request; on a paid call it is the task an extension
+    /// names (`task_id`), so the request is rejected instead.
+    func classify(_ response: HTTPResponseData, call: ProviderCall) -> ProviderError {
         var error = classifier.classify(response, call: call)
         let code = APIErrorBody.parse(response.body)?.code?.lowercased() ?? ""
         if code.contains("quota") {
@@ -192,8 +199,15 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
                 "The Suno proxy refused \(call.label) with HTTP \(response.status) because the account has too few "
                     + "credits (code \(code)). Top up the account; the run stops submitting, lets running tasks "
                     + "finish, and the next run resumes where this one stopped.")
-        } else if code == "task_not_exist" {
+        } else if code == "task_not_exist", !call.isPaid {
             error.kind = .notFound
+        } else if code == "task_not_exist" {
+            error.kind = .rejected
+            error.message = classifier.credential.redact(
+                "The Suno proxy answered \(call.label) with HTTP \(response.status) and error code task_not_exist: it "
+                    + "does not know the task the request names (task_id), which happens when that task was made "
+                    + "with another vendor or account. The request is not retried: run the song on the vendor that "
+                    + "made its first part.")
         } else if code == "fail_to_fetch_task", error.kind == .rejected {
             error.kind = .transient
         }
@@ -201,14 +215,14 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
     }
 
     /// An envelope with a code other than `success` under HTTP 2xx.
-    private func classifyEnvelope(
+    func classifyEnvelope(
         _ body: APIErrorBody, response: HTTPResponseData, call: ProviderCall
     ) -> ProviderError {
         let code = body.code ?? "unknown"
         let said = body.message.map { " The Suno proxy said: \"\(ProviderFailureClassifier.excerpt($0))\"." } ?? ""
         let kind: ProviderErrorKind =
             switch code.lowercased() {
-            case "task_not_exist": .notFound
+            case "task_not_exist": call.isPaid ? .rejected : .notFound
             case _ where code.lowercased().contains("quota"): .quota
             case "internal_error", "fail_to_fetch_task", "rate_limit_exceeded": .transient
             default: .rejected
@@ -226,7 +240,7 @@ public struct SunoProxyProvider: MusicProvider, CustomStringConvertible {
     }
 
     /// Sends `call` with a JSON body and the headers new-api expects; the proxy has no idempotency header.
-    private func send(_ call: ProviderCall, body: Data) async throws(ProviderError) -> HTTPResponseData {
+    func send(_ call: ProviderCall, body: Data) async throws(ProviderError) -> HTTPResponseData {
         try await http.send(
             call, body: body, headers: ["Content-Type": "application/json", "User-Agent": "setlist"])
     }

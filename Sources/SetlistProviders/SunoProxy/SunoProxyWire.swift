@@ -65,6 +65,60 @@ struct SunoProxyPersonaBody: Encodable {
     }
 }
 
+/// The body of `POST /suno/submit/lyrics` (api-contract §B.2): the description only; `notify_hook` is not sent.
+struct SunoProxyLyricsBody: Encodable {
+    var prompt: String
+}
+
+/// The body of an extension, `POST /suno/submit/music` with `task: extend` (api-contract-proxy-extras §1): the
+/// parent task (`task_id`, which new-api and Suno-API require whenever `continue_clip_id` is set), the continued
+/// clip, `continue_at` as a JSON number, the new part's lyrics (`""` for an instrumental part) and the `mv` the
+/// continued clip was made with. `title`, `tags` and `negative_tags` are sent when the song has them.
+struct SunoProxyExtensionBody: Encodable {
+    var request: ExtensionRequest
+    var mv: String
+
+    private enum CodingKeys: String, CodingKey {
+        case task, prompt, mv, title, tags
+        case taskID = "task_id"
+        case continueClipID = "continue_clip_id"
+        case continueAt = "continue_at"
+        case negativeTags = "negative_tags"
+        case makeInstrumental = "make_instrumental"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode("extend", forKey: .task)
+        try container.encode(request.taskID, forKey: .taskID)
+        try container.encode(request.clipID, forKey: .continueClipID)
+        try container.encode(request.continueAt, forKey: .continueAt)
+        try container.encode(request.prompt, forKey: .prompt)
+        try container.encode(mv, forKey: .mv)
+        try container.encodeIfPresent(request.title, forKey: .title)
+        try container.encodeIfPresent(request.style, forKey: .tags)
+        try container.encodeIfPresent(request.negativeTags, forKey: .negativeTags)
+        try container.encode(request.instrumental, forKey: .makeInstrumental)
+    }
+}
+
+/// The body of `POST /suno/submit/concat` (api-contract-proxy-extras §2): the last part's clip; Suno walks the
+/// lineage itself.
+struct SunoProxyConcatBody: Encodable {
+    var request: JoinRequest
+
+    private enum CodingKeys: String, CodingKey {
+        case clipID = "clip_id"
+        case isInfill = "is_infill"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(request.clipID, forKey: .clipID)
+        try container.encode(request.isInfill, forKey: .isInfill)
+    }
+}
+
 /// The body of `POST /suno/fetch` (api-contract §B.4).
 struct SunoProxyFetchBody: Encodable {
     var ids: [String]
@@ -82,7 +136,8 @@ struct SunoProxyFetchBody: Encodable {
 ///   words give `content_policy_violation` (not retried), timeouts `generation_timeout`, anything else
 ///   `upstream_error` (retried; the proxy refunds failed tasks).
 /// - Results are read only from a `SUCCESS` task: clip `id`, `title`, `metadata.tags` (or `tags`),
-///   `metadata.duration` (or `duration`), `audio_url`, `image_url` (or `image_large_url`).
+///   `metadata.duration` (or `duration`), `audio_url`, `image_url` (or `image_large_url`). A lyrics task's `data`
+///   is one object instead of a list of clips (``lyrics(_:)``); `action` is never required.
 /// - A persona answer is the bare persona object; `data.id` is accepted too (api-contract §C-13).
 enum SunoProxyDecoder {
     /// Why a body is not what the proxy documents, worded to follow "but".
@@ -134,7 +189,7 @@ enum SunoProxyDecoder {
         guard let id = task["task_id"]?.nonEmptyStringValue ?? task["id"]?.nonEmptyStringValue else { return nil }
         let status = taskStatus(task["status"]?.nonEmptyStringValue ?? "")
         let reason = status == .failed ? failure(task["fail_reason"]?.nonEmptyStringValue) : nil
-        let results = status == .completed ? (task["data"]?.arrayValue ?? []).compactMap(result) : []
+        let results = status == .completed ? results(task["data"]) : []
         return TaskSnapshot(
             id: id, status: status, progress: task["progress"]?.intValue.map { min(max($0, 0), 100) },
             results: results, failure: reason)
@@ -165,6 +220,13 @@ enum SunoProxyDecoder {
             return TaskFailure(code: "generation_timeout", message: reason)
         }
         return TaskFailure(code: "upstream_error", message: reason)
+    }
+
+    /// The takes of a finished task: its clips, or the one text of a lyrics task.
+    static func results(_ data: JSONValue?) -> [TaskResult] {
+        guard let data else { return [] }
+        if data.objectValue != nil { return [lyrics(data)] }
+        return (data.arrayValue ?? []).compactMap(result)
     }
 
     private static func result(_ clip: JSONValue) -> TaskResult? {

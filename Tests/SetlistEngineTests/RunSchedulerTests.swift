@@ -382,6 +382,24 @@ struct RunSchedulerTests {
             ])
     }
 
+    @Test func aJobThatPollsAloneNeverSharesAStatusRequest() {
+        var jobs = (0..<5).map { job("j\($0)") }
+        jobs[1].pollsAlone = true
+        jobs[3].pollsAlone = true
+        var scheduler = Scheduler(
+            jobs: jobs, configuration: configuration(concurrency: 5, batch: 10), now: .at(0), seed: 1)
+        _ = scheduler.step(now: .at(0))
+        for index in 0..<5 {
+            scheduler.submitSucceeded(job: index, attempt: 1, snapshot: running("t\(index)"), now: .at(0))
+        }
+        let polls = scheduler.step(now: .at(200)).actions
+        #expect(
+            polls == [
+                .poll(jobs: [0, 2, 4], taskIDs: ["t0", "t2", "t4"]), .poll(jobs: [1], taskIDs: ["t1"]),
+                .poll(jobs: [3], taskIDs: ["t3"]),
+            ], "the others share one request, passing over the two that poll alone")
+    }
+
     @Test func finishesWithSuccessWhenEverySelectedJobCompleted() {
         var scheduler = Scheduler(
             jobs: [job("a"), job("b", start: .excluded)], configuration: configuration(), now: .at(0), seed: 1)

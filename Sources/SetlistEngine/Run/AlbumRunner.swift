@@ -276,7 +276,8 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
                 }
             return SchedulerJob(
                 id: graph.jobs[index].id, dependencies: graph.dependencies(of: index), priority: priorities[index],
-                estimatedCredits: prices.credits(for: graph.jobs[index]), start: start)
+                estimatedCredits: prices.credits(for: graph.jobs[index]), start: start,
+                pollsAlone: graph.jobs[index].kind == .wav)
         }
     }
 

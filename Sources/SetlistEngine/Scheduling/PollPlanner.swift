@@ -24,6 +24,9 @@ struct RunningTask<Instant: Comparable & Sendable>: Sendable {
 struct PollPlanner<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
     private let schedule: PollSchedule
     private let batchCapacity: Int
+    /// Jobs whose tasks need a status request of their own (a WAV conversion the provider polls with its own
+    /// GET), by job index; they never share a batch.
+    private let pollsAlone: [Bool]
     private let taskTimeout: Duration
     private let backoff: Backoff
     /// The running task of each job, by job index.
@@ -33,10 +36,11 @@ struct PollPlanner<C: Clock>: Sendable where C.Duration == Duration, C.Instant: 
     /// Where tasks finish, per estimate (milliseconds), as this run has seen it.
     private var finishes: [Int64: FinishQuantiles] = [:]
 
-    /// Creates a planner for `jobCount` jobs, none running.
-    init(jobCount: Int, configuration: SchedulerConfiguration) {
+    /// Creates a planner for `jobCount` jobs, none running; the jobs `pollsAlone` marks get a status request each.
+    init(jobCount: Int, configuration: SchedulerConfiguration, pollsAlone: [Bool]? = nil) {
         schedule = configuration.poll
         batchCapacity = max(1, configuration.maxBatchSize)
+        self.pollsAlone = pollsAlone ?? Array(repeating: false, count: jobCount)
         taskTimeout = configuration.limits.taskTimeout
         backoff = configuration.backoff
         tasks = Array(repeating: nil, count: jobCount)
@@ -120,10 +124,12 @@ struct PollPlanner<C: Clock>: Sendable where C.Duration == Duration, C.Instant: 
             var batch: [Int] = []
             var taskIDs: [String] = []
             while batch.count < batchCapacity, let timer = firstLivePoll(), timer.at <= now {
+                if pollsAlone[timer.job], !batch.isEmpty { break }
                 _ = pollTimers.popMin()
                 addToStatusRequest(timer.job, companion: false, batch: &batch, taskIDs: &taskIDs)
+                if pollsAlone[timer.job] { break }
             }
-            addCompanions(to: &batch, taskIDs: &taskIDs, now: now)
+            if let job = batch.first, !pollsAlone[job] { addCompanions(to: &batch, taskIDs: &taskIDs, now: now) }
             actions.append(.poll(jobs: batch, taskIDs: taskIDs))
         }
         return actions
@@ -185,7 +191,7 @@ struct PollPlanner<C: Clock>: Sendable where C.Duration == Duration, C.Instant: 
         while batch.count < batchCapacity, looked < batchCapacity, let timer = firstLivePoll() {
             looked += 1
             _ = pollTimers.popMin()
-            guard let task = tasks[timer.job],
+            guard let task = tasks[timer.job], !pollsAlone[timer.job],
                 schedule.isWorthACompanionLook(elapsed: task.submittedAt.duration(to: now), estimate: task.estimate)
             else {
                 passedOver.append(timer)

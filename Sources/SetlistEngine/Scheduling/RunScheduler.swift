@@ -68,7 +68,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         random = SeededRandom(seed: seed)
         requests = RateWindow(limit: max(1, configuration.limits.requestsPerMinute))
         submits = RateWindow(limit: max(1, configuration.limits.submitsPerMinute))
-        polls = PollPlanner(jobCount: jobs.count, configuration: configuration)
+        polls = PollPlanner(jobCount: jobs.count, configuration: configuration, pollsAlone: jobs.map(\.pollsAlone))
         var dependents = Array(repeating: [Int](), count: jobs.count)
         for (index, job) in jobs.enumerated() {
             for dependency in job.dependencies { dependents[dependency].append(index) }

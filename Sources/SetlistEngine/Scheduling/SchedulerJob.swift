@@ -27,9 +27,16 @@ public struct SchedulerJob: Sendable, Hashable {
     public var estimatedCredits: Double
     /// Where the job starts.
     public var start: JobStart
+    /// Whether the provider answers a status request about this job's task with one request of its own, so that
+    /// it never shares a batch (a WAV conversion on the Suno proxy).
+    public var pollsAlone: Bool
 
     /// Creates a job.
-    public init(id: String, dependencies: [Int], priority: Double, estimatedCredits: Double, start: JobStart) {
+    public init(
+        id: String, dependencies: [Int], priority: Double, estimatedCredits: Double, start: JobStart,
+        pollsAlone: Bool = false
+    ) {
+        self.pollsAlone = pollsAlone
         self.id = id
         self.dependencies = dependencies
         self.priority = priority

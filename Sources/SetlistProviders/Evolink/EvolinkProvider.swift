@@ -16,9 +16,6 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
     public static let idempotencyKeyLengths = 16...96
 
     private static let generationsPath = "/v1/audios/generations"
-    private static var pathSafeCharacters: CharacterSet {
-        CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-    }
 
     /// Whether Evolink replays a paid POST with a seen `Idempotency-Key` (the manifest's
     /// `provider.idempotency_keys`).
@@ -97,7 +94,7 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
     }
 
     private func fetchTask(_ id: String) async throws(ProviderError) -> TaskSnapshot? {
-        let encodedID = id.addingPercentEncoding(withAllowedCharacters: Self.pathSafeCharacters) ?? id
+        let encodedID = ProviderHTTPClient.pathSegment(id)
         let call = ProviderCall(
             provider: "Evolink", method: .get, path: "/v1/tasks/\(encodedID)", purpose: "task status",
             isPaid: false, idempotencyKey: nil, replaysIdempotentRequests: honoursIdempotencyKeys)

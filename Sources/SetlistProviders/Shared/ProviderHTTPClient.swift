@@ -5,6 +5,14 @@ import SetlistCore
 /// call carries, and the mapping of encoding, header and transport failures to ``ProviderError``. The API key goes
 /// into the `Authorization` header here and nowhere else; every message is scrubbed of it.
 struct ProviderHTTPClient: Sendable {
+    /// `id` as one URL path segment: every character but the unreserved ones (`A-Z a-z 0-9 - . _ ~`)
+    /// percent-encoded, so an id can never reach another path.
+    static func pathSegment(_ id: String) -> String {
+        let unreserved = CharacterSet(
+            charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return id.addingPercentEncoding(withAllowedCharacters: unreserved) ?? id
+    }
+
     /// The provider's display name in messages, e.g. `Evolink`.
     let provider: String
     /// The base URL requests go to, without a trailing slash.

@@ -132,12 +132,8 @@ extension SunoProxyProvider {
     }
 
     private func wavCall(clipID: String, paid: Bool, key: String?) -> ProviderCall {
-        let encoded = clipID.addingPercentEncoding(withAllowedCharacters: Self.pathSafeCharacters) ?? clipID
+        let encoded = ProviderHTTPClient.pathSegment(clipID)
         return makeCall(.get, "/suno/act/wav/\(encoded)", paid ? "WAV request" : "WAV status", paid: paid, key: key)
-    }
-
-    private static var pathSafeCharacters: CharacterSet {
-        CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
     }
 
     private func wavSnapshot(

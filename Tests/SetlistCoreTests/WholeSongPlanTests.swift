@@ -174,3 +174,30 @@ extension Result {
         return nil
     }
 }
+
+/// How `plan` shows the new kinds: their credits, tracks and shapes in the graphs.
+@Suite("Whole songs in plan output")
+struct WholeSongPlanRenderingTests {
+    @Test func everyKindHasItsOwnShapeAndPrice() throws {
+        let plan = try Plan(manifest: WholeSongPlanTests.manifest())
+        let byID = Dictionary(uniqueKeysWithValues: plan.jobs.map { ($0.id, $0) })
+        #expect(byID["words"]?.estimatedCredits == 1 && byID["words"]?.track == nil)
+        #expect(byID["epic.extend-2"]?.estimatedCredits == 8 && byID["epic.extend-2"]?.track == 2)
+        #expect(byID["epic.join"]?.estimatedCredits == 8 && byID["epic.join"]?.model == "concat")
+        #expect(byID["epic.wav"]?.estimatedCredits == 0 && byID["epic.wav"]?.kind == .wav)
+
+        let dot = PlanRenderer.dot(plan)
+        #expect(dot.contains("\"words\" [shape=note"))
+        #expect(dot.contains("\"epic.extend-1\" [shape=box"))
+        #expect(dot.contains("\"epic.join\" [shape=hexagon"))
+        #expect(dot.contains("\"epic.wav\" [shape=cylinder"))
+        #expect(dot.contains("\"epic.extend-2\" -> \"epic.join\""))
+        let mermaid = PlanRenderer.mermaid(plan)
+        #expect(mermaid.contains("[/\"words<br/>lyrics, lyrics<br/>wave 1, submit\"/]"), "\(mermaid)")
+        #expect(mermaid.contains("{{\"epic.join<br/>track 2, concat"))
+        #expect(mermaid.contains("[(\"epic.wav<br/>track 2, wav"))
+        let json = try JSONParser.parse(Array(PlanRenderer.json(plan).utf8))
+        let kinds = json["jobs"]?.arrayValue?.compactMap { $0["kind"] } ?? []
+        #expect(Set(kinds) == Set(["song", "lyrics", "extension", "join", "wav"].map(JSONValue.string)))
+    }
+}

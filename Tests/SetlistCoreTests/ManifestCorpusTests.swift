@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct ManifestCorpusTests {
     @Test func corpusIsLargeEnough() {
-        #expect(ManifestFixtures.examples.count == 3)
+        #expect(ManifestFixtures.examples.count == 4)
         #expect(ManifestFixtures.invalid.count >= 25)
     }
 

@@ -28,6 +28,8 @@ import Testing
         #expect(keys(["properties", "defaults"]) == Set(ManifestKeys.defaults))
         #expect(keys(["$defs", "song"]) == Set(ManifestKeys.song))
         #expect(keys(["$defs", "persona"]) == Set(ManifestKeys.persona))
+        #expect(keys(["$defs", "lyricsJob"]) == Set(ManifestKeys.lyricsJob))
+        #expect(keys(["$defs", "extension"]) == Set(ManifestKeys.songExtension))
         let models =
             (((schema["$defs"] as? [String: Any])?["song"] as? [String: Any])?["properties"]
             as? [String: Any])?["model"] as? [String: Any]

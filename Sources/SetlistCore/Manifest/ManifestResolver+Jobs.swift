@@ -4,11 +4,16 @@ extension ManifestResolver {
     static let maxPersonaName = 100
     static let maxPersonaText = 1000
 
-    /// Checks every id's form and uniqueness across songs and personas, and records the ids for references.
+    /// Every kind of job a manifest writes: what `after` may name.
+    static let anyJob: Set<JobKind> = [.song, .persona, .lyrics]
+
+    /// Checks every id's form and uniqueness across songs, personas and lyrics jobs, and records the ids for
+    /// references.
     mutating func registerJobs() {
         let entries =
             raw.songs.map { (ManifestResolver.JobKind.song, $0.id) }
             + raw.personas.map { (ManifestResolver.JobKind.persona, $0.id) }
+            + raw.lyrics.map { (ManifestResolver.JobKind.lyrics, $0.id) }
         jobs.reserveCapacity(entries.count)
         for (kind, id) in entries {
             guard let id else { continue }
@@ -23,7 +28,7 @@ extension ManifestResolver {
                 error(
                     at: id.location,
                     "id '\(id.value)' is already used by the \(first.kind.rawValue) on line "
-                        + "\(first.location.line); ids must be unique across songs and personas.")
+                        + "\(first.location.line); ids must be unique across songs, personas and lyrics jobs.")
             } else {
                 jobs[id.value] = (kind, id.location)
             }
@@ -45,7 +50,7 @@ extension ManifestResolver {
             if let from { edgeLocations[DependencyEdge(from: from, to: target)] = reference.location }
             return
         }
-        let wanted = kinds.count == 2 ? "a song or persona" : "a \(kinds.first?.rawValue ?? "job")"
+        let wanted = Self.wanted(kinds)
         if let job = jobs[target] {
             let hint = field == "persona" ? "; for a persona id made elsewhere write persona_id" : ""
             error(
@@ -59,12 +64,21 @@ extension ManifestResolver {
         error(at: reference.location, "\(owner): \(field) '\(target)' is not \(wanted) in this manifest" + ending)
     }
 
+    /// How a message names a job of one of `kinds`: "a persona", "a song, persona or lyrics job".
+    private static func wanted(_ kinds: Set<JobKind>) -> String {
+        let names = [JobKind.song, .persona, .lyrics].filter(kinds.contains).map(\.rawValue)
+        guard let last = names.last else { return "a job" }
+        let first = names.dropLast()
+        return "a " + (first.isEmpty ? last : first.joined(separator: ", ") + " or " + last)
+    }
+
     /// The ids of `kinds` in manifest order, computed once per set of kinds.
     private mutating func candidateIDs(_ kinds: Set<JobKind>) -> [String] {
         if let cached = candidateCache[kinds] { return cached }
         let songs = kinds.contains(.song) ? raw.songs.compactMap(\.id?.value) : []
         let personas = kinds.contains(.persona) ? raw.personas.compactMap(\.id?.value) : []
-        let ids = (songs + personas).filter { jobs[$0] != nil }
+        let lyrics = kinds.contains(.lyrics) ? raw.lyrics.compactMap(\.id?.value) : []
+        let ids = (songs + personas + lyrics).filter { jobs[$0] != nil }
         candidateCache[kinds] = ids
         return ids
     }
@@ -98,7 +112,7 @@ extension ManifestResolver {
             let style = personaStyle(entry.style, owner: owner)
             let window = vocalWindow(entry.vocalWindow, owner: owner)
             for reference in entry.after ?? [] {
-                checkReference(reference, from: graphID, owner: owner, field: "after", kinds: [.song, .persona])
+                checkReference(reference, from: graphID, owner: owner, field: "after", kinds: Self.anyJob)
             }
             guard let id = entry.id, let source, let name, let description else { continue }
             personas.append(
@@ -301,14 +315,16 @@ extension ManifestResolver {
         return VocalWindow(start: start, end: end)
     }
 
-    /// Builds the dependency graph (persona use, persona source, after) and reports a cycle with its path.
+    /// Builds the dependency graph (persona use, persona source, lyrics use, after) and reports a cycle with its
+    /// path.
     mutating func checkCycles() {
         var ids: [String] = []
-        ids.reserveCapacity(raw.songs.count + raw.personas.count)
+        ids.reserveCapacity(raw.songs.count + raw.personas.count + raw.lyrics.count)
         var needs: [String: [String]] = [:]
         for edge in edgeLocations.keys { needs[edge.from, default: []].append(edge.to) }
         for entry in raw.songs { if let id = entry.id { ids.append(id.value) } }
         for entry in raw.personas { if let id = entry.id { ids.append(id.value) } }
+        for entry in raw.lyrics { if let id = entry.id { ids.append(id.value) } }
         for (id, targets) in needs { needs[id] = targets.sorted() }
         guard let cycle = DependencyGraph(ids: ids, dependencies: needs).findCycle(), cycle.count > 1 else { return }
         let location = edgeLocations[DependencyEdge(from: cycle[0], to: cycle[1])]

@@ -20,14 +20,18 @@ struct CheckedSongFields {
     var callbackURL: Located<String>?
     var keys: Set<String> = []
 
-    /// These fields with `defaults` filling the gaps; `lyrics` and `lyrics_file` count as one field.
+    /// The keys that give a song its words; a song that writes any of them takes none from `defaults`.
+    static let wordKeys: Set<String> = ["lyrics", "lyrics_file", "lyrics_from"]
+
+    /// These fields with `defaults` filling the gaps; `lyrics`, `lyrics_file` and `lyrics_from` count as one field.
     func merged(over defaults: CheckedSongFields) -> CheckedSongFields {
         var result = self
         result.model = model ?? defaults.model
         result.title = title ?? defaults.title
         result.style = style ?? defaults.style
         result.prompt = prompt ?? defaults.prompt
-        if !keys.contains("lyrics"), !keys.contains("lyrics_file") {
+        let ownWords = !keys.isDisjoint(with: Self.wordKeys)
+        if !ownWords {
             result.lyrics = defaults.lyrics
             result.lyricsFile = defaults.lyricsFile
         }
@@ -42,14 +46,14 @@ struct CheckedSongFields {
         result.personaID = personaID ?? defaults.personaID
         result.personaModel = personaModel ?? defaults.personaModel
         result.callbackURL = callbackURL ?? defaults.callbackURL
-        result.keys = keys.union(defaults.keys)
+        result.keys = keys.union(ownWords ? defaults.keys.subtracting(Self.wordKeys) : defaults.keys)
         return result
     }
 }
 
 extension ManifestResolver {
     /// Songs whose mode is custom when any of these keys is set.
-    static let customModeKeys = ["title", "style", "lyrics", "lyrics_file"]
+    static let customModeKeys = ["title", "style", "lyrics", "lyrics_file", "lyrics_from"]
 
     mutating func resolveSongs(api: ProviderAPI? = nil) -> [Song] {
         let defaults = raw.defaults.map { checkFields($0, owner: "defaults") } ?? CheckedSongFields()
@@ -163,9 +167,11 @@ extension ManifestResolver {
         let persona = checkPersonaUse(fields, own: own, isCustom: isCustom, model: model, owner: owner, id: graphID)
         checkDuration(fields, isCustom: isCustom, model: model, owner: owner)
         for reference in entry.after ?? [] {
-            checkReference(reference, from: graphID, owner: owner, field: "after", kinds: [.song, .persona])
+            checkReference(reference, from: graphID, owner: owner, field: "after", kinds: Self.anyJob)
         }
         let artist = checkedCredit(entry.artist, owner: owner, field: "artist")
+        let lyricsFrom = resolveLyricsFrom(entry, fields: fields, owner: owner, id: graphID)
+        let extensions = resolveExtensions(entry, model: model, usesPersona: persona.reference != nil, owner: owner)
         guard let id, let model else { return nil }
         return Song(
             id: id.value, track: track, model: model.name, mode: isCustom ? .custom : .simple,
@@ -176,7 +182,8 @@ extension ManifestResolver {
             duration: fields.duration?.value, persona: persona.reference, personaModel: persona.model,
             after: (entry.after ?? []).map(\.value), callbackURL: fields.callbackURL?.value,
             pick: entry.pick.flatMap { takeChoice($0, owner: owner, field: "pick") } ?? .defaultPick,
-            artist: artist, location: entry.location
+            artist: artist, lyricsFrom: lyricsFrom, extensions: extensions, wantsWAV: wantsWAV,
+            location: entry.location
         )
     }
 
@@ -186,7 +193,7 @@ extension ManifestResolver {
     ) -> String? {
         let setBy = Self.customModeKeys.filter { fields.keys.contains($0) }
             .map { entry.keys[$0] == nil ? "\($0) (from defaults)" : $0 }.joined(separator: ", ")
-        if let prompt = fields.prompt {
+        if let prompt = fields.prompt, !fields.keys.contains("lyrics_from") {
             if fields.keys.contains("lyrics") || fields.keys.contains("lyrics_file") {
                 error(
                     at: prompt.location,
@@ -200,12 +207,13 @@ extension ManifestResolver {
                 )
             }
         }
-        for key in ["title", "style"] where !fields.keys.contains(key) {
+        let titleComesFromLyrics = fields.keys.contains("lyrics_from")
+        for key in ["title", "style"] where !fields.keys.contains(key) && !(key == "title" && titleComesFromLyrics) {
             error(at: entry.location, "\(owner): custom mode (set by \(setBy)) needs a \(key); add \(key):.")
         }
         let instrumental = fields.instrumental?.value ?? fields.keys.contains("instrumental")
-        if !instrumental, !fields.keys.contains("lyrics"), !fields.keys.contains("lyrics_file"),
-            fields.prompt == nil, !fields.keys.contains("prompt")
+        if !instrumental, fields.keys.isDisjoint(with: CheckedSongFields.wordKeys), fields.prompt == nil,
+            !fields.keys.contains("prompt")
         {
             error(
                 at: entry.location,
@@ -219,12 +227,8 @@ extension ManifestResolver {
                 "\(owner): style is \(Self.length(style.value)) characters; \(model.name) "
                     + "allows \(model.maxStyle). Shorten it.")
         }
-        if let lyrics = fields.lyrics, Self.length(lyrics.value) > model.maxCustomPrompt {
-            let what = fields.lyricsFile.map { "the lyrics in \($0.value) are" } ?? "lyrics are"
-            error(
-                at: lyrics.location,
-                "\(owner): \(what) \(Self.length(lyrics.value)) characters; \(model.name) "
-                    + "allows \(model.maxCustomPrompt) in custom mode. Shorten them.")
+        if let lyrics = fields.lyrics {
+            checkLyricsLength(lyrics, file: fields.lyricsFile, model: model, owner: owner)
         }
         return fields.lyrics?.value
     }
@@ -328,69 +332,5 @@ extension ManifestResolver {
                 "\(owner): \(model.name) ignores duration (its songs run about 3 "
                     + "minutes); remove it or pick another V6 model.")
         }
-    }
-
-    // MARK: Field helpers
-
-    private mutating func nonBlank(_ value: Located<String>?, owner: String, field: String) -> Located<String>? {
-        guard let value else { return nil }
-        guard !Self.isBlank(value.value) else {
-            error(at: value.location, "\(owner): \(field) is empty; give it a value or remove the key.")
-            return nil
-        }
-        return value
-    }
-
-    private mutating func weight(_ value: Located<Double>?, owner: String, field: String) -> Located<Double>? {
-        guard let value else { return nil }
-        guard (0...1).contains(value.value) else {
-            error(
-                at: value.location,
-                "\(owner): \(field) is \(Self.number(value.value)); it must be between "
-                    + "0 and 1.")
-            return nil
-        }
-        let rounded = (value.value * 100).rounded() / 100
-        if abs(rounded - value.value) > 1e-9 {
-            warning(
-                at: value.location,
-                "\(owner): \(field) \(Self.number(value.value)) has more than two "
-                    + "decimals; the provider rounds it to \(Self.number(rounded)), so write that.")
-        }
-        return Located(value: rounded, location: value.location)
-    }
-
-    private mutating func checkCallbackURL(_ value: Located<String>, owner: String) -> Located<String>? {
-        let text = value.value
-        guard Self.length(text) <= 2048 else {
-            error(
-                at: value.location,
-                "\(owner): callback_url is \(Self.length(text)) characters; the provider "
-                    + "allows 2048.")
-            return nil
-        }
-        guard let url = CheckedURL(text), url.scheme == "https" else {
-            error(
-                at: value.location,
-                "\(owner): callback_url must be an https URL, such as "
-                    + "https://example.com/hooks/suno; the provider calls back over https only.")
-            return nil
-        }
-        guard !url.isInternal else {
-            error(
-                at: value.location,
-                "\(owner): callback_url points to an internal address (\(url.host)); the "
-                    + "provider refuses loopback, private and link-local hosts. Use a public https endpoint.")
-            return nil
-        }
-        return value
-    }
-
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
-    }
-
-    static func reason(_ failure: any Error) -> String {
-        String(describing: failure)
     }
 }

@@ -17,8 +17,10 @@ struct ManifestResolver {
     var suggestionsLeft = 100
     var candidateCache: [Set<JobKind>: [String]] = [:]
 
+    /// The kinds of job a manifest writes; the raw value is how messages name one.
     enum JobKind: String {
         case song, persona
+        case lyrics = "lyrics job"
     }
 
     struct DependencyEdge: Hashable {
@@ -43,6 +45,8 @@ struct ManifestResolver {
         registerJobs()
         let songs = resolveSongs(api: provider?.api)
         let personas = resolvePersonas(api: provider?.api ?? raw.provider.api?.value ?? .evolink, songs: songs)
+        let lyrics = resolveLyricsJobs()
+        checkWAVProvider()
         checkCycles()
         guard !diagnostics.containsErrors, let album, let provider, let retry else { return nil }
         return ResolvedManifest(
@@ -51,7 +55,7 @@ struct ManifestResolver {
             outputLocations: OutputLocations(
                 directory: raw.output.dir?.location ?? raw.album?.location ?? raw.location,
                 ledger: raw.output.ledger?.location ?? raw.location),
-            credits: credits
+            credits: credits, lyrics: lyrics
         )
     }
 

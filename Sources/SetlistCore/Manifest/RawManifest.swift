@@ -28,6 +28,9 @@ struct RawSongFields: Sendable, Hashable {
     var callbackURL: Located<String>?
     var pick: Located<RawTake>?
     var artist: Located<String>?
+    var lyricsFrom: Located<String>?
+    /// `extend:` as written; nil when the key is absent or its value is not a list.
+    var extend: Located<[RawExtension]>?
     /// The keys written, with the location of each key.
     var keys: [String: SourceLocation] = [:]
     /// Where the entry starts.
@@ -56,6 +59,27 @@ struct RawPersona: Sendable, Hashable {
     var description: Located<String>?
     var style: Located<String>?
     var vocalWindow: Located<[Located<Double>]>?
+    var after: [Located<String>]?
+    var keys: [String: SourceLocation] = [:]
+    var location: SourceLocation
+}
+
+/// One entry of a song's `extend:` list as written.
+struct RawExtension: Sendable, Hashable {
+    /// The 1-based position in the list, counting entries that were not mappings too.
+    var number: Int
+    var at: Located<Double>?
+    var lyrics: Located<String>?
+    var lyricsFile: Located<String>?
+    var pick: Located<RawTake>?
+    var keys: [String: SourceLocation] = [:]
+    var location: SourceLocation
+}
+
+/// An entry of the top-level `lyrics:` list as written.
+struct RawLyricsJob: Sendable, Hashable {
+    var id: Located<String>?
+    var prompt: Located<String>?
     var after: [Located<String>]?
     var keys: [String: SourceLocation] = [:]
     var location: SourceLocation
@@ -108,6 +132,7 @@ struct RawManifest: Sendable, Hashable {
     var output = RawOutput()
     var songs: [RawSongFields] = []
     var personas: [RawPersona] = []
+    var lyrics: [RawLyricsJob] = []
     var keys: [String: SourceLocation] = [:]
     var location: SourceLocation
 }

@@ -29,7 +29,7 @@ extension RawManifestReader {
 
     mutating func reportUnknownKey(_ key: String, at node: Node, owner: String?, known: [String]) {
         let place = owner.map { "in \($0)" } ?? "at the top level"
-        if owner == "defaults", key == "id" || key == "after" {
+        if owner == "defaults", ManifestKeys.perSongOnly.contains(key) {
             error(node, "defaults: \(key) cannot have a default; set it on each song.")
         } else if let hint = ManifestKeys.hints[key] {
             error(node, "unknown key '\(key)' \(place); \(hint).")
@@ -52,7 +52,8 @@ extension RawManifestReader {
         if case .sequence(let items) = value { return items }
         let example =
             switch field {
-            case "songs", "personas": "a list of entries starting with '- id:'"
+            case "songs", "personas", "lyrics": "a list of entries starting with '- id:'"
+            case "extend": "a list of extensions starting with '- at:'"
             case "vocal_window": "a list of two numbers, [start, end]"
             case "after": "a list of ids, such as [intro]"
             default: "a list, such as [audio, cover]"

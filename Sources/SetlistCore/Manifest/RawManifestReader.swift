@@ -37,9 +37,13 @@ struct RawManifestReader {
                 manifest.songs = items.enumerated().compactMap { index, node in
                     readSongFields(node, owner: Self.owner("song", node, index: index), known: ManifestKeys.song)
                 }
-            default:
+            case "personas":
                 manifest.personas = list(value, owner: nil, field: "personas").enumerated().compactMap {
                     readPersona($1, owner: Self.owner("persona", $1, index: $0))
+                }
+            default:
+                manifest.lyrics = list(value, owner: nil, field: "lyrics").enumerated().compactMap {
+                    readLyricsJob($1, owner: Self.owner("lyrics job", $1, index: $0))
                 }
             }
         }
@@ -151,6 +155,8 @@ struct RawManifestReader {
             case "after": song.after = stringList(value, owner: owner, field: key)
             case "pick": song.pick = take(value, owner: owner, field: key)
             case "artist": song.artist = string(value, owner: owner, field: key)
+            case "lyrics_from": song.lyricsFrom = string(value, owner: owner, field: key)
+            case "extend": song.extend = extensions(value, owner: owner)
             default: song.callbackURL = string(value, owner: owner, field: key)
             }
         }
@@ -183,7 +189,7 @@ struct RawManifestReader {
         return persona
     }
 
-    private mutating func take(_ node: Node, owner: String, field: String) -> Located<RawTake>? {
+    mutating func take(_ node: Node, owner: String, field: String) -> Located<RawTake>? {
         let location = Self.location(of: node)
         switch YAMLValue(node) {
         case .int(let number):

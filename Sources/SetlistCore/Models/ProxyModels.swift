@@ -19,6 +19,16 @@ public enum SunoProxyModels {
         "suno-v5-beta": "chirp-auk"
     ]
 
+    /// The longest song each `mv` makes, in seconds, where a source documents it (api-contract §B.1, the rixapi
+    /// table). A part cannot be continued past its own end, so an extension's `continue_at` must stay below it.
+    public static let maxSongSeconds: [String: Double] = [
+        "chirp-crow": 480,
+        "chirp-bluejay": 480,
+        "chirp-auk": 240,
+        "chirp-v4": 150,
+        "chirp-v3-5": 120,
+    ]
+
     /// The `mv` for a model name or alias, or nil when the proxy offers no such model.
     public static func mv(for model: String, persona usesPersona: Bool) -> String? {
         let canonical = ModelCapabilities.named(model)?.name ?? model

@@ -17,11 +17,23 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let sessions = CommandSupport.loadSessions(for: manifests, simulate: false)
         for case let session? in sessions {
-            print(
-                "\(session.path): ok (\(Self.count(session.manifest.songs.count, "song")), "
-                    + "\(Self.count(session.manifest.personas.count, "persona")))")
+            print("\(session.path): ok (\(Self.counts(session.manifest)))")
         }
         if sessions.contains(where: { $0 == nil }) { throw ExitStatus.usage }
+    }
+
+    /// `7 songs, 1 persona`, with the lyrics jobs, extensions, joins and WAV masters when there are any.
+    private static func counts(_ manifest: ResolvedManifest) -> String {
+        let jobs = JobSpec.jobs(of: manifest)
+        var parts = [count(manifest.songs.count, "song"), count(manifest.personas.count, "persona")]
+        let more: [(JobKind, String)] = [
+            (.lyrics, "lyrics job"), (.extension, "extension"), (.join, "join"), (.wav, "WAV master"),
+        ]
+        for (kind, noun) in more {
+            let number = jobs.filter { $0.kind == kind }.count
+            if number > 0 { parts.append(count(number, noun)) }
+        }
+        return parts.joined(separator: ", ")
     }
 
     private static func count(_ number: Int, _ noun: String) -> String {

@@ -8,6 +8,7 @@ import Testing
     @Test(arguments: [
         ("manifests/starter.yaml", "1 song, 0 personas"), ("manifests/album.yaml", "7 songs, 1 persona"),
         ("manifests/instrumental-ep.yaml", "4 songs, 0 personas"),
+        ("manifests/long-songs.yaml", "4 songs, 1 persona, 1 lyrics job, 2 extensions, 1 join, 4 WAV masters"),
     ])
     func examplesAreValid(path: String, counts: String) async throws {
         let result = try await CLIRunner.run(["validate", path])

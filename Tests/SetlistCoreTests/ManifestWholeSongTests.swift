@@ -136,7 +136,7 @@ private func load(_ body: String, header: String = proxyHeader, files: [String: 
         let kinds = Set(JobSpec.jobs(of: manifest).map(\.kind))
         #expect(kinds == [.song, .persona, .lyrics, .extension, .join, .wav])
         let extended = try #require(manifest.songs.first { !$0.extensions.isEmpty })
-        #expect(extended.extensions.map(\.at) == [100, 190])
+        #expect(extended.extensions.map(\.at) == [80, 160])
         #expect(manifest.songs.contains { $0.lyricsFrom != nil })
         #expect(manifest.songs.contains { $0.persona != nil })
     }

@@ -11,9 +11,9 @@ Drills (all by default, in this order; --only picks some):
                  resume, and finally run to completion; count duplicate paid submissions, lost results,
                  unloadable ledgers and jobs not completed exactly once. Every second album also gets lost
                  answers and failed tasks (lost=0.1,fail=0.1), so replays of unconfirmed submissions and new
-                 attempts after failures mix with the kills. Then the whole-song album on the Suno proxy (the 8 songs with a lyrics job, a song that sings its text, a song
-                 extended twice and joined, and a WAV master of every song), which
-                 honours no idempotency keys, killed at seeded moments (8 times, 3 with --quick): nothing is paid
+                 attempts after failures mix with the kills. Then the whole-song album on the Suno proxy (the
+                 8 songs, a lyrics job, a song that sings its text, a song extended twice and joined, and a WAV
+                 master of every song), which honours no idempotency keys, killed at seeded moments (8 times, 3 with --quick): nothing is paid
                  twice before --resubmit-unknown releases the held jobs, and no more duplicates than jobs released;
                  and a `run --simulate` killed once its first task id is durable, then resumed: every task id is
                  known to the simulated provider and every job completes in one attempt.

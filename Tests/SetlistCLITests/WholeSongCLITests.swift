@@ -129,6 +129,14 @@ struct WholeSongCLITests {
             #expect(wav["TIT2"] as? String == "Journey" && wav["TRCK"] as? String == "2/2")
         }
 
+        let page = workspace.directory.appendingPathComponent("album.html")
+        let report = try await CLIRunner.run(
+            ["report", workspace.manifest.path, "-o", page.path], in: workspace.directory)
+        #expect(report.exitCode == 0, "\(report.stderr)")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(html.contains("The joined song, on the album") && html.contains("Extension 2, from 120 s"))
+        #expect(html.contains(">WAV master</a>"))
+
         let again = try await run(workspace)
         #expect(again.exitCode == 0, "\(again.stderr)")
         #expect(try await simulator.tasks().count == tasks.count, "a second run pays for nothing")

@@ -10,7 +10,7 @@ import urllib.request
 from .albums import Album
 from .audit import audit, clean, first_error, redact
 from .harness import EXIT_TRY_LATER, Simulator, note
-from .kill_variants import proxy_kills, simulated_kill
+from .kill_variants import proxy_kills, simulated_kill, whole_song_kills
 from .ledger import ledger_loads, read_ledger_files
 
 
@@ -277,4 +277,5 @@ def drill_kill_resume(ctx, figures):
                 f"{len(unloadable)} unloadable ledgers, {len(not_once)} jobs not completed exactly once, "
                 f"{odd} run{'' if odd == 1 else 's'} with an unexpected exit", passed, details)
     proxy_kills(ctx, figures, base, PROXY_KILLS_QUICK if ctx.quick else PROXY_KILLS)
+    whole_song_kills(ctx, figures, base)
     simulated_kill(ctx, figures, base)

@@ -91,3 +91,66 @@ def simulated_kill(ctx, figures, base):
                 passed, [] if passed else [resume.text.strip()[-400:]])
     ctx.summary["kill-resume-simulate"] = {"killed": killed.killed, "resume_exit": resume.rc,
                                            "forgotten": forgotten, "once": len(once)}
+
+
+# The moments of a whole-song run a kill lands on: each new kind of job right after its intent is durable
+# ("submitting", before or while its paid request goes out), and right after its task id is durable.
+WHOLE_SONG_TRIGGERS = [
+    r"tide-words: submitting", r"tide-song: accepted as", r"long-shore\.extend-1: submitting",
+    r"long-shore\.extend-1: accepted as", r"long-shore\.extend-2: submitting", r"long-shore\.join: submitting",
+    r"long-shore\.join: accepted as", r"\.wav: submitting", r"\.wav: accepted as", r"\.wav: saved",
+]
+
+
+def whole_song_kills(ctx, figures, base):
+    """SIGKILL a proxy run of the whole-song album on each new kind's durable moments (a lyrics job, a song that
+    sings its text, two extensions, the join, the WAV masters), each next run releasing the jobs the kill left held:
+    no more duplicate paid submissions than jobs released (a job with a task id is never sent again), every job
+    completed, and the album folder holds every song with its WAV master."""
+    env = dict(ctx.env, SETLIST_SUNO_PROXY_TASK_SECONDS=PROXY_TASK_SECONDS)
+    simulator = Simulator(ctx, base, "whole", seed=ctx.seed * 1000 + 2031, speed=30)
+    try:
+        album = Album(ctx, os.path.join(base, "whole"), simulator.url, api="suno-proxy", shape="whole")
+        kills = 0
+        released = 0
+        unloadable = []
+        fired = []
+        for index, pattern in enumerate(WHOLE_SONG_TRIGGERS + [None]):
+            _, status = album.status(f"whole-{index}-held")
+            held = sum(1 for job in (status or {}).get("jobs", []) if job.get("state") == "unknown")
+            released += held
+            extra = ("--resubmit-unknown",) if held else ()
+            if pattern is None:
+                resume = ctx.run(["run", album.manifest, *extra], album.dir, "whole-resume", timeout=300, env=env)
+                break
+            expression = re.compile(pattern)
+            run = ctx.spawn_run(album, f"whole-{index}", trigger=expression.search, env=env, extra_args=extra)
+            kills += 1 if run.killed else 0
+            fired += [pattern.replace("\\", "")] if run.killed else []
+            problems, _, _ = ledger_loads(album, f"whole-{index}-status")
+            unloadable += [f"kill {index} ({pattern}): {problem}" for problem in problems]
+        duplicates = sum(count - 1 for count in paid_bodies(simulator.tasks()).values())
+        snapshot, _, _, _ = read_ledger_files(album.ledger)
+        jobs = (snapshot or {}).get("jobs", {})
+        completed = sum(1 for job in album.job_ids if jobs.get(job, {}).get("state") == "completed")
+        folder = os.path.join(album.dir, "out", "coastline-stories", "album")
+        names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+        masters = sum(1 for name in names if name.endswith(".wav"))
+        tracks = sum(1 for name in names if name.endswith(".mp3"))
+    finally:
+        simulator.stop()
+    passed = (not unloadable and duplicates <= released and resume.rc == 0
+              and completed == len(album.job_ids) and tracks == len(album.songs) and masters == len(album.songs))
+    figures.add(f"kill-resume whole songs: {kills} kills on {len(WHOLE_SONG_TRIGGERS)} moments, "
+                f"{duplicates} duplicate paid submissions for {released} held jobs released with --resubmit-unknown, "
+                f"{len(unloadable)} unloadable ledgers, "
+                f"{completed}/{len(album.job_ids)} jobs completed, album {tracks} tracks and {masters} WAV masters",
+                passed,
+                ["api suno-proxy, simulator --speed 30; one kill per moment, each on the first output line matching "
+                 + ", ".join(WHOLE_SONG_TRIGGERS) + "; each run after a kill releases the jobs the kill left held "
+                 f"(--resubmit-unknown), as a user would after checking the dashboard; the final resume exited "
+                 f"{resume.rc}",
+                 "killed at: " + ", ".join(fired) + " (a moment whose job an earlier run finished does not come)"]
+                + unloadable[:5])
+    ctx.summary["kill-resume-whole-songs"] = {"kills": kills, "duplicates": duplicates, "released": released,
+                                              "completed": completed}

@@ -1,7 +1,11 @@
 import SetlistCore
 
-/// The Evolink routes (api-contract §A): `POST /v1/audios/generations` and `GET /v1/tasks/{id}`.
+/// The Evolink routes (api-contract §A): `POST /v1/audios/generations`, `GET /v1/tasks/{id}` and
+/// `POST /v1/tasks/batch`.
 extension SimulatorCore {
+    /// The most ids one `POST /v1/tasks/batch` may carry.
+    static let evolinkBatchLimit = 50
+
     /// `POST /v1/audios/generations`: creates a paid music or persona task, or replays one by its idempotency key.
     func evolinkSubmit(_ request: SimRequest) async -> SimOutcome {
         await throughGate(
@@ -28,13 +32,68 @@ extension SimulatorCore {
             })
     }
 
+    /// `POST /v1/tasks/batch` with `{"task_ids": [...]}`: `{"data": [...]}` with the task object of each id the
+    /// key's account owns, in the order asked, each once; other ids are left out. Answers 404 like a path without a
+    /// route when ``SimulatorConfiguration/evolinkBatch`` is false.
+    func evolinkBatchQuery(_ request: SimRequest) async -> SimOutcome {
+        guard configuration.evolinkBatch else { return .respond(Self.evolinkNotFound(request)) }
+        return await throughGate(
+            request, stopped: { evolinkOutcome($0, isSubmit: false, isBatch: true) },
+            proceed: { owner in
+                let now = clock.seconds
+                return .respond(
+                    state.withLock { state in
+                        let ids: [String]
+                        do throws(APIError) {
+                            ids = try Self.batchTaskIDs(request.body)
+                        } catch {
+                            return .error(error)
+                        }
+                        var seen: Set<String> = []
+                        let tasks = ids.filter { seen.insert($0).inserted }.compactMap { id -> SimTask? in
+                            guard let task = state.store.task(id), task.api == .evolink, task.ownerKey == owner,
+                                !state.roll(state.faults.notFound, name: "notfound")
+                            else { return nil }
+                            return task
+                        }
+                        return .json(
+                            EvolinkFormat.batch(tasks, now: now, baseURL: baseURL, shape: configuration.answerShape))
+                    })
+            })
+    }
+
+    /// The ids of a batch request, or the 400 that Evolink answers an invalid request with.
+    private static func batchTaskIDs(_ body: [UInt8]) throws(APIError) -> [String] {
+        guard let parsed = JSONValue.parse(body), parsed.objectValue != nil else {
+            throw .invalidRequest("The request body must be a JSON object.")
+        }
+        guard let entries = parsed["task_ids"]?.arrayValue else {
+            throw batchError("task_ids is required and must be an array of task ids.")
+        }
+        guard entries.count <= evolinkBatchLimit else {
+            throw batchError("task_ids may hold at most \(evolinkBatchLimit) ids; this request has \(entries.count).")
+        }
+        var ids: [String] = []
+        for entry in entries {
+            guard case .string(let id) = entry else { throw batchError("task_ids must hold only strings.") }
+            ids.append(id)
+        }
+        return ids
+    }
+
+    private static func batchError(_ message: String) -> APIError {
+        var error = APIError.invalidRequest(message)
+        error.param = "task_ids"
+        return error
+    }
+
     /// Evolink's answer for a path or method it has no route for.
     static func evolinkNotFound(_ request: SimRequest) -> SimResponse {
         .error(.noRoute(request, named: "route"))
     }
 
     /// The Evolink answer for a request the gate stopped.
-    private func evolinkOutcome(_ stop: GateStop, isSubmit: Bool) -> SimOutcome {
+    private func evolinkOutcome(_ stop: GateStop, isSubmit: Bool, isBatch: Bool = false) -> SimOutcome {
         switch stop {
         case .unauthorized:
             return .respond(.error(.unauthorized))
@@ -59,7 +118,8 @@ extension SimulatorCore {
                     type: "api_error")
             return .respond(.error(error))
         case .malformed:
-            let truncated = #"{"created":\#(configuration.startUnixTime),"id":"task-unified-"#
+            let task = #"{"created":\#(configuration.startUnixTime),"id":"task-unified-"#
+            let truncated = isBatch ? #"{"data":["# + task : task
             return .respond(SimResponse(status: .ok, contentType: "application/json", body: Array(truncated.utf8)))
         }
     }

@@ -62,6 +62,12 @@ enum EvolinkFormat {
         return .object(members)
     }
 
+    /// The answer to `POST /v1/tasks/batch` at `now`: `{"data": [...]}` with each task as `GET /v1/tasks/{id}`
+    /// renders it.
+    static func batch(_ tasks: [SimTask], now: Double, baseURL: String, shape: AnswerShape) -> JSONValue {
+        .object(["data": .array(tasks.map { detail($0, now: now, baseURL: baseURL, shape: shape) })])
+    }
+
     /// The URL the simulator serves a result's audio at.
     static func audioURL(_ resultID: String, baseURL: String) -> String { "\(baseURL)/_sim/media/\(resultID).mp3" }
 

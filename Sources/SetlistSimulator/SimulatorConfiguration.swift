@@ -36,6 +36,10 @@ public struct SimulatorConfiguration: Sendable {
     /// `/suno/act/*` path answers 404. When false (the default) they behave like a vendor backend that serves
     /// concat and WAV.
     public var stockNewAPI: Bool
+    /// When true (the default), Evolink's `POST /v1/tasks/batch` answers like the endpoint Evolink's own client
+    /// uses (api-contract §A.4). When false it answers 404 `not_found`, as a deployment without the endpoint
+    /// would, so that clients can be tested falling back to `GET /v1/tasks/{id}`.
+    public var evolinkBatch: Bool
 
     /// Creates a configuration; every parameter has the default a test or `setlist simulate` wants.
     public init(
@@ -52,7 +56,8 @@ public struct SimulatorConfiguration: Sendable {
         requireModeFlags: Bool = false,
         answerShape: AnswerShape = AnswerShape(),
         servesMediaForAnyResult: Bool = false,
-        stockNewAPI: Bool = false
+        stockNewAPI: Bool = false,
+        evolinkBatch: Bool = true
     ) {
         self.apiKeys = apiKeys
         self.creditsPerKey = creditsPerKey
@@ -68,6 +73,7 @@ public struct SimulatorConfiguration: Sendable {
         self.answerShape = answerShape
         self.servesMediaForAnyResult = servesMediaForAnyResult
         self.stockNewAPI = stockNewAPI
+        self.evolinkBatch = evolinkBatch
     }
 }
 

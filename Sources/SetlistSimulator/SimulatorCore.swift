@@ -44,6 +44,7 @@ final class SimulatorCore: Sendable {
 
     /// The statistics name of a route: method and path, with task ids and media file names folded.
     static func routeName(method: HTTPRequest.Method, path: String) -> String {
+        if path == "/v1/tasks/batch" { return "\(method.rawValue) \(path)" }
         if path.hasPrefix("/v1/tasks/") { return "\(method.rawValue) /v1/tasks/{id}" }
         if method == .get, path.hasPrefix("/suno/fetch/") { return "GET /suno/fetch/{id}" }
         if path.hasPrefix("/suno/act/") {

@@ -14,6 +14,7 @@ enum SimulatorRoutes {
 
         routes.answer(.post, "/v1/audios/generations", core.evolinkSubmit)
         routes.answer(.get, "/v1/tasks/**", core.evolinkQuery)
+        routes.answer(.post, "/v1/tasks/batch", core.evolinkBatchQuery)
 
         routes.answer(.post, "/suno/submit/music") { await core.proxySubmit(.music, $0) }
         routes.answer(.post, "/suno/submit/lyrics") { await core.proxySubmit(.lyrics, $0) }

@@ -55,6 +55,14 @@ struct SimulateCommand: AsyncParsableCommand {
                 + "GET /suno/act/wav/{clip_id} like a vendor backend."))
     var stockNewAPI = false
 
+    @Flag(
+        name: .customLong("no-evolink-batch"),
+        help: ArgumentHelp(
+            "Answer Evolink's POST /v1/tasks/batch with 404, as a deployment without that endpoint would.",
+            discussion: "Clients then poll with GET /v1/tasks/{id}, one task per request. Without it the batch "
+                + "endpoint answers up to 50 task objects per request."))
+    var noEvolinkBatch = false
+
     func validate() throws {
         try RunCommand.checkSpeed(speed)
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
@@ -84,7 +92,8 @@ struct SimulateCommand: AsyncParsableCommand {
             port: port,
             startUnixTime: Int64(Date().timeIntervalSince1970),
             answerShape: try AnswerShape(spec: answerShape),
-            stockNewAPI: stockNewAPI
+            stockNewAPI: stockNewAPI,
+            evolinkBatch: !noEvolinkBatch
         )
         let simulator = Simulator(configuration: configuration)
         do {

@@ -21,10 +21,12 @@ actor RequestLog {
     }
 }
 
-/// A provider over a closure transport, plus the log of what it sent.
+/// A provider over a closure transport, plus the log of what it sent. Unless `batch` is true the provider has
+/// already given up `POST /v1/tasks/batch`, so `fetchTasks` sends one `GET /v1/tasks/{id}` per task.
 func makeProvider(
     baseURL: String = "https://api.evolink.test",
     honoursIdempotencyKeys: Bool = true,
+    batch: Bool = false,
     respond: @escaping @Sendable (HTTPRequestData) async throws -> HTTPResponseData
 ) -> (EvolinkProvider, RequestLog) {
     let log = RequestLog()
@@ -35,12 +37,15 @@ func makeProvider(
     let provider = EvolinkProvider(
         baseURL: baseURL, apiKey: testAPIKey, transport: transport, honoursIdempotencyKeys: honoursIdempotencyKeys,
         now: { fixedNow })
+    if !batch { _ = provider.batchStatus.abandon() }
     return (provider, log)
 }
 
-/// A provider that answers every request with `status`, `body` and `headers`.
-func makeProvider(status: Int, body: String, headers: HTTPHeaderFields = [:]) -> (EvolinkProvider, RequestLog) {
-    makeProvider { _ in HTTPResponseData(status: status, headers: headers, body: Data(body.utf8)) }
+/// A provider that answers every request with `status`, `body` and `headers`; `batch` as above.
+func makeProvider(
+    status: Int, body: String, headers: HTTPHeaderFields = [:], batch: Bool = false
+) -> (EvolinkProvider, RequestLog) {
+    makeProvider(batch: batch) { _ in HTTPResponseData(status: status, headers: headers, body: Data(body.utf8)) }
 }
 
 /// Parses JSON for comparisons that ignore key order and number formatting.

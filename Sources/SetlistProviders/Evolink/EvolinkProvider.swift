@@ -2,8 +2,9 @@ import Foundation
 import SetlistCore
 
 /// ``MusicProvider`` for Evolink's Suno API (api-contract §A): paid submissions with
-/// `POST /v1/audios/generations` and polling with `GET /v1/tasks/{id}`, one task per request because the public
-/// docs have no batch status endpoint.
+/// `POST /v1/audios/generations`, and polling with `POST /v1/tasks/batch` (up to 50 tasks per request, the
+/// endpoint Evolink's own client uses) or, once that endpoint turns out not to be served, with
+/// `GET /v1/tasks/{id}`, one task per request.
 ///
 /// The API key goes only into the `Authorization` header. Every thrown ``ProviderError`` names the call, quotes
 /// Evolink's message and code, and is scrubbed of the key even when the server echoes it back.
@@ -21,8 +22,10 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
     /// `provider.idempotency_keys`).
     public let honoursIdempotencyKeys: Bool
 
-    private let http: ProviderHTTPClient
-    private var classifier: ProviderFailureClassifier { http.classifier }
+    let http: ProviderHTTPClient
+    var classifier: ProviderFailureClassifier { http.classifier }
+    /// Whether the batch status endpoint is still used; shared by every copy of this provider.
+    let batchStatus = EvolinkBatchStatus()
 
     /// The base URL requests go to, without a trailing slash.
     public var baseURL: String { http.baseURL }
@@ -52,12 +55,13 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
     /// Always ``ProviderAPI/evolink``.
     public var api: ProviderAPI { .evolink }
 
-    /// Always 1: the public docs publish no batch status endpoint.
-    public var maxBatchSize: Int { 1 }
+    /// 50 while `POST /v1/tasks/batch` is used, 1 once it turned out not to be served.
+    public var maxBatchSize: Int { batchStatus.isAbandoned ? 1 : EvolinkBatchStatus.maxIDs }
 
     /// The base URL and settings; never the key.
     public var description: String {
-        "EvolinkProvider(baseURL: \(http.credential.redact(baseURL)), honoursIdempotencyKeys: \(honoursIdempotencyKeys))"
+        "EvolinkProvider(baseURL: \(http.credential.redact(baseURL)), honoursIdempotencyKeys: "
+            + "\(honoursIdempotencyKeys), maxBatchSize: \(maxBatchSize))"
     }
 
     /// Submits a paid music generation or persona derivation (`model: suno-persona`) and returns the new task
@@ -80,12 +84,23 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
         }
     }
 
-    /// Fetches each task with its own `GET /v1/tasks/{id}`, in order, and stops at the first failure.
-    /// A task Evolink does not know (HTTP 404 with code `task_not_found`) is missing from the answer; a 404
-    /// without that code means the base URL is wrong and throws ``ProviderErrorKind/rejected``.
+    /// Fetches the tasks with one `POST /v1/tasks/batch` per 50 ids, in order, and stops at the first failure;
+    /// tasks the answer leaves out are missing from the result. The first answer showing that the batch endpoint
+    /// is not served throws a transient error with code `batch_unavailable` (see ``fetchBatch(_:)``); from then on
+    /// each task is fetched with its own `GET /v1/tasks/{id}`. There a task Evolink does not know (HTTP 404 with
+    /// code `task_not_found`) is missing from the answer, and a 404 without that code means the base URL is wrong
+    /// and throws ``ProviderErrorKind/rejected``.
     public func fetchTasks(_ ids: [String]) async throws(ProviderError) -> [TaskSnapshot] {
+        let wanted = ids.filter { !$0.isEmpty }
         var snapshots: [TaskSnapshot] = []
-        for id in ids where !id.isEmpty {
+        var start = 0
+        while start < wanted.count, !batchStatus.isAbandoned {
+            let batch = Array(wanted[start..<min(start + EvolinkBatchStatus.maxIDs, wanted.count)])
+            guard let found = try await fetchBatch(batch) else { break }
+            snapshots += found
+            start += batch.count
+        }
+        for id in wanted[start...] {
             if let snapshot = try await fetchTask(id) {
                 snapshots.append(snapshot)
             }
@@ -138,7 +153,7 @@ public struct EvolinkProvider: MusicProvider, CustomStringConvertible {
     }
 
     /// Sends `call` with the headers Evolink's own client sends; a POST carries its `Idempotency-Key`.
-    private func send(_ call: ProviderCall, body: Data) async throws(ProviderError) -> HTTPResponseData {
+    func send(_ call: ProviderCall, body: Data) async throws(ProviderError) -> HTTPResponseData {
         var headers: HTTPHeaderFields = ["User-Agent": "setlist"]
         if call.method == .post {
             headers.add(name: "Content-Type", value: "application/json")

@@ -95,12 +95,22 @@ enum EvolinkTaskDecoder {
         var problem: String
     }
 
+    /// The task object in a response body; `expectedID`, when given, is the id the answer must describe.
     static func snapshot(from data: Data, expectedID: String?) throws(Malformed) -> TaskSnapshot {
         guard let json = JSONValue.parse(data) else {
             throw Malformed(problem: "the body is not JSON")
         }
         guard json.objectValue != nil else {
             throw Malformed(problem: "the body is not a JSON object")
+        }
+        return try snapshot(from: json, expectedID: expectedID)
+    }
+
+    /// One parsed task object. The body of a single `GET /v1/tasks/{id}` and each entry of a batch answer's `data`
+    /// are read here, so both give the same snapshot for the same task object.
+    static func snapshot(from json: JSONValue, expectedID: String?) throws(Malformed) -> TaskSnapshot {
+        guard json.objectValue != nil else {
+            throw Malformed(problem: "the task object is not a JSON object")
         }
         guard let statusText = json["status"]?.nonEmptyStringValue else {
             let what = json["error"] == nil ? "it has no status" : "it carries an error instead of a task"

@@ -92,7 +92,8 @@ struct RunCLITests {
     }
 
     @Test func finishesWhenTheProviderLimitsHarderThanConfigured() async throws {
-        let simulator = try await SimulatorHarness.start(speed: 100, rateLimit: 14)
+        // 8 submissions and at least 3 batch polls (song, persona, persona songs) pass 9 requests a minute.
+        let simulator = try await SimulatorHarness.start(speed: 100, rateLimit: 9)
         let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
         defer { workspace.remove() }
         let result = try await workspace.run(["--log-format", "json"])

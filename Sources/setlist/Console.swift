@@ -62,7 +62,7 @@ final class ConsoleReporter: Sendable {
             guard !quiet || event.isProblem else { return }
             switch format {
             case .json:
-                write(jsonLine(event))
+                write(jsonLine(name: event.name, fields: event.fields, message: event.message))
             case .text where isTerminal:
                 var output = state.progressShown ? "\r\u{1B}[2K" : ""
                 if Self.isNoteworthy(event) { output += "\(clockTime()) \(event.message)\n" }
@@ -77,11 +77,13 @@ final class ConsoleReporter: Sendable {
         }
     }
 
-    /// Prints text after the events, ending a live progress line first.
+    /// Prints text after the events, ending a live progress line first. With `--log-format json` the text goes
+    /// out as the `message` of one `summary` line, so that every line of standard output stays a JSON object.
     func printBlock(_ text: String) {
         state.withLock { state in
             endProgressLine(&state)
-            write(text.hasSuffix("\n") ? text : text + "\n")
+            let block = text.hasSuffix("\n") ? String(text.dropLast()) : text
+            write(format == .json ? jsonLine(name: "summary", fields: [:], message: block) : block + "\n")
         }
     }
 
@@ -108,12 +110,12 @@ final class ConsoleReporter: Sendable {
         }
     }
 
-    /// The event's fields with `event`, `time` and `message`, as one line of canonical JSON (keys sorted).
-    private func jsonLine(_ event: RunEvent) -> String {
-        var object = JSONObject(uniqueKeysWithValues: event.fields.map { ($0.key, JSONValue.string($0.value)) })
-        object["event"] = .string(event.name)
+    /// `fields` with `event` (`name`), `time` and `message`, as one line of canonical JSON (keys sorted).
+    private func jsonLine(name: String, fields: [String: String], message: String) -> String {
+        var object = JSONObject(uniqueKeysWithValues: fields.map { ($0.key, JSONValue.string($0.value)) })
+        object["event"] = .string(name)
         object["time"] = .string(timestamp())
-        object["message"] = .string(event.message)
+        object["message"] = .string(message)
         return JSONValue.object(object).canonical + "\n"
     }
 

@@ -59,7 +59,8 @@ let package = Package(
                 "SetlistProviders",
                 "SetlistSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            resources: [.embedInCode("Starter/starter.yaml")]
         ),
         .target(
             name: "SetlistTestSupport",

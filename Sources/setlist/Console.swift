@@ -11,11 +11,29 @@ enum LogFormat: String, CaseIterable, Sendable {
     case json
 }
 
+/// The width of standard output in columns, for the live line and the summary table.
+enum TerminalWidth {
+    /// The width when standard output is not a terminal (a log file, cron's mail, a pipe): 80, the width cron
+    /// mail is read at.
+    static let standard = RunSummaryTable.standardWidth
+
+    /// On a terminal, `COLUMNS` when it is a positive number, else the terminal's own width (`TIOCGWINSZ`);
+    /// otherwise ``standard``.
+    static func ofStandardOutput() -> Int {
+        guard isatty(STDOUT_FILENO) == 1 else { return standard }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap({ Int($0) }), columns > 0 {
+            return columns
+        }
+        var size = winsize()
+        let answered = withUnsafeMutablePointer(to: &size) { ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), $0) }
+        return answered == 0 && size.ws_col > 0 ? Int(size.ws_col) : standard
+    }
+}
+
 /// Prints run events for people (a live line on a terminal, timestamped lines for cron) or as JSON lines.
 final class ConsoleReporter: Sendable {
     private struct State {
         var progress: RunProgress
-        var finishedAtStart: Int
         var progressShown = false
     }
 
@@ -25,11 +43,16 @@ final class ConsoleReporter: Sendable {
     private let started = ContinuousClock.now
     private let state: Mutex<State>
 
+    /// The width of standard output in columns (``TerminalWidth``): the live line stays within it, and the
+    /// summary table should be rendered for it (`RunSummaryTable.render(..., width: reporter.columns)`).
+    let columns: Int
+
     init(format: LogFormat, quiet: Bool, total: Int, upToDate: Int) {
         self.format = format
         self.quiet = quiet
         isTerminal = isatty(STDOUT_FILENO) == 1 && format == .text
-        state = Mutex(State(progress: RunProgress(total: total, upToDate: upToDate), finishedAtStart: upToDate))
+        columns = TerminalWidth.ofStandardOutput()
+        state = Mutex(State(progress: RunProgress(total: total, upToDate: upToDate)))
     }
 
     /// Prints one event as the chosen format says.
@@ -39,12 +62,12 @@ final class ConsoleReporter: Sendable {
             guard !quiet || event.isProblem else { return }
             switch format {
             case .json:
-                write(jsonLine(event))
+                write(jsonLine(name: event.name, fields: event.fields, message: event.message))
             case .text where isTerminal:
                 var output = state.progressShown ? "\r\u{1B}[2K" : ""
                 if Self.isNoteworthy(event) { output += "\(clockTime()) \(event.message)\n" }
                 let elapsed = ContinuousClock.now - started
-                output += state.progress.line(elapsed: elapsed, finishedAtStart: state.finishedAtStart)
+                output += state.progress.line(elapsed: elapsed, width: columns)
                 state.progressShown = true
                 write(output)
             case .text:
@@ -54,11 +77,13 @@ final class ConsoleReporter: Sendable {
         }
     }
 
-    /// Prints text after the events, ending a live progress line first.
+    /// Prints text after the events, ending a live progress line first. With `--log-format json` the text goes
+    /// out as the `message` of one `summary` line, so that every line of standard output stays a JSON object.
     func printBlock(_ text: String) {
         state.withLock { state in
             endProgressLine(&state)
-            write(text.hasSuffix("\n") ? text : text + "\n")
+            let block = text.hasSuffix("\n") ? String(text.dropLast()) : text
+            write(format == .json ? jsonLine(name: "summary", fields: [:], message: block) : block + "\n")
         }
     }
 
@@ -85,12 +110,12 @@ final class ConsoleReporter: Sendable {
         }
     }
 
-    /// The event's fields with `event`, `time` and `message`, as one line of canonical JSON (keys sorted).
-    private func jsonLine(_ event: RunEvent) -> String {
-        var object = JSONObject(uniqueKeysWithValues: event.fields.map { ($0.key, JSONValue.string($0.value)) })
-        object["event"] = .string(event.name)
+    /// `fields` with `event` (`name`), `time` and `message`, as one line of canonical JSON (keys sorted).
+    private func jsonLine(name: String, fields: [String: String], message: String) -> String {
+        var object = JSONObject(uniqueKeysWithValues: fields.map { ($0.key, JSONValue.string($0.value)) })
+        object["event"] = .string(name)
         object["time"] = .string(timestamp())
-        object["message"] = .string(event.message)
+        object["message"] = .string(message)
         return JSONValue.object(object).canonical + "\n"
     }
 

@@ -29,13 +29,15 @@ struct PlanCommand: ParsableCommand {
         for session in sessions { try Self.printPlan(session, selection: selection, format: format) }
     }
 
-    /// Prints the plan of `session` against its ledger.
+    /// Prints the plan of `session` against its ledger, ending with a newline in every format, so that the
+    /// shell's prompt starts on a line of its own.
     static func printPlan(_ session: AlbumSession, selection: RunSelection, format: PlanFormat) throws {
         let loaded = try session.loadLedger()
         let decisions = session.decisions(against: loaded.ledger, selection: selection)
         let plan = Plan(manifest: session.manifest, graph: session.graph) { job, _ in
             decisions[session.graph.index(of: job.id) ?? 0].action
         }
-        print(PlanRenderer.render(plan, as: format), terminator: "")
+        let text = PlanRenderer.render(plan, as: format)
+        print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
     }
 }

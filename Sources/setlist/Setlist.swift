@@ -8,11 +8,14 @@ struct Setlist: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "setlist",
         abstract: "Turn a YAML album spec into finished songs through AI music-generation APIs.",
+        discussion: """
+            This is setlist \(SetlistVersion.current). Start an album with 'setlist init DIR', check it with \
+            'setlist validate', and try it for free with 'setlist run --simulate'.
+            """,
         version: SetlistVersion.current,
         subcommands: [
-            RunCommand.self, PlanCommand.self, StatusCommand.self, ReportCommand.self, AlbumCommand.self,
-            ValidateCommand.self,
-            SimulateCommand.self, SchemaCommand.self,
+            InitCommand.self, RunCommand.self, PlanCommand.self, StatusCommand.self, ReportCommand.self,
+            AlbumCommand.self, ValidateCommand.self, SimulateCommand.self, SchemaCommand.self,
         ]
     )
 

@@ -213,16 +213,28 @@ public struct RunProgress: Sendable, Hashable {
     public var inFlight = 0
     /// Jobs failed, blocked or held.
     public var failed = 0
+    /// Jobs that were done when the run started, which the ETA leaves out.
+    public private(set) var finishedAtStart: Int
 
-    /// Creates progress for `total` jobs of which `upToDate` need nothing.
+    /// The most cells the bar has.
+    public static let barCells = 20
+    /// The fewest cells a bar is drawn with; on a terminal narrower than that leaves, the line has no bar.
+    public static let minimumBarCells = 5
+
+    /// Creates progress for `total` jobs of which `upToDate` need nothing; the run's start event may say better.
     public init(total: Int, upToDate: Int) {
         self.total = total
         done = upToDate
+        finishedAtStart = upToDate
     }
 
     /// Folds one event in.
     public mutating func apply(_ event: RunEvent) {
         switch event {
+        case .started(_, let jobs, _, _, let skip, _):
+            total = jobs
+            done = skip
+            finishedAtStart = skip
         case .accepted: inFlight += 1
         case .completed:
             done += 1
@@ -236,16 +248,35 @@ public struct RunProgress: Sendable, Hashable {
         }
     }
 
-    /// The progress line, e.g. `[12/40] 3 in flight, 1 failed, ETA 4m10s`. `elapsed` is the run's time so far;
-    /// the ETA extrapolates from the jobs finished in this run.
-    public func line(elapsed: Duration, finishedAtStart: Int) -> String {
-        var parts = ["[\(done)/\(total)]", "\(inFlight) in flight"]
+    /// The progress line in at most `width - 1` columns, so that a terminal `width` columns wide never wraps it:
+    /// a bar of the jobs done (`#`) and failed (`!`), then the counts and an ETA extrapolated from the jobs
+    /// finished in this run, e.g. `[##########!!........] 7/13 jobs, 1 failed, 3 in flight, ETA 4m10s`. When the
+    /// width is short, the ETA, the jobs in flight and the failures give way to the bar, then the bar goes.
+    public func line(elapsed: Duration, width: Int) -> String {
+        let room = max(width - 1, 1)
+        var parts = ["\(done)/\(total) jobs"]
         if failed > 0 { parts.append("\(failed) failed") }
+        parts.append("\(inFlight) in flight")
         let finishedNow = done + failed - finishedAtStart
         let remaining = total - done - failed
         if finishedNow > 0, remaining > 0 {
             parts.append("ETA " + RunEvent.format(duration: elapsed * (Double(remaining) / Double(finishedNow))))
         }
-        return parts.joined(separator: ", ")
+        while parts.count > 1, room - parts.joined(separator: ", ").count - 3 < Self.minimumBarCells {
+            parts.removeLast()
+        }
+        let counts = parts.joined(separator: ", ")
+        let cells = min(Self.barCells, room - counts.count - 3)
+        guard cells >= Self.minimumBarCells else { return String(counts.prefix(room)) }
+        return bar(cells: cells) + " " + counts
+    }
+
+    /// `[####!!......]`: `cells` cells between brackets, filled in proportion to the jobs done, then failed.
+    private func bar(cells: Int) -> String {
+        let settled = { (jobs: Int) in total > 0 ? min(max(jobs, 0), total) * cells / total : 0 }
+        let doneCells = settled(done)
+        let failedCells = settled(done + failed) - doneCells
+        return "[" + String(repeating: "#", count: doneCells) + String(repeating: "!", count: failedCells)
+            + String(repeating: ".", count: cells - doneCells - failedCells) + "]"
     }
 }

@@ -35,7 +35,8 @@ extension AlbumSession {
         _ sessions: [AlbumSession], apiKey: String?, selection: RunSelection, speed: Double,
         reporters: [ConsoleReporter], registerInterrupt: (@escaping @Sendable () -> Void) -> Void
     ) async -> [(code: ExitCode, metrics: RunMetrics?)] {
-        var results: [(code: ExitCode, metrics: RunMetrics?)] = Array(repeating: (ExitStatus.success, nil), count: sessions.count)
+        var results: [(code: ExitCode, metrics: RunMetrics?)] = Array(
+            repeating: (ExitStatus.success, nil), count: sessions.count)
         var open: [(index: Int, album: OpenAlbum)] = []
         for (index, session) in sessions.enumerated() {
             switch session.open(reporter: reporters[index]) {
@@ -51,7 +52,9 @@ extension AlbumSession {
                 first.reporter.report(.warning($0))
             }
         } catch {
-            for entry in open { results[entry.index].code = entry.album.session.failure(error, reporter: entry.album.reporter) }
+            for entry in open {
+                results[entry.index].code = entry.album.session.failure(error, reporter: entry.album.reporter)
+            }
             return results
         }
         let provider = CountingProvider(connection.provider)
@@ -70,7 +73,9 @@ extension AlbumSession {
         } catch {
             try? await mediaTransport.shutdown()
             await connection.stop()
-            for entry in open { results[entry.index].code = entry.album.session.failure(error, reporter: entry.album.reporter) }
+            for entry in open {
+                results[entry.index].code = entry.album.session.failure(error, reporter: entry.album.reporter)
+            }
             return results
         }
         try? await mediaTransport.shutdown()

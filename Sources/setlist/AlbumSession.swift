@@ -56,7 +56,7 @@ struct AlbumSession {
     }
 
     /// The sentence refusing `ledger` when it records another manifest (DESIGN §3: one ledger, one album).
-    private func ownershipRefusal(_ ledger: Ledger) -> String? {
+    func ownershipRefusal(_ ledger: Ledger) -> String? {
         adoptsLedger ? nil : placement.ownershipRefusal(recorded: ledger.manifest)
     }
 
@@ -138,18 +138,9 @@ struct AlbumSession {
                 try? await mediaTransport.shutdown()
                 await connection.stop()
             }
-            let fetcher = HTTPMediaFetcher(transport: mediaTransport)
-            let media = MediaSettings(
-                fetcher: connection.simulatorURL.map { SimulatedMediaFetcher(fetcher: fetcher, baseURL: $0) }
-                    ?? fetcher,
-                manifestDirectory: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                outputDirectory: outputDirectory)
-            let runner = AlbumRunner(
-                manifest: manifest, manifestName: placement.nameInLedger, graph: graph,
-                store: store, provider: provider, clock: ContinuousClock(), now: Self.unixMilliseconds,
-                options: AlbumRunOptions(
-                    selection: selection, simulated: simulate, seed: UInt64.random(in: 1...UInt64.max)),
-                media: media, report: { reporter.report($0) })
+            let runner = makeRunner(
+                store: store, provider: provider, connection: connection, mediaTransport: mediaTransport,
+                selection: selection, reporter: reporter)
             registerInterrupt { runner.interrupt() }
             let summary: AlbumRunSummary
             do {
@@ -159,36 +150,68 @@ struct AlbumSession {
                 throw error
             }
             await stop()
-            reporter.printBlock(RunSummaryTable.render(graph: graph, ledger: summary.ledger, outcome: summary.outcome))
-            let album = writeAlbum(from: summary.ledger)
-            if let album { reporter.report(album) }
-            let run = summary.ledger.runs.last
-            metrics = RunMetrics(
-                album: manifest.album, jobsByState: RunMetrics.jobsByState(graph: graph, ledger: summary.ledger),
-                requests: provider.requests, retries: summary.statistics.retries,
-                creditsReserved: run?.creditsReserved ?? 0,
-                durationSeconds: run.map { Double(($0.endedAtMs ?? $0.startedAtMs) - $0.startedAtMs) / 1000 } ?? 0,
-                lastSuccessUnixTime: RunMetrics.lastSuccessUnixTime(in: summary.ledger), outcome: summary.outcome,
-                ledgerEvents: store.journalWrites.events, ledgerJournalBytes: store.journalWrites.bytes,
-                downloadsPending: summary.pendingDownloads.count,
-                oldestPendingTakeAgeSeconds: RunMetrics.oldestPendingTakeAge(
-                    summary.pendingDownloads, nowMs: Self.unixMilliseconds()),
-                jobsByKind: RunMetrics.jobsByKind(graph: graph, ledger: summary.ledger))
-            if case .albumFailed = album {
-                return ExitStatus.combined([ExitStatus.of(summary.outcome), ExitStatus.jobsFailed])
-            }
-            return ExitStatus.of(summary.outcome)
+            return conclude(summary, store: store, requests: provider.requests, reporter: reporter, metrics: &metrics)
         } catch {
-            reporter.printError(ErrorSentence.describe(error))
-            if let storeError = error as? LedgerStoreError, case .newerFormat = storeError {
-                return ExitStatus.usage
-            }
-            return ExitStatus.of(.ledgerUnwritable)
+            return failure(error, reporter: reporter)
         }
     }
 
+    /// The exit code of a run that ended with `error`, which is printed.
+    func failure(_ error: any Error, reporter: ConsoleReporter) -> ExitCode {
+        reporter.printError(ErrorSentence.describe(error))
+        if let storeError = error as? LedgerStoreError, case .newerFormat = storeError {
+            return ExitStatus.usage
+        }
+        return ExitStatus.of(.ledgerUnwritable)
+    }
+
+    /// The album's runner against `provider`, its media fetched over `mediaTransport` (from the simulator when
+    /// `connection` is one).
+    func makeRunner(
+        store: LedgerStore, provider: any MusicProvider, connection: Connection,
+        mediaTransport: AsyncHTTPTransport, selection: RunSelection, reporter: ConsoleReporter
+    ) -> AlbumRunner<ContinuousClock> {
+        let fetcher = HTTPMediaFetcher(transport: mediaTransport)
+        let media = MediaSettings(
+            fetcher: connection.simulatorURL.map { SimulatedMediaFetcher(fetcher: fetcher, baseURL: $0) } ?? fetcher,
+            manifestDirectory: URL(fileURLWithPath: path).deletingLastPathComponent(),
+            outputDirectory: outputDirectory)
+        return AlbumRunner(
+            manifest: manifest, manifestName: placement.nameInLedger, graph: graph,
+            store: store, provider: provider, clock: ContinuousClock(), now: Self.unixMilliseconds,
+            options: AlbumRunOptions(
+                selection: selection, simulated: simulate, seed: UInt64.random(in: 1...UInt64.max)),
+            media: media, report: { reporter.report($0) })
+    }
+
+    /// Prints the run's summary table, writes the album folder, fills `metrics` and returns the exit code.
+    func conclude(
+        _ summary: AlbumRunSummary, store: LedgerStore, requests: [RequestKey: Int], reporter: ConsoleReporter,
+        metrics: inout RunMetrics?
+    ) -> ExitCode {
+        reporter.printBlock(RunSummaryTable.render(graph: graph, ledger: summary.ledger, outcome: summary.outcome))
+        let album = writeAlbum(from: summary.ledger)
+        if let album { reporter.report(album) }
+        let run = summary.ledger.runs.last
+        metrics = RunMetrics(
+            album: manifest.album, jobsByState: RunMetrics.jobsByState(graph: graph, ledger: summary.ledger),
+            requests: requests, retries: summary.statistics.retries,
+            creditsReserved: run?.creditsReserved ?? 0,
+            durationSeconds: run.map { Double(($0.endedAtMs ?? $0.startedAtMs) - $0.startedAtMs) / 1000 } ?? 0,
+            lastSuccessUnixTime: RunMetrics.lastSuccessUnixTime(in: summary.ledger), outcome: summary.outcome,
+            ledgerEvents: store.journalWrites.events, ledgerJournalBytes: store.journalWrites.bytes,
+            downloadsPending: summary.pendingDownloads.count,
+            oldestPendingTakeAgeSeconds: RunMetrics.oldestPendingTakeAge(
+                summary.pendingDownloads, nowMs: Self.unixMilliseconds()),
+            jobsByKind: RunMetrics.jobsByKind(graph: graph, ledger: summary.ledger))
+        if case .albumFailed = album {
+            return ExitStatus.combined([ExitStatus.of(summary.outcome), ExitStatus.jobsFailed])
+        }
+        return ExitStatus.of(summary.outcome)
+    }
+
     /// A live provider, the simulator's base URL when simulated, and how to shut both down.
-    private struct Connection {
+    struct Connection {
         var provider: any MusicProvider
         var simulatorURL: String?
         var stop: @Sendable () async -> Void
@@ -196,7 +219,7 @@ struct AlbumSession {
 
     /// The provider to run against. A simulated one starts from the state the last simulated run of this ledger
     /// saved and saves its own when it stops; `warn` hears a state that could not be saved.
-    private func connect(
+    func connect(
         apiKey: String?, speed: Double, warn: @escaping @Sendable (String) -> Void
     ) async throws -> Connection {
         if simulate {

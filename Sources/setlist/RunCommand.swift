@@ -92,20 +92,10 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         let keys = try sessions.map { simulate ? nil : try CommandSupport.apiKey(for: $0.manifest, file: apiKeyFile) }
-        var codes: [ExitCode] = []
-        var metrics: [RunMetrics] = []
         let interrupts = SignalForwarder()
-        for (session, key) in zip(sessions, keys) {
-            let reporter = ConsoleReporter(
-                format: logFormat, quiet: quiet, total: session.graph.count, upToDate: 0)
-            var albumMetrics: RunMetrics?
-            codes.append(
-                await session.run(
-                    selection: selection, apiKey: key, speed: speed ?? 100, reporter: reporter, metrics: &albumMetrics,
-                    registerInterrupt: interrupts.forward(to:)))
-            if let albumMetrics { metrics.append(albumMetrics) }
-            if interrupts.fired { break }
-        }
+        let results = await runAll(sessions, keys: keys, selection: selection, interrupts: interrupts)
+        let codes = results.map(\.code)
+        let metrics = results.compactMap(\.metrics)
         if let metricsOutput {
             do {
                 try metricsOutput.write(Array(PrometheusTextFormat.render(metrics).utf8))
@@ -115,6 +105,78 @@ struct RunCommand: AsyncParsableCommand {
         }
         let code = ExitStatus.combined(codes)
         if code != ExitStatus.success { throw code }
+    }
+}
+
+extension RunCommand {
+    /// Runs the albums: one alone as before; several at the same time, those on one provider, base URL and key
+    /// in one pool that shares the key's limits (DESIGN §4), the pools side by side. Returns each album's exit code
+    /// and metrics, in the order the manifests were named.
+    func runAll(
+        _ sessions: [AlbumSession], keys: [String?], selection: RunSelection, interrupts: SignalForwarder
+    ) async -> [(code: ExitCode, metrics: RunMetrics?)] {
+        let reporters = sessions.map {
+            ConsoleReporter(format: logFormat, quiet: quiet, total: $0.graph.count, upToDate: 0)
+        }
+        if sessions.count == 1 {
+            var metrics: RunMetrics?
+            let code = await sessions[0].run(
+                selection: selection, apiKey: keys[0], speed: speed ?? 100, reporter: reporters[0],
+                metrics: &metrics, registerInterrupt: interrupts.forward(to:))
+            return [(code, metrics)]
+        }
+        var pools: [String: [Int]] = [:]
+        var order: [String] = []
+        for (index, session) in sessions.enumerated() {
+            let identity = session.poolIdentity(apiKey: keys[index])
+            if pools[identity] == nil { order.append(identity) }
+            pools[identity, default: []].append(index)
+        }
+        let stops = PoolStops()
+        interrupts.forward { stops.interruptAll() }
+        let speed = self.speed ?? 100
+        return await withTaskGroup(of: [(Int, ExitCode, RunMetrics?)].self) { group in
+            for identity in order {
+                let members = pools[identity] ?? []
+                group.addTask {
+                    let results = await AlbumSession.runPool(
+                        members.map { sessions[$0] }, apiKey: keys[members[0]], selection: selection, speed: speed,
+                        reporters: members.map { reporters[$0] }, registerInterrupt: stops.register)
+                    return zip(members, results).map { ($0, $1.code, $1.metrics) }
+                }
+            }
+            var results: [(code: ExitCode, metrics: RunMetrics?)] = Array(
+                repeating: (ExitStatus.success, nil), count: sessions.count)
+            for await finished in group {
+                for (index, code, metrics) in finished { results[index] = (code, metrics) }
+            }
+            return results
+        }
+    }
+}
+
+/// The interrupt handlers of pools running side by side: a signal stops them all.
+final class PoolStops: @unchecked Sendable {
+    private let lock = NSLock()
+    private var handlers: [@Sendable () -> Void] = []
+    private var fired = false
+
+    /// Adds a pool's handler; it runs at once if a signal already came.
+    func register(_ handler: @escaping @Sendable () -> Void) {
+        let late = lock.withLock {
+            handlers.append(handler)
+            return fired
+        }
+        if late { handler() }
+    }
+
+    /// Calls every pool's handler.
+    func interruptAll() {
+        let current = lock.withLock {
+            fired = true
+            return handlers
+        }
+        for handler in current { handler() }
     }
 }
 

@@ -121,7 +121,7 @@ final class AlbumHooks: RunHooks {
                 .warning(
                     "The provider answered that task \(taskID) of '\(graph.jobs[job].id)' does not exist; setlist "
                         + "asks about it again until the task timeout and does not pay for it again."))
-        case .stopped(let reason):
+        case .stopped(let reason), .groupStopped(_, let reason):
             report(.stopped(reason: Self.describe(reason)))
         case .submit, .poll:
             break

@@ -109,6 +109,27 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
 
     /// Runs the album to an outcome. Throws when the ledger cannot be written.
     public func run() async throws -> AlbumRunSummary {
+        let prepared = try prepare(group: 0)
+        let scheduler = RunScheduler<C>(
+            jobs: prepared.jobs, configuration: configuration(), now: clock.now, seed: options.seed,
+            creditsAlreadyReserved: store.ledger.totalCreditsReserved)
+        let driver = RunDriver(scheduler: scheduler, provider: provider, hooks: prepared.hooks, clock: clock)
+        driverBox.withLock { $0 = driver }
+        if interrupted.withLock({ $0 }) { driver.interrupt() }
+        let outcome: RunOutcome
+        do {
+            outcome = try await driver.run()
+        } catch {
+            prepared.abandon()
+            throw error
+        }
+        return try await finish(prepared, outcome: outcome, statistics: driver.statistics)
+    }
+
+    /// Records the run's start and readies the album's jobs for a scheduler, as group `group` of a pool (0 when
+    /// it runs alone): their scheduler entries, the hooks that record them, and the downloads of what is already
+    /// done, which start at once.
+    func prepare(group: Int) throws -> PreparedAlbum {
         let plan = ResumePlan(manifest: manifest, graph: graph, ledger: store.ledger, selection: options.selection)
         let decisions = plan.decisions
         let runID = "run-\(now())"
@@ -121,9 +142,6 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
                 skip: skipped, simulated: options.simulated))
         for problem in pickProblems { report(.pickUnresolved(job: problem.job, reason: problem.message)) }
 
-        let scheduler = RunScheduler<C>(
-            jobs: schedulerJobs(decisions: decisions), configuration: configuration(), now: clock.now,
-            seed: options.seed, creditsAlreadyReserved: store.ledger.totalCreditsReserved)
         let (downloads, queue) = AsyncStream.makeStream(of: DownloadItem.self)
         let downloader = makeDownloader()
         let jobs = graph.jobs
@@ -135,23 +153,25 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
         let hooks = AlbumHooks(
             graph: graph, store: store, replays: manifest.provider.idempotencyKeys, keySeed: options.seed &+ 1,
             now: now, report: report, completed: enqueue)
-        let driver = RunDriver(scheduler: scheduler, provider: provider, hooks: hooks, clock: clock)
-        driverBox.withLock { $0 = driver }
-        if interrupted.withLock({ $0 }) { driver.interrupt() }
         let parallel = media?.parallelDownloads ?? 1
         let downloading = Task { await Self.drain(downloads, with: downloader, parallel: parallel) }
-        var outcome: RunOutcome
-        do {
-            outcome = try await driver.run()
-        } catch {
-            queue.finish()
-            downloading.cancel()
-            throw error
-        }
-        queue.finish()
-        if outcome == .interrupted { downloading.cancel() }
-        let failures = await downloading.value
-        let pending = pendingDownloads(downloader, failures: failures)
+        return PreparedAlbum(
+            runID: runID, skipped: skipped, jobs: schedulerJobs(decisions: decisions, group: group), hooks: hooks,
+            policy: GroupPolicy(
+                limits: manifest.limits, retry: manifest.retry,
+                creditsAlreadyReserved: store.ledger.totalCreditsReserved),
+            downloader: downloader, queue: queue, downloading: downloading)
+    }
+
+    /// Waits for the album's downloads and closes its run in the ledger with `outcome`.
+    func finish(
+        _ prepared: PreparedAlbum, outcome scheduled: RunOutcome, statistics: SchedulerStatistics
+    ) async throws -> AlbumRunSummary {
+        var outcome = scheduled
+        prepared.queue.finish()
+        if outcome == .interrupted { prepared.downloading.cancel() }
+        let failures = await prepared.downloading.value
+        let pending = pendingDownloads(prepared.downloader, failures: failures)
         if !pending.isEmpty {
             report(
                 .downloadsPending(
@@ -164,15 +184,21 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
         if outcome == .completed, !pending.isEmpty || !unresolvedPicks.isEmpty {
             outcome = unresolvedPicks.isEmpty ? .downloadsPending : .jobsFailed
         }
-        let statistics = driver.statistics
         try store.append(
             .runFinished(
-                run: runID, at: now(), outcome: outcome, exitCode: outcome.exitCode, skipped: skipped,
-                polls: statistics.polls, requests: statistics.polls + statistics.submissions))
+                run: prepared.runID, at: now(), outcome: outcome, exitCode: outcome.exitCode,
+                skipped: prepared.skipped, polls: statistics.polls,
+                requests: statistics.polls + statistics.submissions))
         try store.compact()
         return AlbumRunSummary(
-            outcome: outcome, statistics: statistics, skipped: skipped, ledger: store.ledger,
+            outcome: outcome, statistics: statistics, skipped: prepared.skipped, ledger: store.ledger,
             pendingDownloads: pending)
+    }
+
+    /// Remembers the pool's driver, so that ``interrupt()`` reaches it.
+    func attach(_ driver: RunDriver<C>) {
+        driverBox.withLock { $0 = driver }
+        if interrupted.withLock({ $0 }) { driver.interrupt() }
     }
 
     /// The takes' files still missing after the run, with the reasons this run's tries gave.
@@ -261,7 +287,7 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
         return problems
     }
 
-    private func schedulerJobs(decisions: [ResumeDecision]) -> [SchedulerJob] {
+    private func schedulerJobs(decisions: [ResumeDecision], group: Int) -> [SchedulerJob] {
         let priorities = graph.longestPaths(options.expectedTimes).remainingSeconds
         let prices = CreditPrices.publicEstimate
         return graph.jobs.indices.map { index in
@@ -277,13 +303,40 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
             return SchedulerJob(
                 id: graph.jobs[index].id, dependencies: graph.dependencies(of: index), priority: priorities[index],
                 estimatedCredits: prices.credits(for: graph.jobs[index]), start: start,
-                pollsAlone: graph.jobs[index].kind == .wav)
+                pollsAlone: graph.jobs[index].kind == .wav, group: group)
         }
     }
 
-    private func configuration() -> SchedulerConfiguration {
+    /// The scheduler configuration of the album alone.
+    func configuration() -> SchedulerConfiguration {
         SchedulerConfiguration(
             limits: manifest.limits, retry: manifest.retry, poll: options.poll, maxBatchSize: provider.maxBatchSize,
             idempotentSubmissions: manifest.provider.idempotencyKeys && provider.honoursIdempotencyKeys)
+    }
+}
+
+/// One album readied for a scheduler: its entries, hooks and downloads in progress.
+struct PreparedAlbum: Sendable {
+    /// The run's id in the ledger.
+    var runID: String
+    /// Jobs that needed nothing.
+    var skipped: Int
+    /// The album's scheduler entries, indices local to the album.
+    var jobs: [SchedulerJob]
+    /// What records the album's events.
+    var hooks: AlbumHooks
+    /// The album's own budget, deadline, retries and timeout.
+    var policy: GroupPolicy
+    /// Where the album's media go; nil when it downloads nothing.
+    var downloader: MediaDownloader?
+    /// Downloads waiting to be fetched.
+    var queue: AsyncStream<DownloadItem>.Continuation
+    /// The downloads in progress; their failures by item when done.
+    var downloading: Task<[DownloadItem: String], Never>
+
+    /// Stops the album's downloads after the run failed.
+    func abandon() {
+        queue.finish()
+        downloading.cancel()
     }
 }

@@ -23,11 +23,12 @@ struct RunningTask<Instant: Comparable & Sendable>: Sendable {
 /// ``RunScheduler`` that holds it, which decides what a task's end means for its job.
 struct PollPlanner<C: Clock>: Sendable where C.Duration == Duration, C.Instant: Sendable {
     private let schedule: PollSchedule
-    private let batchCapacity: Int
+    private(set) var batchCapacity: Int
     /// Jobs whose tasks need a status request of their own (a WAV conversion the provider polls with its own
     /// GET), by job index; they never share a batch.
     private let pollsAlone: [Bool]
-    private let taskTimeout: Duration
+    /// Each job's task timeout, by job index.
+    private let taskTimeouts: [Duration]
     private let backoff: Backoff
     /// The running task of each job, by job index.
     private var tasks: [RunningTask<C.Instant>?]
@@ -36,14 +37,23 @@ struct PollPlanner<C: Clock>: Sendable where C.Duration == Duration, C.Instant: 
     /// Where tasks finish, per estimate (milliseconds), as this run has seen it.
     private var finishes: [Int64: FinishQuantiles] = [:]
 
-    /// Creates a planner for `jobCount` jobs, none running; the jobs `pollsAlone` marks get a status request each.
-    init(jobCount: Int, configuration: SchedulerConfiguration, pollsAlone: [Bool]? = nil) {
+    /// Creates a planner for `jobCount` jobs, none running; the jobs `pollsAlone` marks get a status request each,
+    /// and each job's task times out after its group's timeout (`groups`, by job index; all in group 0 when nil).
+    init(jobCount: Int, configuration: SchedulerConfiguration, pollsAlone: [Bool]? = nil, groups: [Int]? = nil) {
         schedule = configuration.poll
         batchCapacity = max(1, configuration.maxBatchSize)
         self.pollsAlone = pollsAlone ?? Array(repeating: false, count: jobCount)
-        taskTimeout = configuration.limits.taskTimeout
-        backoff = configuration.backoff
+        taskTimeouts = (groups ?? Array(repeating: 0, count: jobCount)).map {
+            configuration.policy(of: $0).taskTimeout
+        }
+        backoff = configuration.backoff()
         tasks = Array(repeating: nil, count: jobCount)
+    }
+
+    /// Changes how many task ids one status request carries, when the provider's batch endpoint turns out to be
+    /// missing (or comes back).
+    mutating func setBatchCapacity(_ capacity: Int) {
+        batchCapacity = max(1, capacity)
     }
 
     /// The running task of `job`, if it has one.
@@ -156,7 +166,7 @@ struct PollPlanner<C: Clock>: Sendable where C.Duration == Duration, C.Instant: 
         tasks[job] = task
         pollTimers.insert(JobTimer(at: task.nextPollAt, job: job, attempt: task.attempt))
         timeoutTimers.insert(
-            JobTimer(at: task.submittedAt.advanced(by: taskTimeout), job: job, attempt: task.attempt))
+            JobTimer(at: task.submittedAt.advanced(by: taskTimeouts[job]), job: job, attempt: task.attempt))
     }
 
     /// Records a status answer that left the task running: arms the next poll, and the timeout again if it came
@@ -164,7 +174,7 @@ struct PollPlanner<C: Clock>: Sendable where C.Duration == Duration, C.Instant: 
     private mutating func awaitPoll(_ job: Int, _ task: RunningTask<C.Instant>, now: C.Instant) {
         tasks[job] = task
         pollTimers.insert(JobTimer(at: task.nextPollAt, job: job, attempt: task.attempt))
-        let timeout = task.submittedAt.advanced(by: taskTimeout)
+        let timeout = task.submittedAt.advanced(by: taskTimeouts[job])
         if timeout <= now { timeoutTimers.insert(JobTimer(at: timeout, job: job, attempt: task.attempt)) }
     }
 
@@ -222,11 +232,11 @@ struct PollPlanner<C: Clock>: Sendable where C.Duration == Duration, C.Instant: 
 
     private mutating func firstLiveTimeout() -> JobTimer<C.Instant>? {
         let tasks = self.tasks
-        let taskTimeout = self.taskTimeout
+        let taskTimeouts = self.taskTimeouts
         return timeoutTimers.firstLive { timer in
             guard let task = tasks[timer.job] else { return false }
             return task.attempt == timer.attempt && !task.pollOutstanding
-                && task.submittedAt.advanced(by: taskTimeout) == timer.at
+                && task.submittedAt.advanced(by: taskTimeouts[timer.job]) == timer.at
         }
     }
 

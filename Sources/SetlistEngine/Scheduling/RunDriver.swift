@@ -81,6 +81,14 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
     /// The state of job `index`.
     public func state(of index: Int) -> JobRunState { scheduler.withLock { $0.state(of: index) } }
 
+    /// How group `group`'s album ended, once the run is over.
+    public func outcome(ofGroup group: Int) -> RunOutcome { scheduler.withLock { $0.outcome(ofGroup: group) } }
+
+    /// Group `group`'s counters.
+    public func statistics(ofGroup group: Int) -> SchedulerStatistics {
+        scheduler.withLock { $0.groupStatistics[group] }
+    }
+
     /// Runs until the scheduler reports an outcome. Throws what a hook threw.
     public func run() async throws -> RunOutcome {
         var timer: (deadline: C.Instant, task: Task<Void, Never>)?
@@ -130,7 +138,11 @@ public final class RunDriver<C: Clock>: Sendable where C.Duration == Duration, C
         case .polled(let jobs, .success(let snapshots)):
             return scheduler.withLock { $0.pollSucceeded(jobs: jobs, snapshots: snapshots, now: now) }
         case .polled(let jobs, .failure(let error)):
-            return scheduler.withLock { $0.pollFailed(jobs: jobs, error: error, now: now) }
+            let capacity = provider.maxBatchSize
+            return scheduler.withLock { scheduler in
+                if scheduler.batchCapacity != capacity { scheduler.setBatchCapacity(capacity) }
+                return scheduler.pollFailed(jobs: jobs, error: error, now: now)
+            }
         case .hookFailed(let error):
             throw error
         case .tick:

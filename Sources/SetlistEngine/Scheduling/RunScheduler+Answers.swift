@@ -12,8 +12,9 @@ extension RunScheduler {
         job index: Int, attempt: Int, snapshot: TaskSnapshot, now: C.Instant
     ) -> [SchedulerAction] {
         guard submissionAnswered(index, at: now) else { return [] }
-        creditsReserved += (snapshot.creditsReserved ?? jobs[index].estimatedCredits) - jobs[index].estimatedCredits
-        statistics.submissions += 1
+        creditsReserved[jobs[index].group] +=
+            (snapshot.creditsReserved ?? jobs[index].estimatedCredits) - jobs[index].estimatedCredits
+        count(\.submissions, job: index)
         setPhase(index, .running)
         polls.accepted(
             job: index, taskID: snapshot.id, attempt: attempt, estimatedSeconds: snapshot.estimatedSeconds, now: now)
@@ -43,7 +44,7 @@ extension RunScheduler {
             stop(.quota, into: &actions)
             willRetry = true
         case .rateLimited:
-            statistics.rateLimited += 1
+            count(\.rateLimited, job: index)
             requests.rejected(at: now, retryAfter: error.retryAfter)
             submits.pause(until: now.advanced(by: error.retryAfter ?? .seconds(5)))
             slots[index].triesThisRun -= 1
@@ -84,7 +85,7 @@ extension RunScheduler {
         jobs polled: [Int], snapshots: [TaskSnapshot], now: C.Instant
     ) -> [SchedulerAction] {
         requests.answered(at: now)
-        statistics.polls += 1
+        countPoll(polled)
         var byID: [String: TaskSnapshot] = [:]
         for snapshot in snapshots { byID[snapshot.id] = snapshot }
         var actions: [SchedulerAction] = []
@@ -105,13 +106,12 @@ extension RunScheduler {
     @discardableResult
     public mutating func pollFailed(jobs polled: [Int], error: ProviderError, now: C.Instant) -> [SchedulerAction] {
         requests.answered(at: now)
-        statistics.polls += 1
+        countPoll(polled, rateLimited: error.kind == .rateLimited)
         var actions: [SchedulerAction] = []
         switch error.kind {
         case .authentication:
             stop(.authentication, into: &actions)
         case .rateLimited:
-            statistics.rateLimited += 1
             requests.rejected(at: now, retryAfter: error.retryAfter)
         default:
             break
@@ -141,7 +141,7 @@ extension RunScheduler {
     /// A submission that created no task gives back its place in flight and the credits it reserved.
     private mutating func releaseSubmission(_ index: Int) {
         inFlight -= 1
-        creditsReserved -= jobs[index].estimatedCredits
+        creditsReserved[jobs[index].group] -= jobs[index].estimatedCredits
     }
 
     private mutating func taskFinished(
@@ -151,7 +151,7 @@ extension RunScheduler {
         case .completed:
             inFlight -= 1
             setPhase(index, .completed)
-            statistics.completed += 1
+            count(\.completed, job: index)
             for dependent in dependents[index] {
                 slots[dependent].unmetDependencies -= 1
                 if slots[dependent].unmetDependencies == 0, slots[dependent].phase == .waiting { makeReady(dependent) }
@@ -189,12 +189,13 @@ extension RunScheduler {
         _ index: Int, attempt: Int, reuse: Bool, reason: String, now: C.Instant,
         into actions: inout [SchedulerAction]
     ) -> Bool {
-        guard slots[index].triesThisRun < configuration.retry.attempts else {
+        let group = jobs[index].group
+        guard slots[index].triesThisRun < configuration.policy(of: group).retry.attempts else {
             fail(index, reason: "\(reason) (gave up after \(slots[index].triesThisRun) tries)", into: &actions)
             return false
         }
-        statistics.retries += 1
-        let delay = configuration.backoff.delay(forRetry: slots[index].triesThisRun, using: &random)
+        count(\.retries, job: index)
+        let delay = configuration.backoff(of: group).delay(forRetry: slots[index].triesThisRun, using: &random)
         slots[index].reuseAttempt = reuse ? attempt : nil
         let until = now.advanced(by: delay)
         setPhase(index, .backingOff(until: until))
@@ -206,7 +207,7 @@ extension RunScheduler {
 
     private mutating func fail(_ index: Int, reason: String, into actions: inout [SchedulerAction]) {
         setPhase(index, .failed)
-        statistics.failed += 1
+        count(\.failed, job: index)
         actions.append(.failed(job: index, reason: reason))
         blockDependents(of: index, into: &actions)
     }
@@ -217,7 +218,7 @@ extension RunScheduler {
             switch slots[dependent].phase {
             case .waiting, .ready, .backingOff:
                 setPhase(dependent, .blocked)
-                statistics.blocked += 1
+                count(\.blocked, job: dependent)
                 actions.append(.blocked(job: dependent, cause: index))
                 stack += dependents[dependent]
             default:

@@ -45,8 +45,11 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     var submissionsOutstanding = 0
     /// A second interruption: stop without waiting for the answers to submissions already sent.
     private var forcedStop = false
-    var creditsReserved: Double
+    /// Credits reserved per group, earlier runs included.
+    var creditsReserved: [Double]
     private var stopReason: StopReason?
+    /// Groups that stopped submitting on their own (their budget or deadline) while the others go on.
+    private var groupStops: [StopReason?]
     private var backingOffJobs = Set<Int>()
     var backoffTimers = Heap<JobTimer<C.Instant>>()
     /// Jobs held from the start, whose dependents the first step blocks.
@@ -54,9 +57,12 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
 
     /// Statistics for the run summary.
     public internal(set) var statistics = SchedulerStatistics()
+    /// The same counters per group; a status request counts once for each group it asked about.
+    public internal(set) var groupStatistics: [SchedulerStatistics]
 
     /// Creates a scheduler for `jobs` (indices are positions in the array), starting at `now`.
-    /// `creditsAlreadyReserved` counts what earlier runs reserved, for the budget.
+    /// `creditsAlreadyReserved` counts what earlier runs reserved, for the budget of a single album; the groups of
+    /// a pool carry their own (``GroupPolicy/creditsAlreadyReserved``).
     public init(
         jobs: [SchedulerJob], configuration: SchedulerConfiguration, now: C.Instant, seed: UInt64,
         creditsAlreadyReserved: Double = 0
@@ -64,11 +70,18 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         self.jobs = jobs
         self.configuration = configuration
         startedAt = now
-        creditsReserved = creditsAlreadyReserved
+        let groups = configuration.groupCount
+        creditsReserved =
+            configuration.groups.isEmpty
+            ? [creditsAlreadyReserved] : configuration.groups.map(\.creditsAlreadyReserved)
+        groupStops = Array(repeating: nil, count: groups)
+        groupStatistics = Array(repeating: SchedulerStatistics(), count: groups)
         random = SeededRandom(seed: seed)
         requests = RateWindow(limit: max(1, configuration.limits.requestsPerMinute))
         submits = RateWindow(limit: max(1, configuration.limits.submitsPerMinute))
-        polls = PollPlanner(jobCount: jobs.count, configuration: configuration, pollsAlone: jobs.map(\.pollsAlone))
+        polls = PollPlanner(
+            jobCount: jobs.count, configuration: configuration, pollsAlone: jobs.map(\.pollsAlone),
+            groups: jobs.map(\.group))
         var dependents = Array(repeating: [Int](), count: jobs.count)
         for (index, job) in jobs.enumerated() {
             for dependency in job.dependencies { dependents[dependency].append(index) }
@@ -121,7 +134,26 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     }
 
     /// The credits reserved so far, earlier runs included.
-    public var totalCreditsReserved: Double { creditsReserved }
+    public var totalCreditsReserved: Double { creditsReserved.reduce(0, +) }
+
+    /// The credits group `group` reserved so far, its earlier runs included.
+    public func creditsReserved(ofGroup group: Int) -> Double { creditsReserved[group] }
+
+    /// Counts one event of `job` in the run's statistics and its group's.
+    mutating func count(_ counter: WritableKeyPath<SchedulerStatistics, Int>, job: Int) {
+        statistics[keyPath: counter] += 1
+        groupStatistics[jobs[job].group][keyPath: counter] += 1
+    }
+
+    /// Counts one status request about `polled` in the run's statistics, and once in each group it asked about.
+    mutating func countPoll(_ polled: [Int], rateLimited: Bool = false) {
+        statistics.polls += 1
+        if rateLimited { statistics.rateLimited += 1 }
+        for group in Set(polled.map { jobs[$0].group }) {
+            groupStatistics[group].polls += 1
+            if rateLimited { groupStatistics[group].rateLimited += 1 }
+        }
+    }
 
     /// Decides what to do at `now`.
     public mutating func step(now: C.Instant) -> SchedulerStep<C.Instant> {
@@ -130,9 +162,10 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         for index in heldAtStart { blockDependents(of: index, into: &actions) }
         heldAtStart = []
 
-        if let deadline = configuration.limits.deadline, stopReason == nil {
+        for group in 0..<configuration.groupCount where stopReason == nil && groupStops[group] == nil {
+            guard let deadline = configuration.policy(of: group).deadline else { continue }
             let end = startedAt.advanced(by: deadline)
-            if end <= now { stop(.deadline, into: &actions) } else { wake.wake(noLaterThan: end) }
+            if end <= now { stop(.deadline, group: group, into: &actions) } else { wake.wake(noLaterThan: end) }
         }
         expireTimeouts(now: now, into: &actions)
         releaseBackoffs(now: now, wake: &wake)
@@ -178,6 +211,30 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
         readyQueue.insert(ReadyJob(priority: jobs[index].priority, job: index))
     }
 
+    /// Stops submitting group `group`'s jobs for its own `reason` (budget, deadline). A scheduler of one album
+    /// stops altogether, as before pools; in a pool the other albums go on.
+    mutating func stop(_ reason: StopReason, group: Int, into actions: inout [SchedulerAction]) {
+        guard configuration.groups.count > 1 else {
+            stop(reason, into: &actions)
+            return
+        }
+        guard groupStops[group] == nil else { return }
+        groupStops[group] = reason
+        actions.append(.groupStopped(group: group, reason: reason))
+    }
+
+    /// Changes how many task ids one status request carries (the provider's batch endpoint turned out to be
+    /// missing).
+    public mutating func setBatchCapacity(_ capacity: Int) {
+        polls.setBatchCapacity(capacity)
+    }
+
+    /// How many task ids one status request carries now.
+    public var batchCapacity: Int { polls.batchCapacity }
+
+    /// Whether group `group`'s jobs may still be submitted.
+    func isSubmitting(_ group: Int) -> Bool { groupStops[group] == nil }
+
     mutating func stop(_ reason: StopReason, into actions: inout [SchedulerAction]) {
         guard stopReason == nil || reason == .authentication || reason == .signal else { return }
         if stopReason == reason { return }
@@ -186,8 +243,10 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     }
 
     private mutating func hasQueuedWork() -> Bool {
-        while let first = readyQueue.min, slots[first.job].phase != .ready { _ = readyQueue.popMin() }
-        return !readyQueue.isEmpty || !backingOffJobs.isEmpty
+        while let first = readyQueue.min, slots[first.job].phase != .ready || !isSubmitting(jobs[first.job].group) {
+            _ = readyQueue.popMin()
+        }
+        return !readyQueue.isEmpty || backingOffJobs.contains { isSubmitting(jobs[$0].group) }
     }
 
     private mutating func releaseBackoffs(now: C.Instant, wake: inout C.Instant?) {
@@ -213,12 +272,16 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     {
         while inFlight < configuration.limits.concurrency, let first = readyQueue.min {
             let index = first.job
-            guard slots[index].phase == .ready else {
+            let group = jobs[index].group
+            guard slots[index].phase == .ready, isSubmitting(group) else {
                 _ = readyQueue.popMin()
                 continue
             }
-            if let budget = configuration.limits.maxCredits, creditsReserved + jobs[index].estimatedCredits > budget {
-                stop(.budget, into: &actions)
+            if let budget = configuration.policy(of: group).maxCredits,
+                creditsReserved[group] + jobs[index].estimatedCredits > budget
+            {
+                stop(.budget, group: group, into: &actions)
+                if configuration.groups.count > 1 { continue }
                 break
             }
             let allowed = Self.later(requests.nextAllowed(at: now), submits.nextAllowed(at: now))
@@ -237,7 +300,7 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
                 slots[index].nextAttempt += 1
             }
             slots[index].triesThisRun += 1
-            creditsReserved += jobs[index].estimatedCredits
+            creditsReserved[group] += jobs[index].estimatedCredits
             setPhase(index, .submitting)
             inFlight += 1
             submissionsOutstanding += 1
@@ -252,20 +315,31 @@ public struct RunScheduler<C: Clock>: Sendable where C.Duration == Duration, C.I
     }
 
     private func outcome() -> RunOutcome {
-        switch stopReason {
-        case .authentication: return .authenticationRejected
-        case .signal: return .interrupted
-        case .deadline: return .deadlineReached
-        case .quota: return .outOfCredits
-        case .budget: return .budgetReached
-        case nil: break
+        outcome(of: stopReason, unfinished: slots.contains { !Self.isDone($0.phase) })
+    }
+
+    /// How group `group`'s album ended: the pool's stop (a signal, a rejected key, no credits) or its own (budget,
+    /// deadline), else whether every job of the album completed.
+    public func outcome(ofGroup group: Int) -> RunOutcome {
+        let unfinished = jobs.indices.contains { jobs[$0].group == group && !Self.isDone(slots[$0].phase) }
+        return outcome(of: stopReason ?? groupStops[group], unfinished: unfinished)
+    }
+
+    private func outcome(of reason: StopReason?, unfinished: Bool) -> RunOutcome {
+        switch reason {
+        case .authentication: .authenticationRejected
+        case .signal: .interrupted
+        case .deadline: .deadlineReached
+        case .quota: .outOfCredits
+        case .budget: .budgetReached
+        case nil: unfinished ? .jobsFailed : .completed
         }
-        let unfinished = slots.contains { slot in
-            switch slot.phase {
-            case .completed, .excluded: false
-            default: true
-            }
+    }
+
+    private static func isDone(_ phase: Phase) -> Bool {
+        switch phase {
+        case .completed, .excluded: true
+        default: false
         }
-        return unfinished ? .jobsFailed : .completed
     }
 }

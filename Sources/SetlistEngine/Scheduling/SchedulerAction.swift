@@ -43,6 +43,8 @@ public enum SchedulerAction: Sendable, Hashable {
     case taskNotFound(job: Int, taskID: String)
     /// The scheduler stopped submitting.
     case stopped(StopReason)
+    /// One album of a pool stopped submitting for its own `reason` (its budget or deadline); the others go on.
+    case groupStopped(group: Int, reason: StopReason)
 }
 
 /// The result of one scheduling decision.

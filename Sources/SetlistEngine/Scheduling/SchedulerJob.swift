@@ -30,12 +30,15 @@ public struct SchedulerJob: Sendable, Hashable {
     /// Whether the provider answers a status request about this job's task with one request of its own, so that
     /// it never shares a batch (a WAV conversion on the Suno proxy).
     public var pollsAlone: Bool
+    /// The album the job belongs to when several share the scheduler (``SchedulerConfiguration/groups``).
+    public var group: Int
 
     /// Creates a job.
     public init(
         id: String, dependencies: [Int], priority: Double, estimatedCredits: Double, start: JobStart,
-        pollsAlone: Bool = false
+        pollsAlone: Bool = false, group: Int = 0
     ) {
+        self.group = group
         self.pollsAlone = pollsAlone
         self.id = id
         self.dependencies = dependencies

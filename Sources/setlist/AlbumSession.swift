@@ -189,7 +189,9 @@ struct AlbumSession {
         _ summary: AlbumRunSummary, store: LedgerStore, requests: [RequestKey: Int], reporter: ConsoleReporter,
         metrics: inout RunMetrics?
     ) -> ExitCode {
-        reporter.printBlock(RunSummaryTable.render(graph: graph, ledger: summary.ledger, outcome: summary.outcome))
+        reporter.printBlock(
+            RunSummaryTable.render(
+                graph: graph, ledger: summary.ledger, outcome: summary.outcome, width: reporter.columns))
         let album = writeAlbum(from: summary.ledger)
         if let album { reporter.report(album) }
         let run = summary.ledger.runs.last

@@ -47,10 +47,17 @@ final class ConsoleReporter: Sendable {
     /// summary table should be rendered for it (`RunSummaryTable.render(..., width: reporter.columns)`).
     let columns: Int
 
-    init(format: LogFormat, quiet: Bool, total: Int, upToDate: Int) {
+    /// The album every line names when several albums run at once; nil for a single album.
+    private let album: String?
+
+    /// A reporter for one album of `total` jobs. When several albums run at once, `album` names the album in every
+    /// line (`[Album] …` in text, an `album` field in JSON) and the live line is left out, since the albums' lines
+    /// interleave.
+    init(format: LogFormat, quiet: Bool, total: Int, upToDate: Int, album: String? = nil) {
         self.format = format
         self.quiet = quiet
-        isTerminal = isatty(STDOUT_FILENO) == 1 && format == .text
+        self.album = album
+        isTerminal = isatty(STDOUT_FILENO) == 1 && format == .text && album == nil
         columns = TerminalWidth.ofStandardOutput()
         state = Mutex(State(progress: RunProgress(total: total, upToDate: upToDate)))
     }
@@ -62,7 +69,9 @@ final class ConsoleReporter: Sendable {
             guard !quiet || event.isProblem else { return }
             switch format {
             case .json:
-                write(jsonLine(name: event.name, fields: event.fields, message: event.message))
+                var fields = event.fields
+                if let album, fields["album"] == nil { fields["album"] = album }
+                write(jsonLine(name: event.name, fields: fields, message: event.message))
             case .text where isTerminal:
                 var output = state.progressShown ? "\r\u{1B}[2K" : ""
                 if Self.isNoteworthy(event) { output += "\(clockTime()) \(event.message)\n" }
@@ -72,7 +81,7 @@ final class ConsoleReporter: Sendable {
                 write(output)
             case .text:
                 if case .progress = event { return }
-                write("\(timestamp()) \(event.message)\n")
+                write("\(timestamp()) \(album.map { "[\($0)] " } ?? "")\(event.message)\n")
             }
         }
     }
@@ -83,7 +92,9 @@ final class ConsoleReporter: Sendable {
         state.withLock { state in
             endProgressLine(&state)
             let block = text.hasSuffix("\n") ? String(text.dropLast()) : text
-            write(format == .json ? jsonLine(name: "summary", fields: [:], message: block) : block + "\n")
+            let fields = album.map { ["album": $0] } ?? [:]
+            let heading = album.map { "[\($0)]\n" } ?? ""
+            write(format == .json ? jsonLine(name: "summary", fields: fields, message: block) : heading + block + "\n")
         }
     }
 

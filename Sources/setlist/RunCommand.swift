@@ -115,8 +115,11 @@ extension RunCommand {
     func runAll(
         _ sessions: [AlbumSession], keys: [String?], selection: RunSelection, interrupts: SignalForwarder
     ) async -> [(code: ExitCode, metrics: RunMetrics?)] {
+        let several = sessions.count > 1
         let reporters = sessions.map {
-            ConsoleReporter(format: logFormat, quiet: quiet, total: $0.graph.count, upToDate: 0)
+            ConsoleReporter(
+                format: logFormat, quiet: quiet, total: $0.graph.count, upToDate: 0,
+                album: several ? $0.manifest.album : nil)
         }
         if sessions.count == 1 {
             var metrics: RunMetrics?

@@ -79,3 +79,26 @@ struct PoolCLITests {
         await simulator.stop()
     }
 }
+
+@Suite("Batch status on Evolink, end to end", .serialized)
+struct EvolinkBatchCLITests {
+    @Test(arguments: [true, false])
+    func aRunCompletesWithOrWithoutTheBatchEndpoint(served: Bool) async throws {
+        let simulator = try await SimulatorHarness.start(evolinkBatch: served)
+        let workspace = try AlbumWorkspace(example: "album.yaml", baseURL: simulator.baseURL)
+        defer { workspace.remove() }
+        let result = try await workspace.run(["--quiet"])
+        #expect(result.exitCode == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        let stats = try await simulator.admin("stats")
+        let batch = stats.value("requests", "POST /v1/tasks/batch") as? [String: Any] ?? [:]
+        let singles = (stats.value("requests", "GET /v1/tasks/{id}") as? [String: Any] ?? [:]).values
+            .reduce(0) { $0 + ($1 as? Double ?? 0) }
+        if served {
+            #expect((batch["200"] as? Double ?? 0) > 0 && singles == 0, "\(stats)")
+        } else {
+            #expect(batch["404"] as? Double == 1, "tried once, then given up: \(stats)")
+            #expect(singles >= 8, "every task asked about on its own: \(stats)")
+        }
+        await simulator.stop()
+    }
+}

@@ -61,13 +61,13 @@ extension SimulatorHarness {
     /// Starts a simulator on the wall clock that knows the workspaces' key.
     static func start(
         speed: Double = 200, credits: Int? = nil, rateLimit: Int? = nil, faults: String = "", seed: UInt64 = 11,
-        shape: String = "", stockNewAPI: Bool = false
+        shape: String = "", stockNewAPI: Bool = false, evolinkBatch: Bool = true
     ) async throws -> SimulatorHarness {
         try await startOnWallClock(
             SimulatorConfiguration(
                 apiKeys: [AlbumWorkspace.key], creditsPerKey: credits, rateLimitPerMinute: rateLimit, seed: seed,
                 speed: speed, faults: try FaultConfiguration(spec: faults), answerShape: try AnswerShape(spec: shape),
-                stockNewAPI: stockNewAPI))
+                stockNewAPI: stockNewAPI, evolinkBatch: evolinkBatch))
     }
 
     /// `GET /_sim/<path>` as a JSON object.

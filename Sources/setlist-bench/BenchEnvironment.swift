@@ -13,14 +13,16 @@ struct BenchEnvironment {
     let transport: AsyncHTTPTransport
 
     /// Starts a simulator whose task times depend only on each request (see `TaskTiming.keyedByRequest`).
+    /// `evolinkBatch` false makes the simulator answer Evolink's batch status endpoint 404.
     static func start(
-        speed: Double, seed: UInt64, rateLimit: Int? = nil, spread: ClosedRange<Double> = TaskTiming().spread
+        speed: Double, seed: UInt64, rateLimit: Int? = nil, spread: ClosedRange<Double> = TaskTiming().spread,
+        evolinkBatch: Bool = true
     ) async throws -> BenchEnvironment {
         let clock = ScaledClock(speed: speed)
         let simulator = Simulator(
             configuration: SimulatorConfiguration(
                 apiKeys: ["bench-key"], rateLimitPerMinute: rateLimit, seed: seed, speed: 1,
-                timing: TaskTiming(spread: spread, keyedByRequest: true)),
+                timing: TaskTiming(spread: spread, keyedByRequest: true), evolinkBatch: evolinkBatch),
             clock: clock)
         let baseURL = try await simulator.start()
         return BenchEnvironment(clock: clock, simulator: simulator, baseURL: baseURL, transport: AsyncHTTPTransport())

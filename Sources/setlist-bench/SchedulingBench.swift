@@ -63,6 +63,45 @@ enum SchedulingBench {
             environment: environment)
     }
 
+    /// Runs `copies` copies of the workload at the same time in one pool on the environment's key, as
+    /// `setlist run A.yaml B.yaml` does; every album must complete. The bound is the pool's rate bound: every
+    /// request sent (submissions and status requests) divided by the request rate.
+    static func runPool(
+        _ workload: Workload, copies: Int, api: ProviderAPI, environment: BenchEnvironment, seed: UInt64
+    ) async throws -> RunFigures {
+        let (manifest, graph) = try load(workload, api: api, environment: environment)
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("setlist-bench-\(ProcessInfo.processInfo.processIdentifier)-pool-\(copies)")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let stores = try (0..<copies).map {
+            try LedgerStore(path: directory.appendingPathComponent("copy-\($0).ledger.json").path)
+        }
+        defer { for store in stores { store.close() } }
+        let recorder = RecordingProvider(environment.provider(api), clock: environment.clock)
+        let runners = stores.enumerated().map { copy, store in
+            AlbumRunner(
+                manifest: manifest, manifestName: "copy-\(copy).yaml", graph: graph, store: store, provider: recorder,
+                clock: environment.clock, now: { Int64(Date().timeIntervalSince1970 * 1000) },
+                options: AlbumRunOptions(seed: seed &+ UInt64(copy) &* 7919), media: nil, report: { _ in })
+        }
+        let pool = AlbumPool(runners: runners, provider: recorder, clock: environment.clock, seed: seed)
+        let start = environment.clock.now.offset.seconds
+        let summaries = try await pool.run()
+        let end = environment.clock.now.offset.seconds
+        guard summaries.allSatisfy({ $0.outcome == .completed }) else {
+            throw BenchError(
+                "a pooled copy of \(workload.name) ended \(summaries.map(\.outcome)) instead of completing")
+        }
+        let calls = recorder.calls
+        let accepted = calls.filter { !$0.rateLimited }.count
+        return RunFigures(
+            makespan: end - start, lowerBound: Double(accepted) * 60 / Double(workload.requestsPerMinute),
+            tasks: calls.filter { $0.isSubmission && !$0.rateLimited }.count,
+            statusRequests: calls.filter { !$0.isSubmission }.count, calls: calls)
+    }
+
     /// Runs the workload with a baseline policy.
     static func runBaseline(
         _ workload: Workload, api: ProviderAPI, environment: BenchEnvironment, waves: Bool

@@ -1,6 +1,8 @@
 /// Song fields after the checks that need nothing but the value itself, for `defaults:` or one song entry.
 struct CheckedSongFields {
     var model: Located<ModelCapabilities>?
+    /// The model name as written, which may be an alias of `model`'s canonical name.
+    var writtenModel: String?
     var title: Located<String>?
     var style: Located<String>?
     var prompt: Located<String>?
@@ -27,6 +29,7 @@ struct CheckedSongFields {
     func merged(over defaults: CheckedSongFields) -> CheckedSongFields {
         var result = self
         result.model = model ?? defaults.model
+        result.writtenModel = model == nil ? defaults.writtenModel : writtenModel
         result.title = title ?? defaults.title
         result.style = style ?? defaults.style
         result.prompt = prompt ?? defaults.prompt
@@ -78,6 +81,7 @@ extension ManifestResolver {
         if let model = raw.model {
             if let capabilities = ModelCapabilities.named(model.value) {
                 fields.model = Located(value: capabilities, location: model.location)
+                fields.writtenModel = model.value
             } else {
                 let names = ModelCapabilities.all.map(\.name).joined(separator: ", ")
                 let ending =
@@ -174,7 +178,8 @@ extension ManifestResolver {
         let extensions = resolveExtensions(entry, model: model, usesPersona: persona.reference != nil, owner: owner)
         guard let id, let model else { return nil }
         return Song(
-            id: id.value, track: track, model: model.name, mode: isCustom ? .custom : .simple,
+            id: id.value, track: track, model: model.name,
+            wireModel: fields.writtenModel.flatMap { $0 == model.name ? nil : $0 }, mode: isCustom ? .custom : .simple,
             title: fields.title?.value, style: fields.style?.value, prompt: prompt,
             instrumental: fields.instrumental?.value ?? false, negativeTags: fields.negativeTags?.value,
             vocalGender: fields.vocalGender?.value, styleWeight: fields.styleWeight?.value,

@@ -60,12 +60,13 @@ extension ManifestResolver {
 
     mutating func resolveSongs(api: ProviderAPI? = nil) -> [Song] {
         let defaults = raw.defaults.map { checkFields($0, owner: "defaults") } ?? CheckedSongFields()
+        if api == .sunoProxy, let written = raw.defaults { checkProxyDefaults(written) }
         var songs: [Song] = []
         songs.reserveCapacity(raw.songs.count)
         for (index, entry) in raw.songs.enumerated() {
             let owner = entry.id.map { "song '\($0.value)'" } ?? "song #\(index + 1)"
             let own = checkFields(entry, owner: owner)
-            if let song = resolveSong(entry, own: own, defaults: defaults, owner: owner, track: index + 1) {
+            if let song = resolveSong(entry, own: own, defaults: defaults, owner: owner, track: index + 1, api: api) {
                 if api == .sunoProxy { checkProxyServes(song, entry: entry, defaults: raw.defaults, owner: owner) }
                 songs.append(song)
             }
@@ -149,7 +150,8 @@ extension ManifestResolver {
     }
 
     private mutating func resolveSong(
-        _ entry: RawSongFields, own: CheckedSongFields, defaults: CheckedSongFields, owner: String, track: Int
+        _ entry: RawSongFields, own: CheckedSongFields, defaults: CheckedSongFields, owner: String, track: Int,
+        api: ProviderAPI?
     ) -> Song? {
         let id = entry.id
         let graphID = registeredID(id, kind: .song)
@@ -168,7 +170,8 @@ extension ManifestResolver {
             isCustom
             ? checkCustomMode(fields, model: model, owner: owner, entry: entry)
             : checkSimpleMode(fields, own: own, model: model, owner: owner, entry: entry)
-        let persona = checkPersonaUse(fields, own: own, isCustom: isCustom, model: model, owner: owner, id: graphID)
+        let persona = checkPersonaUse(
+            fields, own: own, isCustom: isCustom, model: api == .sunoProxy ? nil : model, owner: owner, id: graphID)
         checkDuration(fields, isCustom: isCustom, model: model, owner: owner)
         for reference in entry.after ?? [] {
             checkReference(reference, from: graphID, owner: owner, field: "after", kinds: Self.anyJob)
@@ -272,7 +275,8 @@ extension ManifestResolver {
         return prompt.value
     }
 
-    /// Persona rules: custom mode, a V5/V6 model, voice_persona where allowed. Returns what to resolve to.
+    /// Persona rules: custom mode, a V5/V6 model, voice_persona where allowed. Returns what to resolve to. `model`
+    /// is nil on the Suno proxy, whose persona models ``checkProxyServes(_:entry:defaults:owner:)`` checks.
     private mutating func checkPersonaUse(
         _ fields: CheckedSongFields, own: CheckedSongFields, isCustom: Bool, model: ModelCapabilities?,
         owner: String, id: String?

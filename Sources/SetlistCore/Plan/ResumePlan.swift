@@ -10,12 +10,17 @@ public struct ResumePlan: Sendable, Hashable {
     /// ``ResumePlanner/migratedFingerprints(graph:fingerprints:earlierFingerprints:ledger:)``).
     public var migrated: Set<Int>
 
-    /// Decides for the jobs of `manifest` (as `graph`) against `ledger`, for the jobs `selection` asks for.
+    /// Decides for the jobs of `manifest` (as `graph`) against `ledger`, for the jobs `selection` asks for. The
+    /// two-decimal fingerprints are computed only when some recorded job differs and some weight would differ.
     public init(manifest: ResolvedManifest, graph: JobGraph, ledger: Ledger, selection: RunSelection) {
         let api = manifest.provider.api
-        fingerprints = JobFingerprint.fingerprints(of: graph, api: api)
+        let current = JobFingerprint.fingerprints(of: graph, api: api)
+        fingerprints = current
         var earlier = [JobFingerprint.fingerprints(of: graph, api: api, scheme: .formatOne)]
-        if manifest.songs.contains(where: { $0.weightsDiffer(between: .tenth, and: .hundredth) }) {
+        let outdated = graph.jobs.indices.contains { index in
+            ledger[job: graph.jobs[index].id].map { $0.fingerprint != current[index] } ?? false
+        }
+        if outdated, manifest.songs.contains(where: { $0.weightsDiffer(between: .tenth, and: .hundredth) }) {
             let hundredths = RequestBuilder(weightStep: .hundredth)
             earlier += [.current, .formatOne].map {
                 JobFingerprint.fingerprints(of: graph, api: api, scheme: $0, builder: hundredths)

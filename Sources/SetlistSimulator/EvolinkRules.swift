@@ -29,7 +29,8 @@ enum PersonaLookup: Sendable {
 /// The Evolink Suno request rules of api-contract §A.1/§A.2, checked on the wire body. They are the server's own
 /// and independent of the client's validation, so a client bug cannot hide behind a shared rule.
 struct EvolinkRules: Sendable {
-    /// Whether `custom_mode` and `instrumental` are required (G1/G2) instead of defaulting to false (G3).
+    /// Whether `custom_mode` and `instrumental` are required (seeds 001/003, "erforderlich"; the default) instead of
+    /// defaulting to false (G3). A missing one is a 400 in the seed 002 pattern, `<field> is required`.
     let requireModeFlags: Bool
 
     /// The `model` field, or a 400.
@@ -44,8 +45,8 @@ struct EvolinkRules: Sendable {
     ) throws(APIError) -> MusicRequest {
         let customFlag = try bool(body, "custom_mode")
         let instrumentalFlag = try bool(body, "instrumental")
-        if requireModeFlags, customFlag == nil { throw .invalidRequest("custom_mode is required.") }
-        if requireModeFlags, instrumentalFlag == nil { throw .invalidRequest("instrumental is required.") }
+        if requireModeFlags, customFlag == nil { throw .invalidRequest("custom_mode is required") }
+        if requireModeFlags, instrumentalFlag == nil { throw .invalidRequest("instrumental is required") }
         let customMode = customFlag ?? false
         let instrumental = instrumentalFlag ?? false
         let prompt = try string(body, "prompt")

@@ -22,8 +22,8 @@ public struct SimulatorConfiguration: Sendable {
     public var port: Int
     /// Unix time (seconds) of the simulator's start; task ids and `created` count from it.
     public var startUnixTime: Int64
-    /// When true, `custom_mode` and `instrumental` are required (G1/G2 docs); when false they default to false
-    /// (G3 docs, the default).
+    /// When true (the default), `custom_mode` and `instrumental` are required, as seeds 001/003 mark them (G1/G2
+    /// docs): a body without one is a 400 `custom_mode is required`. When false they default to false (G3 docs).
     public var requireModeFlags: Bool
     /// Which documented answer shape tasks are rendered in.
     public var answerShape: AnswerShape
@@ -53,7 +53,7 @@ public struct SimulatorConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 0,
         startUnixTime: Int64 = 1_766_319_089,
-        requireModeFlags: Bool = false,
+        requireModeFlags: Bool = true,
         answerShape: AnswerShape = AnswerShape(),
         servesMediaForAnyResult: Bool = false,
         stockNewAPI: Bool = false,

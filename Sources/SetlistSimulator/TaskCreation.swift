@@ -103,7 +103,7 @@ extension SimulatorCore {
     ) throws(APIError) {
         let sourceID = request.sourceTaskID
         guard let source = state.store.task(sourceID), source.ownerKey == owner else {
-            throw .invalidRequest("Source task does not exist or does not belong to the current user: \(sourceID)")
+            throw .invalidRequest(SimulatorCore.invalidPersonaSourceMessage + sourceID)
         }
         if source.kind == .persona {
             throw .invalidRequest(
@@ -129,6 +129,10 @@ extension SimulatorCore {
             )
         }
     }
+
+    /// Seed 002's message, verbatim, for a persona source task that does not exist or belongs to another key
+    /// ("the source task does not exist or does not belong to the current user"), followed by the task id.
+    static let invalidPersonaSourceMessage = "源任务不存在或不属于当前用户: "
 
     /// A failure drawn by the `fail` fault for a new task, or nil.
     func drawnFailure(state: inout SimulatorState) -> SimFailure? {

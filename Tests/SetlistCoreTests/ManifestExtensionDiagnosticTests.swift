@@ -112,11 +112,16 @@ private func error(_ line: Int, _ column: Int, _ message: String) -> Diagnostic 
                 + "    style: pop\n    lyrics: x\n    persona: v\n    extend:\n      - at: 240\n"
                 + "personas:\n  - id: v\n    from: a\n    name: V\n    description: D\n",
             expected: [
+                .warning(
+                    at: SourceLocation(line: 15, column: 14),
+                    "song 'b': on api: suno-proxy this persona song is sent with mv chirp-auk (suno-v4.5-beta), not "
+                        + "chirp-crow (suno-v5-beta), because the proxy documents no suno-v5-beta version for persona "
+                        + "songs; write model: suno-v4.5-beta to say so, or sing it without the persona."),
                 error(
                     17, 13,
                     "song 'b', extension 1: at 240 continues the song 240 seconds in, but suno-v5-beta (chirp-auk on "
                         + "api: suno-proxy) makes songs of at most 240 seconds, and a part cannot be continued past "
-                        + "its end; use an earlier at, or add an extension in between.")
+                        + "its end; use an earlier at, or add an extension in between."),
             ]),
         WholeSongCase(
             name: "a part with lyrics and lyrics_file",

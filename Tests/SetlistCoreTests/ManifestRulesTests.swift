@@ -267,15 +267,22 @@ private func load(
         #expect(result.diagnostics.map(\.severity) == [.warning])
     }
 
+    /// The song keeps the weights as written (the request rounds them to one decimal); each with more than one
+    /// decimal is a warning at its value.
     @Test func weightsAreRoundedWithAWarning() throws {
         let result = load(
             "songs:\n  - id: a\n    title: A\n    style: pop\n    lyrics: x\n"
                 + "    style_weight: 0.125\n    weirdness: 0.29\n    audio_weight: 0\n")
         let song = try #require(result.manifest?.songs.first)
-        #expect(song.styleWeight == 0.13)
+        #expect(song.styleWeight == 0.125)
         #expect(song.weirdness == 0.29)
         #expect(song.audioWeight == 0)
-        #expect(result.diagnostics.map(\.location) == [SourceLocation(line: 8, column: 19)])
+        #expect(
+            result.diagnostics.map(\.location) == [
+                SourceLocation(line: 8, column: 19), SourceLocation(line: 9, column: 16),
+            ])
+        let request = try RequestBuilder().songRequest(for: song, chained: ChainedInputs())
+        #expect([request.styleWeight, request.weirdnessConstraint, request.audioWeight] == [0.1, 0.3, 0])
     }
 
     @Test func customOnlyFieldsInSimpleModeWarn() throws {

@@ -5,6 +5,7 @@ import Testing
 @Suite struct PlanRequestTests {
     private let builder = RequestBuilder()
 
+    /// Every field, with the weights rounded to the seeds' one decimal (0.25 and 0.75 are sent as 0.3 and 0.8).
     @Test func customSongMapsEveryField() throws {
         let song = Song(
             id: "full", track: 1, model: "suno-v6-beta", mode: .custom, title: "Full", style: "rock",
@@ -16,8 +17,8 @@ import Testing
             request
                 == SongRequest(
                     model: "suno-v6-beta", customMode: true, instrumental: true, prompt: "[Verse] la", style: "rock",
-                    title: "Full", negativeTags: "metal", vocalGender: .m, styleWeight: 0.5, weirdnessConstraint: 0.25,
-                    audioWeight: 0.75, duration: 180, callbackURL: "https://example.com/hook"
+                    title: "Full", negativeTags: "metal", vocalGender: .m, styleWeight: 0.5, weirdnessConstraint: 0.3,
+                    audioWeight: 0.8, duration: 180, callbackURL: "https://example.com/hook"
                 ))
     }
 

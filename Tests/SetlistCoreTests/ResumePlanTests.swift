@@ -23,7 +23,7 @@ struct ResumePlanTests {
         #expect(
             plan.decisions
                 == ResumePlanner.decide(
-                    graph: graph, fingerprints: current, formatOneFingerprints: formatOne, ledger: ledger,
+                    graph: graph, fingerprints: current, earlierFingerprints: [formatOne], ledger: ledger,
                     selection: RunSelection(), replays: manifest.provider.idempotencyKeys))
     }
 

@@ -14,7 +14,7 @@ import Testing
                 ids.append(try #require(reply.string("id")))
             }
             _ = try await sim.generate(Seeds.musicBody, key: "k1", idempotencyKey: "job-0-attempt-000001")
-            _ = try await sim.generate(#"{"model": "suno-v5"}"#, key: "k1")
+            _ = try await sim.generate(#"{"model": "suno-v5", "custom_mode": false, "instrumental": false}"#, key: "k1")
             _ = try await sim.generate(Seeds.musicBody, key: "nobody")
             sim.advance(seconds: 61)
             _ = try await sim.generate(Seeds.musicBody, key: "k2")
@@ -127,8 +127,8 @@ import Testing
 
     @Test func keyedDurationsIgnoreChainedIDsAndOrder() async throws {
         let timing = TaskTiming(musicSeconds: 100, spread: 0.5...1.5, keyedByRequest: true)
-        let first = #"{"model": "suno-v5", "prompt": "first song"}"#
-        let second = #"{"model": "suno-v5", "prompt": "second song"}"#
+        let first = #"{"model": "suno-v5", "custom_mode": false, "instrumental": false, "prompt": "first song"}"#
+        let second = #"{"model": "suno-v5", "custom_mode": false, "instrumental": false, "prompt": "second song"}"#
         var runs: [[String: Double]] = []
         for order in [[first, second], [second, first]] {
             let byPrompt = try await Harness.with(SimulatorConfiguration(seed: 3, timing: timing)) { sim in

@@ -12,8 +12,10 @@ import Testing
             #expect(first.status == 200)
             #expect(first.headers.first(name: "idempotency-replayed") == nil)
             sim.advance(seconds: 50)
-            let reordered =
-                #"{"prompt": "A cheerful summer pop song about road trips and freedom", "model": "suno-v4.5"}"#
+            let reordered = #"""
+                {"prompt": "A cheerful summer pop song about road trips and freedom", "instrumental": false,
+                 "custom_mode": false, "model": "suno-v4.5"}
+                """#
             let second = try await sim.generate(reordered, idempotencyKey: key)
             #expect(second.status == 200)
             #expect(second.headers.first(name: "idempotency-replayed") == "true")
@@ -31,7 +33,8 @@ import Testing
         try await Harness.with { sim in
             #expect(try await sim.generate(Seeds.musicBody, idempotencyKey: key).status == 200)
             let conflict = try await sim.generate(
-                #"{"model": "suno-v5", "prompt": "another song"}"#, idempotencyKey: key)
+                #"{"model": "suno-v5", "custom_mode": false, "instrumental": false, "prompt": "another song"}"#,
+                idempotencyKey: key)
             #expect(conflict.status == 409)
             #expect(conflict.errorCode == "idempotency_conflict")
             #expect(conflict.errorMessage.contains(key))
@@ -49,7 +52,8 @@ import Testing
 
     @Test func rejectedRequestsAreNotRemembered() async throws {
         try await Harness.with { sim in
-            let rejected = try await sim.generate(#"{"model": "suno-v5"}"#, idempotencyKey: key)
+            let rejected = try await sim.generate(
+                #"{"model": "suno-v5", "custom_mode": false, "instrumental": false}"#, idempotencyKey: key)
             #expect(rejected.status == 400)
             let accepted = try await sim.generate(Seeds.musicBody, idempotencyKey: key)
             #expect(accepted.status == 200)
@@ -70,7 +74,10 @@ import Testing
         try await Harness.with { sim in
             #expect(try await sim.generate(Seeds.musicBody).status == 200)
             #expect(try await sim.generate(Seeds.musicBody).status == 200)
-            #expect(try await sim.generate(#"{"model": "suno-v5", "prompt": "other"}"#).status == 200)
+            #expect(
+                try await sim.generate(
+                    #"{"model": "suno-v5", "custom_mode": false, "instrumental": false, "prompt": "other"}"#
+                ).status == 200)
             let byBody =
                 try await sim.admin("/_sim/stats")["paid_submissions"]?["by_body"]?.objectValue?.values.elements ?? []
             #expect(byBody.map { $0.numberValue ?? 0 }.sorted() == [1, 2])

@@ -40,7 +40,9 @@ import Testing
 
     @Test func modelIsRequiredAndMustBeKnown() async throws {
         try await expectRejected(#"{"prompt": "a song"}"#, containing: "model is required")
-        try await expectRejected(#"{"model": "suno-v3.5", "prompt": "a song"}"#, containing: "not supported")
+        try await expectRejected(
+            #"{"model": "suno-v3.5", "custom_mode": false, "instrumental": false, "prompt": "a song"}"#,
+            containing: "not supported")
     }
 
     @Test(arguments: [
@@ -51,51 +53,81 @@ import Testing
     ])
     func modelNamesMapToTheirBetaNames(requested: String, echoed: String) async throws {
         try await Harness.with { sim in
-            let reply = try await sim.generate(#"{"model": "\#(requested)", "prompt": "a song"}"#)
+            let reply = try await sim.generate(
+                #"{"model": "\#(requested)", "custom_mode": false, "instrumental": false, "prompt": "a song"}"#)
             #expect(reply.status == 200)
             #expect(reply.string("model") == echoed)
         }
     }
 
     @Test func simpleModeNeedsAPrompt() async throws {
-        try await expectRejected(#"{"model": "suno-v5"}"#, containing: "prompt is required when custom_mode is false")
-        try await expectRejected(#"{"model": "suno-v5", "prompt": ""}"#, containing: "prompt is required")
+        let flags = #""custom_mode": false, "instrumental": false"#
+        try await expectRejected(
+            #"{"model": "suno-v5", \#(flags)}"#, containing: "prompt is required when custom_mode is false")
+        try await expectRejected(
+            #"{"model": "suno-v5", "custom_mode": false, "instrumental": false, "prompt": ""}"#,
+            containing: "prompt is required")
     }
 
     @Test func customModeNeedsStyleTitleAndLyricsUnlessInstrumental() async throws {
         let base = #""model": "suno-v5", "custom_mode": true"#
-        try await expectRejected(#"{\#(base), "title": "T", "prompt": "la"}"#, containing: "style is required")
-        try await expectRejected(#"{\#(base), "style": "pop", "prompt": "la"}"#, containing: "title is required")
-        try await expectRejected(#"{\#(base), "style": "pop", "title": "T"}"#, containing: "prompt (the lyrics)")
+        let sung = #"\#(base), "instrumental": false"#
+        try await expectRejected(#"{\#(sung), "title": "T", "prompt": "la"}"#, containing: "style is required")
+        try await expectRejected(#"{\#(sung), "style": "pop", "prompt": "la"}"#, containing: "title is required")
+        try await expectRejected(#"{\#(sung), "style": "pop", "title": "T"}"#, containing: "prompt (the lyrics)")
         try await expectAccepted(#"{\#(base), "style": "pop", "title": "T", "instrumental": true}"#)
     }
 
-    @Test func modeFlagsDefaultToFalseButCanBeRequired() async throws {
-        try await expectAccepted(Seeds.musicBody)
-        let strict = SimulatorConfiguration(requireModeFlags: true)
-        try await expectRejected(Seeds.musicBody, containing: "custom_mode is required", configuration: strict)
+    /// Seeds 001/003 mark both flags required ("erforderlich", "필수"), so by default a body without one is the
+    /// documented 400, worded like seed 002's `model_params.source_task_id is required`; even the seeds' own curl
+    /// example, which leaves them out. `requireModeFlags: false` is the G3 behaviour: both default to false.
+    @Test func modeFlagsAreRequiredByDefaultAndDefaultToFalseOnG3() async throws {
+        try await Harness.with { sim in
+            let reply = try await sim.generate(Seeds.curlMusicBody)
+            #expect(reply.status == 400)
+            #expect(
+                reply.json
+                    == .object([
+                        "error": .object([
+                            "code": "invalid_request", "message": "custom_mode is required",
+                            "type": "invalid_request_error",
+                        ])
+                    ]))
+        }
         try await expectRejected(
-            #"{"model": "suno-v5", "custom_mode": false, "prompt": "x"}"#, containing: "instrumental is required",
-            configuration: strict
-        )
-        try await expectAccepted(
-            #"{"model": "suno-v5", "custom_mode": false, "instrumental": false, "prompt": "x"}"#, configuration: strict
-        )
+            #"{"model": "suno-v5", "custom_mode": false, "prompt": "x"}"#, containing: "instrumental is required")
+        try await expectRejected(
+            #"{"model": "suno-v5", "instrumental": false, "prompt": "x"}"#, containing: "custom_mode is required")
+        try await expectAccepted(Seeds.musicBody)
+        let g3 = SimulatorConfiguration(requireModeFlags: false)
+        try await expectAccepted(Seeds.curlMusicBody, configuration: g3)
+        try await expectAccepted(#"{"model": "suno-v5", "custom_mode": false, "prompt": "x"}"#, configuration: g3)
     }
 
     @Test func fieldTypesAreChecked() async throws {
-        try await expectRejected(#"{"model": "suno-v5", "prompt": 5}"#, containing: "prompt must be a string")
+        try await expectRejected(
+            #"{"model": "suno-v5", "custom_mode": false, "instrumental": false, "prompt": 5}"#,
+            containing: "prompt must be a string")
         try await expectRejected(#"{"model": "suno-v5", "prompt": "x", "custom_mode": "yes"}"#, containing: "boolean")
         try await expectRejected(
-            #"{"model": "suno-v5", "prompt": "x", "vocal_gender": "x"}"#, containing: "vocal_gender")
+            #"{"model": "suno-v5", "custom_mode": false, "instrumental": false, "prompt": "x", "vocal_gender": "x"}"#,
+            containing: "vocal_gender")
     }
 
     @Test func simplePromptIs500OnG2ModelsAnd3000OnG3Models() async throws {
-        try await expectAccepted(#"{"model": "suno-v5", "prompt": "\#(Self.text(500))"}"#)
-        try await expectRejected(#"{"model": "suno-v5", "prompt": "\#(Self.text(501))"}"#, containing: "at most 500")
-        try await expectRejected(#"{"model": "suno-v4", "prompt": "\#(Self.text(501))"}"#, containing: "at most 500")
-        try await expectAccepted(#"{"model": "suno-v6", "prompt": "\#(Self.text(3000))"}"#)
-        try await expectRejected(#"{"model": "suno-v6-beta", "prompt": "\#(Self.text(3001))"}"#, containing: "3000")
+        try await expectAccepted(
+            #"{"model": "suno-v5", "custom_mode": false, "instrumental": false, "prompt": "\#(Self.text(500))"}"#)
+        try await expectRejected(
+            #"{"model": "suno-v5", "custom_mode": false, "instrumental": false, "prompt": "\#(Self.text(501))"}"#,
+            containing: "at most 500")
+        try await expectRejected(
+            #"{"model": "suno-v4", "custom_mode": false, "instrumental": false, "prompt": "\#(Self.text(501))"}"#,
+            containing: "at most 500")
+        try await expectAccepted(
+            #"{"model": "suno-v6", "custom_mode": false, "instrumental": false, "prompt": "\#(Self.text(3000))"}"#)
+        try await expectRejected(
+            #"{"model": "suno-v6-beta", "custom_mode": false, "instrumental": false, "prompt": "\#(Self.text(3001))"}"#,
+            containing: "3000")
     }
 
     @Test func customPromptIs3000OnV4And5000Later() async throws {
@@ -153,7 +185,8 @@ import Testing
             containing: "not supported by suno-v5-beta"
         )
         try await expectRejected(
-            #"{"model": "suno-v6", "prompt": "a song", "duration": 60}"#, containing: "requires custom_mode"
+            #"{"model": "suno-v6", "custom_mode": false, "instrumental": false, "prompt": "a song", "duration": 60}"#,
+            containing: "requires custom_mode"
         )
     }
 

@@ -65,12 +65,11 @@ import Testing
             let (task, result) = try ids(song)
             let foreign = try await sim.generate(Seeds.personaBody(source: task, resultID: result), key: "b-key")
             #expect(foreign.status == 400)
-            #expect(
-                foreign.errorMessage == "Source task does not exist or does not belong to the current user: \(task)")
+            #expect(foreign.errorMessage == "源任务不存在或不属于当前用户: \(task)")
             let missing = try await sim.generate(
                 Seeds.personaBody(source: "task-unified-1-abcdefgh", resultID: result), key: "a-key"
             )
-            #expect(missing.errorMessage.contains("does not exist"))
+            #expect(missing.errorMessage == "源任务不存在或不属于当前用户: task-unified-1-abcdefgh")
         }
     }
 
@@ -141,7 +140,8 @@ import Testing
                     ))
                 #expect(voice.status == 200)
             }
-            let simple = try await sim.generate(#"{"model": "suno-v5", "prompt": "a song"\#(use)}"#)
+            let simple = try await sim.generate(
+                #"{"model": "suno-v5", "custom_mode": false, "instrumental": false, "prompt": "a song"\#(use)}"#)
             #expect(simple.status == 400)
             #expect(simple.errorMessage.contains("requires custom_mode"))
             let alone = try await sim.generate(Seeds.customSongBody(extra: #", "persona_id": "\#(personaID)""#))

@@ -138,9 +138,16 @@ struct Harness: Sendable {
 
 /// The request bodies and example responses of the seed documents, and bodies built like them.
 enum Seeds {
-    /// Seed 001/003: the documented curl body of a music request.
-    static let musicBody =
+    /// Seed 001/003: the documented curl body of a music request. It leaves out `custom_mode` and `instrumental`,
+    /// which the same page marks required, so the simulator refuses it unless `requireModeFlags` is false.
+    static let curlMusicBody =
         #"{"model": "suno-v4.5", "prompt": "A cheerful summer pop song about road trips and freedom"}"#
+
+    /// The seeds' curl body with the two flags their field list marks required: the smallest valid music request.
+    static let musicBody = #"""
+        {"model": "suno-v4.5", "custom_mode": false, "instrumental": false,
+         "prompt": "A cheerful summer pop song about road trips and freedom"}
+        """#
 
     /// Seed 001/003: the documented completed music task.
     static let completedMusic = #"""

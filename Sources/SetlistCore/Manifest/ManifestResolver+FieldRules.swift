@@ -31,14 +31,19 @@ extension ManifestResolver {
                     + "0 and 1.")
             return nil
         }
-        let rounded = (value.value * 100).rounded() / 100
-        if abs(rounded - value.value) > 1e-9 {
+        let step = WeightStep.tenth
+        if step.isOffStep(value.value) {
+            let sent = step.rounded(value.value)
+            let advice =
+                sent == 0
+                ? "0 will be sent, which the provider reads as unset. Write 0.1, or remove the key."
+                : "\(Self.number(sent)) will be sent. Write \(Self.number(sent)) to keep this warning away."
             warning(
                 at: value.location,
-                "\(owner): \(field) \(Self.number(value.value)) has more than two "
-                    + "decimals; the provider rounds it to \(Self.number(rounded)), so write that.")
+                "\(owner): \(field) \(Self.number(value.value)) has more than one decimal, the step the provider "
+                    + "documents; \(advice)")
         }
-        return Located(value: rounded, location: value.location)
+        return value
     }
 
     mutating func checkCallbackURL(_ value: Located<String>, owner: String) -> Located<String>? {

@@ -111,6 +111,7 @@ extension ManifestResolver {
             )
             let style = personaStyle(entry.style, owner: owner)
             let window = vocalWindow(entry.vocalWindow, owner: owner)
+            if api == .sunoProxy { checkProxyPersona(entry, owner: owner, style: style) }
             for reference in entry.after ?? [] {
                 checkReference(reference, from: graphID, owner: owner, field: "after", kinds: Self.anyJob)
             }

@@ -1,6 +1,8 @@
 /// Song fields after the checks that need nothing but the value itself, for `defaults:` or one song entry.
 struct CheckedSongFields {
     var model: Located<ModelCapabilities>?
+    /// The model name as written, which may be an alias of `model`'s canonical name.
+    var writtenModel: String?
     var title: Located<String>?
     var style: Located<String>?
     var prompt: Located<String>?
@@ -27,6 +29,7 @@ struct CheckedSongFields {
     func merged(over defaults: CheckedSongFields) -> CheckedSongFields {
         var result = self
         result.model = model ?? defaults.model
+        result.writtenModel = model == nil ? defaults.writtenModel : writtenModel
         result.title = title ?? defaults.title
         result.style = style ?? defaults.style
         result.prompt = prompt ?? defaults.prompt
@@ -57,12 +60,13 @@ extension ManifestResolver {
 
     mutating func resolveSongs(api: ProviderAPI? = nil) -> [Song] {
         let defaults = raw.defaults.map { checkFields($0, owner: "defaults") } ?? CheckedSongFields()
+        if api == .sunoProxy, let written = raw.defaults { checkProxyDefaults(written) }
         var songs: [Song] = []
         songs.reserveCapacity(raw.songs.count)
         for (index, entry) in raw.songs.enumerated() {
             let owner = entry.id.map { "song '\($0.value)'" } ?? "song #\(index + 1)"
             let own = checkFields(entry, owner: owner)
-            if let song = resolveSong(entry, own: own, defaults: defaults, owner: owner, track: index + 1) {
+            if let song = resolveSong(entry, own: own, defaults: defaults, owner: owner, track: index + 1, api: api) {
                 if api == .sunoProxy { checkProxyServes(song, entry: entry, defaults: raw.defaults, owner: owner) }
                 songs.append(song)
             }
@@ -78,6 +82,7 @@ extension ManifestResolver {
         if let model = raw.model {
             if let capabilities = ModelCapabilities.named(model.value) {
                 fields.model = Located(value: capabilities, location: model.location)
+                fields.writtenModel = model.value
             } else {
                 let names = ModelCapabilities.all.map(\.name).joined(separator: ", ")
                 let ending =
@@ -145,7 +150,8 @@ extension ManifestResolver {
     }
 
     private mutating func resolveSong(
-        _ entry: RawSongFields, own: CheckedSongFields, defaults: CheckedSongFields, owner: String, track: Int
+        _ entry: RawSongFields, own: CheckedSongFields, defaults: CheckedSongFields, owner: String, track: Int,
+        api: ProviderAPI?
     ) -> Song? {
         let id = entry.id
         let graphID = registeredID(id, kind: .song)
@@ -164,7 +170,8 @@ extension ManifestResolver {
             isCustom
             ? checkCustomMode(fields, model: model, owner: owner, entry: entry)
             : checkSimpleMode(fields, own: own, model: model, owner: owner, entry: entry)
-        let persona = checkPersonaUse(fields, own: own, isCustom: isCustom, model: model, owner: owner, id: graphID)
+        let persona = checkPersonaUse(
+            fields, own: own, isCustom: isCustom, model: api == .sunoProxy ? nil : model, owner: owner, id: graphID)
         checkDuration(fields, isCustom: isCustom, model: model, owner: owner)
         for reference in entry.after ?? [] {
             checkReference(reference, from: graphID, owner: owner, field: "after", kinds: Self.anyJob)
@@ -174,7 +181,8 @@ extension ManifestResolver {
         let extensions = resolveExtensions(entry, model: model, usesPersona: persona.reference != nil, owner: owner)
         guard let id, let model else { return nil }
         return Song(
-            id: id.value, track: track, model: model.name, mode: isCustom ? .custom : .simple,
+            id: id.value, track: track, model: model.name,
+            wireModel: fields.writtenModel.flatMap { $0 == model.name ? nil : $0 }, mode: isCustom ? .custom : .simple,
             title: fields.title?.value, style: fields.style?.value, prompt: prompt,
             instrumental: fields.instrumental?.value ?? false, negativeTags: fields.negativeTags?.value,
             vocalGender: fields.vocalGender?.value, styleWeight: fields.styleWeight?.value,
@@ -267,7 +275,8 @@ extension ManifestResolver {
         return prompt.value
     }
 
-    /// Persona rules: custom mode, a V5/V6 model, voice_persona where allowed. Returns what to resolve to.
+    /// Persona rules: custom mode, a V5/V6 model, voice_persona where allowed. Returns what to resolve to. `model`
+    /// is nil on the Suno proxy, whose persona models ``checkProxyServes(_:entry:defaults:owner:)`` checks.
     private mutating func checkPersonaUse(
         _ fields: CheckedSongFields, own: CheckedSongFields, isCustom: Bool, model: ModelCapabilities?,
         owner: String, id: String?

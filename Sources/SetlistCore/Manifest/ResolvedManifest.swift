@@ -156,8 +156,12 @@ public struct Song: Sendable, Hashable {
     public var id: String
     /// The 1-based track number (manifest order).
     public var track: Int
-    /// The canonical provider model name (legacy names already mapped).
+    /// The canonical provider model name (legacy names already mapped): every limit is checked on it, and the
+    /// fingerprint hashes it.
     public var model: String
+    /// The model name as the manifest wrote it, when that is an older name the provider maps itself (`suno-v5`
+    /// for `suno-v5-beta`); nil when the manifest wrote the canonical name or none. Evolink is sent this name.
+    public var wireModel: String?
     /// Custom or simple mode.
     public var mode: SongMode
     /// The title (custom mode).
@@ -172,11 +176,11 @@ public struct Song: Sendable, Hashable {
     public var negativeTags: String?
     /// The vocal gender preference.
     public var vocalGender: VocalGender?
-    /// Adherence to the style, 0...1.
+    /// Adherence to the style, 0...1, as written; the request rounds it to the seeds' step (``WeightStep``).
     public var styleWeight: Double?
-    /// Creativity, 0...1 (`weirdness_constraint`).
+    /// Creativity, 0...1 (`weirdness_constraint`), as written; the request rounds it to the seeds' step.
     public var weirdness: Double?
-    /// Weight of audio features, 0...1.
+    /// Weight of audio features, 0...1, as written; the request rounds it to the seeds' step.
     public var audioWeight: Double?
     /// Requested length in seconds, on models that allow it.
     public var duration: Int?
@@ -204,7 +208,8 @@ public struct Song: Sendable, Hashable {
 
     /// Creates a song job.
     public init(
-        id: String, track: Int, model: String, mode: SongMode, title: String? = nil, style: String? = nil,
+        id: String, track: Int, model: String, wireModel: String? = nil, mode: SongMode, title: String? = nil,
+        style: String? = nil,
         prompt: String? = nil, instrumental: Bool = false, negativeTags: String? = nil,
         vocalGender: VocalGender? = nil, styleWeight: Double? = nil, weirdness: Double? = nil,
         audioWeight: Double? = nil, duration: Int? = nil, persona: PersonaReference? = nil,
@@ -221,6 +226,7 @@ public struct Song: Sendable, Hashable {
         self.id = id
         self.track = track
         self.model = model
+        self.wireModel = wireModel
         self.mode = mode
         self.title = title
         self.style = style
@@ -237,6 +243,16 @@ public struct Song: Sendable, Hashable {
         self.after = after
         self.callbackURL = callbackURL
         self.location = location
+    }
+}
+
+extension Song {
+    /// Whether some weight of the song is sent as a different value on `step` than on `other`; only then do the
+    /// song's requests, and so its fingerprints, differ between the two steps.
+    public func weightsDiffer(between step: WeightStep, and other: WeightStep) -> Bool {
+        [styleWeight, weirdness, audioWeight].contains { weight in
+            weight.map { step.rounded($0) != other.rounded($0) } ?? false
+        }
     }
 }
 

@@ -12,11 +12,13 @@ public enum SunoProxyModels {
     ]
 
     /// The `mv` of a persona song (`task: artist_consistency`), by canonical model name. The docs name only
-    /// `chirp-v3-5-tau` and `chirp-v4-tau` for persona songs, and one vendor adds `chirp-auk` (v4.5); the manifest
-    /// allows a persona only on V5 and later, so a V5 persona song runs on `chirp-auk`, the newest persona-capable
-    /// version the proxy documents.
+    /// `chirp-v3-5-tau` and `chirp-v4-tau` for persona songs, and one vendor adds `chirp-auk` (v4.5), the newest
+    /// persona-capable version the proxy documents. So a persona song runs on `chirp-auk`: one that names
+    /// `suno-v4.5-beta` says so, and a V5 one (the Evolink persona model) is sent there too, with a `validate`
+    /// warning that it does not run on V5.
     public static let persona: [String: String] = [
-        "suno-v5-beta": "chirp-auk"
+        "suno-v4.5-beta": "chirp-auk",
+        "suno-v5-beta": "chirp-auk",
     ]
 
     /// The longest song each `mv` makes, in seconds, where a source documents it (api-contract §B.1, the rixapi

@@ -70,11 +70,19 @@ public struct MissingChainedInput: Error, Sendable, Hashable, CustomStringConver
 /// the fingerprints (with upstream fingerprints) and the engine (with real values) all go through it, so the
 /// three can never disagree about what a job sends.
 public struct RequestBuilder: Sendable {
+    /// The step a song's weights are rounded to: ``WeightStep/tenth``, what is sent, unless a fingerprint recorded
+    /// by an earlier setlist is being rebuilt.
+    public var weightStep: WeightStep
+
     /// Creates a builder.
-    public init() {}
+    public init(weightStep: WeightStep = .tenth) {
+        self.weightStep = weightStep
+    }
 
     /// The request `song` sends. A persona job's id and clip come from `chained`; a literal `persona_id`
-    /// comes from the song, with ``ChainedInputs/artistClipID`` passed through when given.
+    /// comes from the song, with ``ChainedInputs/artistClipID`` passed through when given. The model is the
+    /// canonical one, with the name as written beside it (``SongRequest/wireModel``); the weights are rounded to
+    /// ``weightStep``.
     public func songRequest(for song: Song, chained: ChainedInputs) throws(MissingChainedInput) -> SongRequest {
         var personaID: String?
         var artistClipID = chained.artistClipID
@@ -100,10 +108,11 @@ public struct RequestBuilder: Sendable {
         return SongRequest(
             model: song.model, customMode: song.mode == .custom, instrumental: song.instrumental,
             prompt: prompt, style: song.style, title: title, negativeTags: song.negativeTags,
-            vocalGender: song.vocalGender, styleWeight: song.styleWeight, weirdnessConstraint: song.weirdness,
-            audioWeight: song.audioWeight, personaID: personaID,
+            vocalGender: song.vocalGender, styleWeight: song.styleWeight.map(weightStep.rounded),
+            weirdnessConstraint: song.weirdness.map(weightStep.rounded),
+            audioWeight: song.audioWeight.map(weightStep.rounded), personaID: personaID,
             personaModel: song.persona == nil ? nil : song.personaModel, artistClipID: artistClipID,
-            duration: song.duration, callbackURL: song.callbackURL
+            duration: song.duration, callbackURL: song.callbackURL, wireModel: song.wireModel
         )
     }
 

@@ -66,11 +66,12 @@ public enum ResumeDecision: Sendable, Hashable {
 /// names another take. Jobs whose values come from nowhere else are left alone.
 public enum ResumePlanner {
     /// The decisions for `graph`'s jobs, in job order. `fingerprints` are the jobs' current fingerprints, and
-    /// `formatOneFingerprints` the ones setlist recorded before ledger format 2 (a job recorded with it is
-    /// unchanged, see ``migratedFingerprints(graph:fingerprints:formatOneFingerprints:ledger:)``); `replays` says
-    /// whether the provider honours idempotency keys.
+    /// each of `earlierFingerprints` the ones an earlier setlist recorded for the same manifest (before ledger
+    /// format 2, or before weights followed the seeds' step): a job recorded with one is unchanged, see
+    /// ``migratedFingerprints(graph:fingerprints:earlierFingerprints:ledger:)``. `replays` says whether the
+    /// provider honours idempotency keys.
     public static func decide(
-        graph: JobGraph, fingerprints: [String], formatOneFingerprints: [String]? = nil, ledger: Ledger,
+        graph: JobGraph, fingerprints: [String], earlierFingerprints: [[String]] = [], ledger: Ledger,
         selection: RunSelection, replays: Bool
     ) -> [ResumeDecision] {
         let selected = selection.only.map { closure(of: $0, in: graph, following: graph.dependencies(of:)) }
@@ -79,7 +80,7 @@ public enum ResumePlanner {
         var producesValues = Array(repeating: false, count: graph.count)
         for index in graph.topologicalOrder {
             let decision = decide(
-                index, graph: graph, fingerprints: [fingerprints[index], formatOneFingerprints?[index]],
+                index, graph: graph, fingerprints: [fingerprints[index]] + earlierFingerprints.map { $0[index] },
                 ledger: ledger, selection: selection, selected: selected, replays: replays
             ) { record in
                 chainChange(of: index, record: record, graph: graph, chain: chain, ledger: ledger) {
@@ -124,20 +125,21 @@ public enum ResumePlanner {
         }
     }
 
-    /// The jobs whose record carries the format 1 fingerprint of their unchanged manifest entry: a run records
+    /// The jobs whose record carries an earlier fingerprint of their unchanged manifest entry: a run records
     /// their current fingerprint (``LedgerEvent/fingerprintMigrated(job:fingerprint:)``), so an upgrade pays for
     /// nothing.
     public static func migratedFingerprints(
-        graph: JobGraph, fingerprints: [String], formatOneFingerprints: [String], ledger: Ledger
+        graph: JobGraph, fingerprints: [String], earlierFingerprints: [[String]], ledger: Ledger
     ) -> [Int] {
         graph.jobs.indices.filter { index in
             guard let record = ledger[job: graph.jobs[index].id] else { return false }
-            return record.fingerprint != fingerprints[index] && record.fingerprint == formatOneFingerprints[index]
+            return record.fingerprint != fingerprints[index]
+                && earlierFingerprints.contains { $0[index] == record.fingerprint }
         }
     }
 
     private static func decide(
-        _ index: Int, graph: JobGraph, fingerprints: [String?], ledger: Ledger, selection: RunSelection,
+        _ index: Int, graph: JobGraph, fingerprints: [String], ledger: Ledger, selection: RunSelection,
         selected: Set<Int>?, replays: Bool, chainChange: (JobRecord) -> String?
     ) -> ResumeDecision {
         if let selected, !selected.contains(index) { return .excluded }

@@ -1,8 +1,13 @@
 /// A song generation request in provider-neutral form. Field names follow Evolink's documented body; each
 /// provider maps it to its own wire format. Chained values (`personaID`, `artistClipID`) are filled at run time.
 public struct SongRequest: Sendable, Hashable, Codable {
-    /// The canonical model name.
+    /// The canonical model name: the one limits are checked on and the fingerprint hashes.
     public var model: String
+    /// The model name as the manifest wrote it, when that is an older name the provider maps itself (`suno-v5` for
+    /// `suno-v5-beta`); nil when it equals ``model``. Evolink is sent `wireModel ?? model`, the name as the user
+    /// wrote it. It is deliberately not in ``jsonValue``: fingerprints hash the canonical name, so `suno-v5` and
+    /// `suno-v5-beta` are one job, and the fingerprints recorded while setlist sent the canonical name still hold.
+    public var wireModel: String?
     /// Custom (true) or simple (false) mode.
     public var customMode: Bool
     /// Generate without vocals.
@@ -40,9 +45,10 @@ public struct SongRequest: Sendable, Hashable, Codable {
         title: String? = nil, negativeTags: String? = nil, vocalGender: VocalGender? = nil,
         styleWeight: Double? = nil, weirdnessConstraint: Double? = nil, audioWeight: Double? = nil,
         personaID: String? = nil, personaModel: PersonaModel? = nil, artistClipID: String? = nil,
-        duration: Int? = nil, callbackURL: String? = nil
+        duration: Int? = nil, callbackURL: String? = nil, wireModel: String? = nil
     ) {
         self.model = model
+        self.wireModel = wireModel
         self.customMode = customMode
         self.instrumental = instrumental
         self.prompt = prompt

@@ -3,7 +3,8 @@ import SetlistCore
 
 /// The body of a music generation, `POST /v1/audios/generations` (api-contract §A.1). `model`, `custom_mode` and
 /// `instrumental` are always sent because the older doc generations require them; every other field only when
-/// set. `artistClipID` belongs to the Suno proxy format and is never sent.
+/// set. `model` is the name as the manifest wrote it (``SongRequest/wireModel``), which the provider maps itself.
+/// `artistClipID` belongs to the Suno proxy format and is never sent.
 struct EvolinkSongBody: Encodable {
     var request: SongRequest
 
@@ -22,7 +23,7 @@ struct EvolinkSongBody: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(request.model, forKey: .model)
+        try container.encode(request.wireModel ?? request.model, forKey: .model)
         try container.encode(request.customMode, forKey: .customMode)
         try container.encode(request.instrumental, forKey: .instrumental)
         try container.encodeIfPresent(request.prompt, forKey: .prompt)

@@ -138,26 +138,11 @@ public enum PrometheusTextFormat {
             Family(
                 name: "setlist_jobs_completed_by_kind",
                 help: "Completed jobs of the album by kind (song, persona, lyrics, extension, join, wav).",
-                samples: metrics.flatMap { album in
-                    JobKind.allCases.compactMap { kind in
-                        album.jobsByKind[kind].map { count in
-                            Sample(
-                                labels: [("album", album.album), ("kind", kind.rawValue)],
-                                value: Double(count.completed))
-                        }
-                    }
-                }))
+                samples: kindSamples(metrics, \.completed)))
         families.append(
             Family(
                 name: "setlist_jobs_by_kind", help: "Jobs of the album by kind, whatever their state.",
-                samples: metrics.flatMap { album in
-                    JobKind.allCases.compactMap { kind in
-                        album.jobsByKind[kind].map { count in
-                            Sample(
-                                labels: [("album", album.album), ("kind", kind.rawValue)], value: Double(count.total))
-                        }
-                    }
-                }))
+                samples: kindSamples(metrics, \.total)))
         families.append(
             Family(
                 name: "setlist_requests", help: "HTTP requests the last run sent to the provider, by route and status.",
@@ -223,6 +208,18 @@ public enum PrometheusTextFormat {
                 name: "setlist_run_exit_code", help: "The exit code of the last run.",
                 samples: metrics.map { Sample(labels: [("album", $0.album)], value: Double($0.outcome.exitCode)) }))
         return families.filter { !$0.samples.isEmpty }.map(\.text).joined()
+    }
+
+    /// One sample per album and kind the album has, valued by `count`'s field.
+    private static func kindSamples(_ metrics: [RunMetrics], _ count: KeyPath<JobCount, Int>) -> [Sample] {
+        metrics.flatMap { album in
+            JobKind.allCases.compactMap { kind in
+                album.jobsByKind[kind].map {
+                    Sample(
+                        labels: [("album", album.album), ("kind", kind.rawValue)], value: Double($0[keyPath: count]))
+                }
+            }
+        }
     }
 
     /// Escapes a label value: backslash, double quote and line feed.

@@ -1,5 +1,4 @@
 import SetlistCore
-import Synchronization
 
 /// Several albums on one provider, base URL and key run at the same time in one scheduler (DESIGN §4, like an
 /// Airflow pool): they share one concurrency cap and both rate windows, the strictest of their limits, and their
@@ -10,8 +9,7 @@ public final class AlbumPool<C: Clock>: Sendable where C.Duration == Duration, C
     private let provider: any MusicProvider
     private let clock: C
     private let seed: UInt64
-    private let driverBox = Mutex<RunDriver<C>?>(nil)
-    private let interrupted = Mutex(false)
+    private let interruption = InterruptRelay<C>()
 
     /// Creates a pool of `runners`, which must share `provider`; `seed` seeds the shared scheduler.
     public init(runners: [AlbumRunner<C>], provider: any MusicProvider, clock: C, seed: UInt64) {
@@ -23,9 +21,7 @@ public final class AlbumPool<C: Clock>: Sendable where C.Duration == Duration, C
 
     /// Stops submitting for every album; task ids in flight are already in the ledgers.
     public func interrupt() {
-        interrupted.withLock { $0 = true }
-        driverBox.withLock { $0 }?.interrupt()
-        for runner in runners { runner.interrupt() }
+        interruption.interrupt()
     }
 
     /// The limits the albums share: the strictest concurrency cap and rates among them.
@@ -70,9 +66,7 @@ public final class AlbumPool<C: Clock>: Sendable where C.Duration == Duration, C
         let scheduler = RunScheduler<C>(jobs: jobs, configuration: configuration, now: clock.now, seed: seed)
         let hooks = PooledHooks(albums: prepared.map(\.hooks), offsets: offsets, total: jobs.count)
         let driver = RunDriver(scheduler: scheduler, provider: provider, hooks: hooks, clock: clock)
-        driverBox.withLock { $0 = driver }
-        for runner in runners { runner.attach(driver) }
-        if interrupted.withLock({ $0 }) { driver.interrupt() }
+        interruption.attach(driver)
         do {
             _ = try await driver.run()
         } catch {

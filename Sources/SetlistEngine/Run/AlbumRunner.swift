@@ -1,6 +1,5 @@
 import Foundation
 import SetlistCore
-import Synchronization
 
 /// Options of one album run.
 public struct AlbumRunOptions: Sendable {
@@ -80,8 +79,7 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
     private let options: AlbumRunOptions
     private let report: @Sendable (RunEvent) -> Void
     private let media: MediaSettings?
-    private let driverBox = Mutex<RunDriver<C>?>(nil)
-    private let interrupted = Mutex(false)
+    private let interruption = InterruptRelay<C>()
 
     /// Creates a runner. `now` gives wall-clock Unix milliseconds for the ledger; `clock` paces the run.
     public init(
@@ -103,8 +101,7 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
 
     /// Stops submitting; in-flight task ids are already in the ledger, and the next run polls them.
     public func interrupt() {
-        interrupted.withLock { $0 = true }
-        driverBox.withLock { $0 }?.interrupt()
+        interruption.interrupt()
     }
 
     /// Runs the album to an outcome. Throws when the ledger cannot be written.
@@ -114,8 +111,7 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
             jobs: prepared.jobs, configuration: configuration(), now: clock.now, seed: options.seed,
             creditsAlreadyReserved: store.ledger.totalCreditsReserved)
         let driver = RunDriver(scheduler: scheduler, provider: provider, hooks: prepared.hooks, clock: clock)
-        driverBox.withLock { $0 = driver }
-        if interrupted.withLock({ $0 }) { driver.interrupt() }
+        interruption.attach(driver)
         let outcome: RunOutcome
         do {
             outcome = try await driver.run()
@@ -193,12 +189,6 @@ public final class AlbumRunner<C: Clock>: Sendable where C.Duration == Duration,
         return AlbumRunSummary(
             outcome: outcome, statistics: statistics, skipped: prepared.skipped, ledger: store.ledger,
             pendingDownloads: pending)
-    }
-
-    /// Remembers the pool's driver, so that ``interrupt()`` reaches it.
-    func attach(_ driver: RunDriver<C>) {
-        driverBox.withLock { $0 = driver }
-        if interrupted.withLock({ $0 }) { driver.interrupt() }
     }
 
     /// The takes' files still missing after the run, with the reasons this run's tries gave.

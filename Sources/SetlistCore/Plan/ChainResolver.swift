@@ -63,10 +63,12 @@ public struct ChainResolver: Sendable {
         case .join(let join):
             clipInputs(
                 job: join.id, what: "Join '\(join.id)'", source: join.lastPart, choice: join.joinedTake,
-                ledger: ledger)
+                ledger: ledger
+            ).map(\.inputs)
         case .wav(let wav):
             clipInputs(
-                job: wav.id, what: "WAV '\(wav.id)'", source: wav.source, choice: wav.sourceTake, ledger: ledger)
+                job: wav.id, what: "WAV '\(wav.id)'", source: wav.source, choice: wav.sourceTake, ledger: ledger
+            ).map(\.inputs)
         }
     }
 
@@ -130,10 +132,8 @@ public struct ChainResolver: Sendable {
         {
         case .failure(let problem):
             return .failure(problem)
-        case .success(var inputs):
-            if case .success(let found) = ledger[job: part.continues]?.take(part.continuedTake),
-                let duration = found.result.duration, part.continueAt >= duration
-            {
+        case .success((var inputs, let found)):
+            if let duration = found.result.duration, part.continueAt >= duration {
                 return .failure(
                     RequestNotBuilt(
                         job: part.id,
@@ -152,10 +152,10 @@ public struct ChainResolver: Sendable {
     }
 
     /// The task and clip of the take `choice` names in job `source`, for a job that continues, joins or converts
-    /// it.
+    /// it, with the take itself.
     private func clipInputs(
         job: String, what: String, source: String, choice: TakeChoice, ledger: Ledger
-    ) -> Result<ChainedInputs, RequestNotBuilt> {
+    ) -> Result<(inputs: ChainedInputs, take: FoundTake), RequestNotBuilt> {
         guard let record = ledger[job: source] else {
             return .failure(
                 RequestNotBuilt(
@@ -173,7 +173,7 @@ public struct ChainResolver: Sendable {
                             + "'\(source)' gave no task or clip id, and this job needs both. Pick another take, or "
                             + "re-roll it with setlist run --force \(source)."))
             }
-            return .success(ChainedInputs(sourceTaskID: taskID, sourceResultID: clipID))
+            return .success((ChainedInputs(sourceTaskID: taskID, sourceResultID: clipID), found))
         case .failure(.noGeneration):
             return .failure(
                 RequestNotBuilt(
